@@ -1,0 +1,145 @@
+"""The turn: one person's input in, a stream of events out. Every door (terminal, voice, server) calls this."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from os1.config import Settings
+from os1.events import Error, Event, Named, Status, TextDelta, TurnEnded, TurnStarted
+from os1.memory.store import Conversation, Store, StoredMessage, User
+from os1.models.base import GenerateOptions, Message, Model, ModelError, PromptTooLong
+from os1.persona import Identity, Persona, asks_for_name
+from os1.prompt import Window, fit_window, render, system_prompt
+
+MAX_INPUT_CHARS = 100_000  # far beyond any window; keeps a pasted novel from being tokenised at all
+HISTORY_LOOKBACK = 400  # messages read back per turn; the window never reaches further
+SAFETY_TOKENS = 48  # room for what a chat template adds beyond the per-message estimate
+SIZE_CACHE_LIMIT = 100_000
+
+
+@dataclass
+class Companion:
+    """The OS: a persona, a model and a store, and the turn that joins them."""
+
+    settings: Settings
+    store: Store
+    model: Model
+    persona: Persona
+    _windows: dict[int, Window] = field(default_factory=dict)
+    _sizes: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def identity(self) -> Identity:
+        return Identity(self.store, self.persona)
+
+    def options(self) -> GenerateOptions:
+        s = self.settings
+        return GenerateOptions(max_tokens=s.max_reply_tokens, temperature=s.temperature, seed=s.seed)
+
+    async def respond(self, user: User, conversation: Conversation, text: str) -> AsyncIterator[Event]:
+        """Run one turn. The input is stored before anything else; the reply is stored even if cut short."""
+        started = time.perf_counter()
+        text = text.strip()
+        if not text:
+            yield Error("empty_input", "There was nothing to send: type a message first.")
+            return
+        rejected = len(text) > MAX_INPUT_CHARS
+        message = await self.store.append(conversation, "user", text, "rejected" if rejected else "complete")
+        yield TurnStarted(conversation.id, message.id, text)
+        if rejected:
+            yield Error("input_too_long", f"That message is {len(text):,} characters; I can take in at most "
+                        f"{MAX_INPUT_CHARS:,} at once. It's saved, but please send it in smaller pieces.")
+            return
+        try:
+            if not self.model.loaded:
+                yield Status("loading", f"Waking up ({self.model.name})…")
+                await self.model.load()
+            if await self.identity.name(user) is None and asks_for_name(text):
+                yield Named(await self.identity.choose_name(user, self.model))
+            prompt = await self.build_prompt(user, conversation, message)
+        except PromptTooLong as exc:
+            await self.store.set_status(message, "rejected")
+            yield Error(exc.code, f"{exc} It's saved, but please send it in smaller pieces.")
+            return
+        except ModelError as exc:
+            yield Error(exc.code, str(exc))
+            return
+        yield Status("thinking")
+        async for event in self._generate(conversation, prompt, started):
+            yield event
+
+    async def _generate(self, conversation: Conversation, prompt: list[Message],
+                        started: float) -> AsyncIterator[Event]:
+        parts: list[str] = []
+        first_token: float | None = None
+        finished = False
+        try:
+            async for piece in self.model.stream(prompt, self.options()):
+                if first_token is None:
+                    first_token = time.perf_counter() - started
+                    piece = piece.lstrip()
+                parts.append(piece)
+                yield TextDelta(piece)
+            finished = True
+        except ModelError as exc:
+            finished = True
+            reply = "".join(parts).strip()
+            if reply:
+                await self.store.append(conversation, "assistant", reply, "failed")
+            yield Error(exc.code, str(exc))
+            return
+        finally:
+            if not finished:
+                # Cut short (Ctrl-C, barge-in, a closed connection): keep what was said, flagged.
+                reply = "".join(parts).strip()
+                if reply:
+                    await self.store.append(conversation, "assistant", reply, "interrupted")
+        reply = "".join(parts).strip()
+        timings = {"first_token_s": round(first_token or 0.0, 4),
+                   "total_s": round(time.perf_counter() - started, 4)}
+        stored = await self.store.append(conversation, "assistant", reply, meta={"timings": timings})
+        yield TurnEnded(stored.id, reply, timings=timings)
+
+    async def prepare(self, user: User, conversation: Conversation) -> None:
+        """Get ready for the person's next message: load the model and pre-read the prompt prefix."""
+        await self.model.load()
+        history = await self.store.messages(conversation, limit=HISTORY_LOOKBACK)
+        prompt = await self._fit(user, conversation, history, reserve=self.settings.max_reply_tokens * 2)
+        await self.model.warm(prompt)
+
+    async def build_prompt(self, user: User, conversation: Conversation, new: StoredMessage) -> list[Message]:
+        """System block, then as much history as fits, then the new message (which must fit on its own)."""
+        history = await self.store.messages(conversation, limit=HISTORY_LOOKBACK)
+        if not history or history[-1].id != new.id:
+            history.append(new)
+        size = await self._size(new)
+        system = await self._system(user)
+        room = (self.model.context_window - await self.model.count_tokens(system) - SAFETY_TOKENS
+                - self.settings.max_reply_tokens)
+        if size > room:
+            raise PromptTooLong(f"That message is too long for me to take in at once (about {size:,} tokens; "
+                                f"I have room for {room:,}).")
+        return await self._fit(user, conversation, history, reserve=self.settings.max_reply_tokens)
+
+    async def _fit(self, user: User, conversation: Conversation, history: list[StoredMessage],
+                   reserve: int) -> list[Message]:
+        system = await self._system(user)
+        budget = self.model.context_window - reserve - SAFETY_TOKENS - await self.model.count_tokens(system)
+        sizes = [(m.id, m.role, await self._size(m)) for m in history]
+        window = fit_window(sizes, budget, self._windows.get(conversation.id))
+        self._windows[conversation.id] = window
+        return system + render([m for m in history if m.id >= window.start_id])
+
+    async def _system(self, user: User) -> list[Message]:
+        name = await self.identity.name(user)
+        return [{"role": "system", "content": system_prompt(self.persona, name, user.name)}]
+
+    async def _size(self, message: StoredMessage) -> int:
+        if len(self._sizes) > SIZE_CACHE_LIMIT:
+            self._sizes.clear()
+        if message.id not in self._sizes:
+            rendered = render([message]) or [{"role": message.role, "content": ""}]
+            self._sizes[message.id] = await self.model.count_tokens(rendered)
+        return self._sizes[message.id]

@@ -1,0 +1,222 @@
+"""The durable store: SQLite in WAL mode, every write committed (and fsynced) before it is acknowledged.
+
+The connection lives on one dedicated thread; the async methods hand it work, so the event loop never
+waits on the disk. Every read that names a conversation also names its owner: a conversation id on its own
+never opens another person's messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from os1.memory.migrations import migrate
+
+T = TypeVar("T")
+Role = Literal["user", "assistant"]
+MessageStatus = Literal["complete", "interrupted", "rejected", "failed"]
+
+
+class NotFound(LookupError):
+    """No such item for this person."""
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Conversation:
+    id: int
+    user_id: int
+    title: str | None
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class ConversationSummary:
+    conversation: Conversation
+    message_count: int
+    first_words: str
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    id: int
+    conversation_id: int
+    role: Role
+    content: str
+    status: MessageStatus
+    created_at: str
+    meta: dict[str, Any]
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class Store:
+    """People, their conversations and messages, and the companion's small per-person state."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="os1-store")
+        self._db: sqlite3.Connection | None = None
+
+    @classmethod
+    async def open(cls, path: Path) -> Store:
+        store = cls(path)
+        await store._run(store._connect)
+        return store
+
+    async def close(self) -> None:
+        def shut() -> None:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+        await self._run(shut)
+        self._thread.shutdown(wait=True)
+
+    # -- people -----------------------------------------------------------------------------------------
+
+    async def user(self, name: str) -> User:
+        """The person with this name, created on first use."""
+        def op(db: sqlite3.Connection) -> User:
+            db.execute("INSERT OR IGNORE INTO users (name, created_at) VALUES (?, ?)", (name, now_iso()))
+            row = db.execute("SELECT id, name FROM users WHERE name = ?", (name,)).fetchone()
+            return User(row[0], row[1])
+
+        return await self._write(op)
+
+    # -- conversations ----------------------------------------------------------------------------------
+
+    async def new_conversation(self, user: User, title: str | None = None) -> Conversation:
+        def op(db: sqlite3.Connection) -> Conversation:
+            ts = now_iso()
+            cur = db.execute("INSERT INTO conversations (user_id, title, created_at, updated_at) "
+                             "VALUES (?, ?, ?, ?)", (user.id, title, ts, ts))
+            return Conversation(int(cur.lastrowid or 0), user.id, title, ts, ts)
+
+        return await self._write(op)
+
+    async def latest_conversation(self, user: User) -> Conversation | None:
+        rows = await self._read(f"SELECT {_CONV} FROM conversations WHERE user_id = ? "
+                                "ORDER BY updated_at DESC, id DESC LIMIT 1", (user.id,))
+        return _conversation(rows[0]) if rows else None
+
+    async def conversation(self, user: User, conversation_id: int) -> Conversation:
+        rows = await self._read(f"SELECT {_CONV} FROM conversations WHERE id = ? AND user_id = ?",
+                                (conversation_id, user.id))
+        if not rows:
+            raise NotFound(f"No conversation {conversation_id} for {user.name}.")
+        return _conversation(rows[0])
+
+    async def conversations(self, user: User, limit: int = 50) -> list[ConversationSummary]:
+        rows = await self._read(
+            f"""SELECT {_CONV},
+                   (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id),
+                   coalesce((SELECT substr(content, 1, 80) FROM messages m
+                             WHERE m.conversation_id = c.id AND m.role = 'user' ORDER BY id LIMIT 1), '')
+                FROM conversations c WHERE user_id = ? ORDER BY updated_at DESC, id DESC LIMIT ?""",
+            (user.id, limit))
+        return [ConversationSummary(_conversation(r[:5]), r[5], r[6]) for r in rows]
+
+    # -- messages ---------------------------------------------------------------------------------------
+
+    async def append(self, conversation: Conversation, role: Role, content: str,
+                     status: MessageStatus = "complete", meta: dict[str, Any] | None = None) -> StoredMessage:
+        """Store one message durably; when this returns, it survives a crash or power cut."""
+        def op(db: sqlite3.Connection) -> StoredMessage:
+            ts = now_iso()
+            meta_json = json.dumps(meta or {}, ensure_ascii=False)
+            cur = db.execute("INSERT INTO messages (conversation_id, role, content, status, created_at, meta) "
+                             "VALUES (?, ?, ?, ?, ?, ?)", (conversation.id, role, content, status, ts, meta_json))
+            db.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (ts, conversation.id))
+            return StoredMessage(int(cur.lastrowid or 0), conversation.id, role, content, status, ts, meta or {})
+
+        return await self._write(op)
+
+    async def set_status(self, message: StoredMessage, status: MessageStatus) -> None:
+        await self._write(lambda db: db.execute("UPDATE messages SET status = ? WHERE id = ?",
+                                                (status, message.id)))
+
+    async def messages(self, conversation: Conversation, limit: int | None = None) -> list[StoredMessage]:
+        """The conversation's messages, oldest first (the newest `limit` of them, if given)."""
+        rows = await self._read(
+            f"SELECT {_MSG} FROM (SELECT * FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT ?) "
+            "ORDER BY id", (conversation.id, -1 if limit is None else limit))
+        return [_message(r) for r in rows]
+
+    # -- the companion's own per-person state (its chosen name, and so on) -------------------------------
+
+    async def get_state(self, user: User, key: str) -> str | None:
+        rows = await self._read("SELECT value FROM companion_state WHERE user_id = ? AND key = ?",
+                                (user.id, key))
+        return str(rows[0][0]) if rows else None
+
+    async def set_state(self, user: User, key: str, value: str) -> None:
+        await self._write(lambda db: db.execute(
+            "INSERT INTO companion_state (user_id, key, value, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            (user.id, key, value, now_iso())))
+
+    # -- plumbing ---------------------------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = FULL")  # a committed message survives power loss, not only a crash
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA busy_timeout = 30000")
+        migrate(db)
+        self._db = db
+
+    async def _run(self, fn: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._thread, fn)
+
+    async def _write(self, op: Callable[[sqlite3.Connection], T]) -> T:
+        def tx() -> T:
+            db = self._conn()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                result = op(db)
+                db.execute("COMMIT")
+                return result
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+        # Shielded: once a write has started, a cancelled turn must not leave it half done or unknown.
+        return await asyncio.shield(self._run(tx))
+
+    async def _read(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        return await self._run(lambda: list(self._conn().execute(sql, params).fetchall()))
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise RuntimeError("the store is closed")
+        return self._db
+
+
+_CONV = "id, user_id, title, created_at, updated_at"
+_MSG = "id, conversation_id, role, content, status, created_at, meta"
+
+
+def _conversation(row: tuple[Any, ...]) -> Conversation:
+    return Conversation(row[0], row[1], row[2], row[3], row[4])
+
+
+def _message(row: tuple[Any, ...]) -> StoredMessage:
+    return StoredMessage(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6]))

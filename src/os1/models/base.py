@@ -1,0 +1,67 @@
+"""What every model backend offers the turn: streaming text, constrained JSON, token counting."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol, TypedDict
+
+
+class Message(TypedDict):
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True)
+class GenerateOptions:
+    max_tokens: int = 384
+    temperature: float = 0.7
+    seed: int = 0
+    stop: tuple[str, ...] = ()
+
+
+class ModelError(Exception):
+    """A model could not do its work. The message is written for the person using OS1."""
+
+    code = "model_error"
+
+
+class ModelUnavailable(ModelError):
+    """The model cannot be reached or loaded (server down, file missing, timed out)."""
+
+    code = "model_unavailable"
+
+
+class PromptTooLong(ModelError):
+    code = "input_too_long"
+
+
+class Model(Protocol):
+    """A language model backend. `stream` is an async generator of text pieces; closing it stops generation."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def context_window(self) -> int: ...
+
+    @property
+    def loaded(self) -> bool:
+        """False while a first call would still have to load weights (worth telling the person)."""
+        ...
+
+    async def load(self) -> None: ...
+
+    def stream(self, messages: Sequence[Message], options: GenerateOptions) -> AsyncIterator[str]: ...
+
+    async def complete_json(
+        self, messages: Sequence[Message], schema: dict[str, Any], options: GenerateOptions
+    ) -> dict[str, Any]: ...
+
+    async def count_tokens(self, messages: Sequence[Message]) -> int: ...
+
+    async def warm(self, messages: Sequence[Message]) -> None:
+        """Prepare for a prompt that starts with `messages` (prefill the prefix cache where there is one)."""
+        ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,189 @@
+"""The embedded model: llama.cpp in this process.
+
+All llama.cpp work runs on one worker thread, so calls are naturally serialised and the event loop never
+blocks. A stream that is closed early sets a flag the worker checks after every token; the worker then
+finishes on its own while the next job waits its turn. llama-cpp-python keeps the KV cache of the last
+prompt and reuses its longest common prefix, which is why prompts are built stable-prefix-first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import threading
+from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+from os1.models.base import GenerateOptions, Message, ModelError, ModelUnavailable, PromptTooLong
+
+T = TypeVar("T")
+TEMPLATE_TOKENS_PER_MESSAGE = 5  # "<|im_start|>role\n" … "<|im_end|>\n" in ChatML-style templates
+_DONE = object()
+
+
+class EmbeddedModel:
+    """A GGUF model run by llama-cpp-python, loaded on first use."""
+
+    def __init__(self, path: Path, *, label: str, context_window: int = 4096, threads: int = 0) -> None:
+        self._path = path
+        self._label = label
+        self._n_ctx = context_window
+        self._threads = threads or os.cpu_count() or 2
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="os1-llama")
+        self._llm: Any = None
+        self._format: Callable[[Sequence[Message]], str] | None = None
+        self._stops: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self._label
+
+    @property
+    def context_window(self) -> int:
+        return self._n_ctx
+
+    @property
+    def loaded(self) -> bool:
+        return self._llm is not None
+
+    async def load(self) -> None:
+        await self._run(self._load_sync)
+
+    def stream(self, messages: Sequence[Message], options: GenerateOptions) -> AsyncIterator[str]:
+        return self._stream(list(messages), options)
+
+    async def _stream(self, messages: list[Message], options: GenerateOptions) -> AsyncIterator[str]:
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[object] = asyncio.Queue()
+        cancelled = threading.Event()
+
+        def put(item: object) -> None:
+            loop.call_soon_threadsafe(queue.put_nowait, item)
+
+        def work() -> None:
+            try:
+                llm = self._load_sync()
+                tokens = self._prompt_tokens(messages, options.max_tokens)
+                chunks = llm.create_completion(
+                    tokens, max_tokens=options.max_tokens, temperature=options.temperature,
+                    seed=options.seed, stop=list(self._stops + options.stop), stream=True)
+                try:
+                    for chunk in chunks:
+                        if cancelled.is_set():
+                            break
+                        put(chunk["choices"][0]["text"])
+                finally:
+                    chunks.close()
+            except BaseException as exc:  # handed to the awaiting side, re-raised there
+                put(exc)
+            finally:
+                put(_DONE)
+
+        self._worker.submit(work)
+        try:
+            while (item := await queue.get()) is not _DONE:
+                if isinstance(item, BaseException):
+                    raise _as_model_error(item)
+                if item:
+                    yield str(item)
+        finally:
+            cancelled.set()
+
+    async def complete_json(
+        self, messages: Sequence[Message], schema: dict[str, Any], options: GenerateOptions
+    ) -> dict[str, Any]:
+        def work() -> dict[str, Any]:
+            from llama_cpp.llama_grammar import LlamaGrammar
+
+            llm = self._load_sync()
+            tokens = self._prompt_tokens(list(messages), options.max_tokens)
+            grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+            out = llm.create_completion(tokens, max_tokens=options.max_tokens, temperature=options.temperature,
+                                        seed=options.seed, grammar=grammar, stop=list(self._stops))
+            text = out["choices"][0]["text"]
+            try:
+                value = json.loads(text)
+            except ValueError as exc:
+                raise ModelError(f"The model's JSON was cut short or invalid: {text[:200]!r}") from exc
+            if not isinstance(value, dict):
+                raise ModelError(f"The model returned JSON that is not an object: {text[:200]!r}")
+            return value
+
+        return await self._run(work)
+
+    async def count_tokens(self, messages: Sequence[Message]) -> int:
+        """Tokens of the contents plus the chat template's few tokens per message (exact to within those)."""
+        def work() -> int:
+            llm = self._load_sync()
+            return sum(len(llm.tokenize(m["content"].encode("utf-8"), add_bos=False, special=False))
+                       + TEMPLATE_TOKENS_PER_MESSAGE for m in messages)
+
+        return await self._run(work)
+
+    async def warm(self, messages: Sequence[Message]) -> None:
+        def work() -> None:
+            llm = self._load_sync()
+            tokens = self._prompt_tokens(list(messages), None)
+            # One generated token: the point is the prefill, which stays in the KV cache for the next prompt.
+            llm.create_completion(tokens, max_tokens=1, temperature=0.0)
+
+        await self._run(work)
+
+    async def close(self) -> None:
+        self._worker.shutdown(wait=True, cancel_futures=True)
+        if self._llm is not None:
+            self._llm.close()
+            self._llm = None
+
+    # -- on the worker thread -------------------------------------------------------------------------
+
+    async def _run(self, fn: Callable[[], T]) -> T:
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._worker, fn)
+        except (ModelError, asyncio.CancelledError):
+            raise
+        except Exception as exc:
+            raise _as_model_error(exc) from exc
+
+    def _load_sync(self) -> Any:
+        if self._llm is not None:
+            return self._llm
+        if not self._path.exists():
+            raise ModelUnavailable(f"The model file {self._path} does not exist.")
+        from llama_cpp import Llama
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        try:
+            llm = Llama(model_path=str(self._path), n_ctx=self._n_ctx, n_threads=self._threads,
+                        n_batch=512, verbose=False)
+        except (ValueError, RuntimeError) as exc:
+            raise ModelUnavailable(f"llama.cpp could not load {self._path}: {exc}. Is it a valid GGUF file?") \
+                from exc
+        template = llm.metadata.get("tokenizer.chat_template")
+        if not template:
+            raise ModelUnavailable(f"{self._path} has no chat template, so OS1 cannot talk with it.")
+        eos = llm._model.token_get_text(llm.token_eos())
+        bos = llm._model.token_get_text(llm.token_bos()) if llm.token_bos() >= 0 else ""
+        formatter = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)
+        self._format = lambda msgs: str(formatter(messages=list(msgs)).prompt)  # type: ignore[arg-type]
+        self._stops = (eos, "<|endoftext|>", "<|im_end|>")
+        self._llm = llm
+        return llm
+
+    def _prompt_tokens(self, messages: list[Message], reply_tokens: int | None) -> list[int]:
+        llm = self._load_sync()
+        assert self._format is not None
+        tokens: list[int] = llm.tokenize(self._format(messages).encode("utf-8"), add_bos=True, special=True)
+        if reply_tokens is not None and len(tokens) + reply_tokens > self._n_ctx:
+            raise PromptTooLong(f"The prompt is {len(tokens)} tokens and the reply needs up to {reply_tokens}, "
+                                f"more than the model's window of {self._n_ctx}.")
+        return tokens
+
+
+def _as_model_error(exc: BaseException) -> BaseException:
+    if isinstance(exc, ModelError | asyncio.CancelledError | KeyboardInterrupt):
+        return exc
+    return ModelError(f"The embedded model failed: {exc}")

@@ -1,0 +1,86 @@
+"""Building the model's messages within a token budget.
+
+Order is stable-prefix-first: the system block (character, identity, the person) never changes between
+turns, then history, then the new input. Each message renders the same way on every turn — time stamps come
+from stored times, not from the clock — so the previous turn's prompt is a prefix of the next one and
+llama.cpp only has to read what is new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from os1.memory.store import StoredMessage
+from os1.models.base import Message
+from os1.persona import Persona
+
+# A gap this long between messages is worth telling the model about ("it's the next morning now").
+TIME_GAP = timedelta(minutes=30)
+INTERRUPTED_MARK = " …"
+
+
+def system_prompt(persona: Persona, name: str | None, person: str, profile: Sequence[str] = ()) -> str:
+    if name:
+        identity = f"Your name is {name}. You chose it yourself, and you like it."
+    else:
+        identity = ("You have not chosen a name yet. If asked, say you're still deciding; "
+                    "don't make one up in passing.")
+    parts = [persona.character.strip(), identity, f"You are talking with {person}."]
+    parts += [block.strip() for block in profile if block.strip()]
+    return "\n\n".join(parts)
+
+
+def render(messages: Sequence[StoredMessage]) -> list[Message]:
+    """History as model messages. Rejected and failed inputs are left out; cut-short replies are marked."""
+    out: list[Message] = []
+    previous: datetime | None = None
+    for m in messages:
+        if m.status in ("rejected", "failed") or not m.content:
+            continue
+        when = datetime.fromisoformat(m.created_at)
+        content = m.content
+        if m.role == "user" and (previous is None or when - previous >= TIME_GAP):
+            content = f"[{_stamp(when)}] {content}"
+        if m.status == "interrupted":
+            content += INTERRUPTED_MARK
+        out.append({"role": m.role, "content": content})
+        previous = when
+    return out
+
+
+def _stamp(when: datetime) -> str:
+    local = when.astimezone()
+    return f"{local:%A %d %B %Y, %H:%M}"
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which stored messages the prompt holds: from `start_id` on."""
+
+    start_id: int
+
+
+def fit_window(sizes: Sequence[tuple[int, str, int]], budget: int, current: Window | None) -> Window:
+    """Choose the oldest message kept, given (message id, role, tokens) oldest first.
+
+    Keep the current start while everything fits, so the prompt prefix stays cached. When it no longer
+    fits, move the start forward until the history uses at most half the budget: one re-read of the prompt
+    then buys many turns of cached prefix, instead of a cache miss on every turn.
+    """
+    if not sizes:
+        return Window(start_id=0)
+    start = current.start_id if current else 0
+    kept = [s for s in sizes if s[0] >= start]
+    if sum(s[2] for s in kept) <= budget:
+        return Window(start_id=kept[0][0] if kept else sizes[-1][0])
+    target = budget // 2
+    total = sum(s[2] for s in kept)
+    i = 0
+    while i < len(kept) and (total > target or kept[i][1] != "user"):
+        total -= kept[i][2]
+        i += 1
+    if i == len(kept):  # nothing older fits beside the new input
+        return Window(start_id=kept[-1][0] + 1)
+    return Window(start_id=kept[i][0])

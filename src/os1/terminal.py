@@ -1,0 +1,146 @@
+"""The terminal door: a conversation typed at a prompt, or piped in line by line.
+
+Runs on an `asyncio.Runner` so that reading the keyboard stays plain and synchronous while each turn is
+async. The Runner turns Ctrl-C during a turn into a cancellation of that turn: the companion keeps the
+partial reply (flagged interrupted) and the prompt comes back. Ctrl-C or EOF at the prompt exits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from rich.console import Console
+from rich.status import Status as Spinner
+
+from os1.events import Error, Event, Named, Status, TextDelta, TurnEnded
+from os1.memory.store import Conversation, User
+from os1.runtime import Runtime
+
+COMPANION_STYLE = "bold #e8745c"
+PERSON_STYLE = "bold #8a8a8a"
+
+
+@dataclass
+class TurnPrinter:
+    """Shows one turn's events on a terminal: a spinner while waiting, then the reply as it streams."""
+
+    console: Console
+    name: str | None
+    spinner: Spinner | None = None
+    started_reply: bool = False
+    errors: list[Error] = field(default_factory=list)
+
+    def show(self, event: Event) -> None:
+        if isinstance(event, Status) and event.state in ("loading", "thinking", "waiting"):
+            self._spin(event.detail or "…")
+        elif isinstance(event, Named):
+            self.name = event.name
+        elif isinstance(event, TextDelta):
+            if not self.started_reply:
+                self._stop_spinner()
+                self.console.print(f"{self.name or 'OS1'} › ", style=COMPANION_STYLE, end="")
+                self.started_reply = True
+            self.console.print(event.text, end="", markup=False, highlight=False, soft_wrap=True)
+        elif isinstance(event, TurnEnded):
+            self.finish()
+        elif isinstance(event, Error):
+            self.finish()
+            self.errors.append(event)
+            self.console.print(f"[red]✗[/] {event.message}", highlight=False)
+
+    def finish(self, note: str = "") -> None:
+        self._stop_spinner()
+        if self.started_reply:
+            self.console.print(note, style="dim")
+            self.started_reply = False
+
+    def _spin(self, text: str) -> None:
+        if self.spinner is None:
+            self.spinner = self.console.status(text, spinner="dots")
+            self.spinner.start()
+        else:
+            self.spinner.update(text)
+
+    def _stop_spinner(self) -> None:
+        if self.spinner is not None:
+            self.spinner.stop()
+            self.spinner = None
+
+
+def json_lines(out: TextIO) -> Callable[[Event], None]:
+    def write(event: Event) -> None:
+        out.write(event.to_json() + "\n")
+        out.flush()
+
+    return write
+
+
+async def _drive(events: AsyncIterator[Event], show: Callable[[Event], None]) -> str:
+    """Hand every event to `show`; return the finished reply's text ("" if there was none)."""
+    reply = ""
+    async for event in events:
+        show(event)
+        if isinstance(event, TurnEnded):
+            reply = event.text
+    return reply
+
+
+def chat_interactive(runner: asyncio.Runner, rt: Runtime, user: User, conversation: Conversation,
+                     continuing: bool, json_out: bool) -> int:
+    console = Console(highlight=False)
+    companion = rt.companion
+    name = runner.run(companion.identity.name(user))
+    persona = companion.persona
+    greeting = persona.return_greeting if continuing else persona.first_greeting
+    console.print(f"{name or 'OS1'} › ", style=COMPANION_STYLE, end="")
+    console.print(greeting, markup=False)
+    console.print("[dim](Ctrl-C stops a reply; Ctrl-C or Ctrl-D at the prompt leaves.)[/]")
+    if not rt.model.loaded:
+        with console.status(f"Waking up ({rt.model.name})…", spinner="dots"):
+            runner.run(companion.prepare(user, conversation))
+    else:
+        runner.run(companion.prepare(user, conversation))
+    printer = TurnPrinter(console, name)
+    show = json_lines(sys.stdout) if json_out else printer.show
+    while True:
+        try:
+            text = console.input(f"[{PERSON_STYLE}]{user.name} ›[/] ")
+        except (KeyboardInterrupt, EOFError):
+            console.print()
+            return 0
+        if not text.strip():
+            continue
+        try:
+            runner.run(_drive(companion.respond(user, conversation, text), show))
+        except KeyboardInterrupt:
+            printer.finish(" [interrupted]")
+            if not printer.started_reply:
+                console.print("[dim](stopped)[/]")
+
+
+def chat_piped(runner: asyncio.Runner, rt: Runtime, user: User, conversation: Conversation,
+               lines: TextIO, json_out: bool) -> int:
+    """One message per input line, one reply per output line (or JSON events with --json)."""
+    errors: list[Error] = []
+    emit = json_lines(sys.stdout) if json_out else None
+
+    def show(event: Event) -> None:
+        if emit:
+            emit(event)
+        if isinstance(event, Error):
+            errors.append(event)
+            print(f"os1: {event.message}", file=sys.stderr, flush=True)
+
+    for line in lines:
+        text = line.rstrip("\n")
+        if not text.strip():
+            continue
+        before = len(errors)
+        reply = runner.run(_drive(rt.companion.respond(user, conversation, text), show))
+        if not json_out and len(errors) == before:
+            print(reply, flush=True)
+    return 1 if errors else 0

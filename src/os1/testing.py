@@ -1,0 +1,79 @@
+"""Fakes for unit tests of other logic (never as the thing a feature test checks).
+
+    model = ScriptedModel()
+    model.enqueue("Hello there.")          # the next reply, streamed word by word
+    model.enqueue_json({"name": "Iris"})   # the next complete_json() answer
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from os1.models.base import GenerateOptions, Message, ModelError
+
+
+class ScriptedModel:
+    """A Model that replies with what was queued, and records every prompt it was given."""
+
+    def __init__(self, context_window: int = 4096, delay_s: float = 0.0, name: str = "scripted") -> None:
+        self._n_ctx = context_window
+        self._name = name
+        self.delay_s = delay_s
+        self.replies: deque[str | ModelError] = deque()
+        self.json_replies: deque[dict[str, Any] | ModelError] = deque()
+        self.prompts: list[list[Message]] = []
+        self.warmed: list[list[Message]] = []
+        self.loaded = False
+
+    def enqueue(self, reply: str | ModelError) -> None:
+        self.replies.append(reply)
+
+    def enqueue_json(self, reply: dict[str, Any] | ModelError) -> None:
+        self.json_replies.append(reply)
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def context_window(self) -> int:
+        return self._n_ctx
+
+    async def load(self) -> None:
+        self.loaded = True
+
+    def stream(self, messages: Sequence[Message], options: GenerateOptions) -> AsyncIterator[str]:
+        self.prompts.append(list(messages))
+        reply = self.replies.popleft() if self.replies else "…"
+        return self._pieces(reply)
+
+    async def _pieces(self, reply: str | ModelError) -> AsyncIterator[str]:
+        if isinstance(reply, ModelError):
+            raise reply
+        words = reply.split(" ")
+        for i, word in enumerate(words):
+            await asyncio.sleep(self.delay_s)
+            yield word if i == 0 else " " + word
+
+    async def complete_json(
+        self, messages: Sequence[Message], schema: dict[str, Any], options: GenerateOptions
+    ) -> dict[str, Any]:
+        self.prompts.append(list(messages))
+        if not self.json_replies:
+            raise ModelError("ScriptedModel has no JSON reply queued")
+        reply = self.json_replies.popleft()
+        if isinstance(reply, ModelError):
+            raise reply
+        return reply
+
+    async def count_tokens(self, messages: Sequence[Message]) -> int:
+        return sum(len(m["content"]) // 4 + 5 for m in messages)
+
+    async def warm(self, messages: Sequence[Message]) -> None:
+        self.warmed.append(list(messages))
+
+    async def close(self) -> None:
+        return None
