@@ -1,0 +1,57 @@
+"""Shared fixtures: a temp home per test, the assembled embedded models (once per machine), fakes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from os1.config import Settings, load_settings
+from os1.models.packaged import PACKAGED_MODELS, ensure_assembled
+from os1.runtime import Runtime, open_runtime
+from os1.testing import ScriptedModel
+
+REPO = Path(__file__).resolve().parents[1]
+# Assembled GGUFs are shared by every test run on this machine (assembly takes ~10 s and 1.5 GB).
+MODEL_DIR = Path(os.environ.get("OS1_TEST_MODEL_DIR", REPO / ".cache" / "models"))
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh OS1_HOME for the test, with the shared model directory."""
+    monkeypatch.setenv("OS1_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("OS1_MODEL_DIR", str(MODEL_DIR))
+    for var in ("OS1_MODEL", "OS1_USER", "OS1_PERSONA", "OS1_TEMPERATURE"):
+        monkeypatch.delenv(var, raising=False)
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def settings(home: Path) -> Settings:
+    return load_settings(home).with_overrides(user="theodore", temperature=0.0)
+
+
+@pytest.fixture
+def scripted() -> ScriptedModel:
+    return ScriptedModel()
+
+
+@pytest.fixture
+async def runtime(settings: Settings, scripted: ScriptedModel) -> AsyncIterator[Runtime]:
+    rt = await open_runtime(settings, model=scripted)
+    yield rt
+    await rt.close()
+
+
+@pytest.fixture(scope="session")
+def small_model_path() -> Path:
+    """The packaged 0.5B model, assembled and verified."""
+    return ensure_assembled(PACKAGED_MODELS["small"], MODEL_DIR)
+
+
+@pytest.fixture(scope="session")
+def default_model_path() -> Path:
+    """The packaged 1.5B model, assembled and verified."""
+    return ensure_assembled(PACKAGED_MODELS["default"], MODEL_DIR)
