@@ -1,0 +1,69 @@
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from os1.memory.migrations import MIGRATIONS
+from os1.memory.store import NotFound, Store
+
+
+async def test_messages_persist_across_reopen(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "os1.db")
+    theo = await store.user("theodore")
+    conv = await store.new_conversation(theo)
+    await store.append(conv, "user", "My sister is called Ottilie.")
+    await store.append(conv, "assistant", "Ottilie, what a lovely name.", "interrupted")
+    await store.close()
+
+    store = await Store.open(tmp_path / "os1.db")
+    theo_again = await store.user("theodore")
+    assert theo_again == theo
+    latest = await store.latest_conversation(theo)
+    assert latest is not None and latest.id == conv.id
+    msgs = await store.messages(latest)
+    assert [(m.role, m.content, m.status) for m in msgs] == [
+        ("user", "My sister is called Ottilie.", "complete"),
+        ("assistant", "Ottilie, what a lovely name.", "interrupted"),
+    ]
+    await store.close()
+
+
+async def test_wal_and_full_sync(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "os1.db")
+    await store.close()
+    db = sqlite3.connect(tmp_path / "os1.db")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert {r[0] for r in db.execute("SELECT name FROM _migrations")} == {name for name, _ in MIGRATIONS}
+
+
+async def test_people_never_reach_each_others_conversations(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "os1.db")
+    theo, amy = await store.user("theodore"), await store.user("amy")
+    conv = await store.new_conversation(theo)
+    await store.append(conv, "user", "secret")
+    with pytest.raises(NotFound):
+        await store.conversation(amy, conv.id)
+    assert await store.latest_conversation(amy) is None
+    assert await store.conversations(amy) == []
+    await store.close()
+
+
+async def test_history_limit_keeps_the_newest_in_order(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "os1.db")
+    conv = await store.new_conversation(await store.user("t"))
+    for i in range(10):
+        await store.append(conv, "user", f"m{i}")
+    assert [m.content for m in await store.messages(conv, limit=3)] == ["m7", "m8", "m9"]
+    summaries = await store.conversations(await store.user("t"))
+    assert summaries[0].message_count == 10 and summaries[0].first_words == "m0"
+    await store.close()
+
+
+async def test_companion_state_is_per_person(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "os1.db")
+    theo, amy = await store.user("theodore"), await store.user("amy")
+    await store.set_state(theo, "persona:os1:name", "Samantha")
+    await store.set_state(theo, "persona:os1:name", "Sam")
+    assert await store.get_state(theo, "persona:os1:name") == "Sam"
+    assert await store.get_state(amy, "persona:os1:name") is None
+    await store.close()
