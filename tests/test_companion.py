@@ -91,15 +91,17 @@ async def test_interrupted_reply_is_kept_and_flagged(runtime: Runtime, scripted:
     user = await runtime.store.user("theodore")
     conv = await runtime.store.new_conversation(user)
     got: list[str] = []
+    three_words = asyncio.Event()
 
     async def consume() -> None:
         async for event in runtime.companion.respond(user, conv, "count for me"):
             if isinstance(event, TextDelta):
                 got.append(event.text)
+                if len(got) == 3:
+                    three_words.set()
 
     task = asyncio.create_task(consume())
-    while len(got) < 3:
-        await asyncio.sleep(0.005)
+    await three_words.wait()
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
     msgs = await runtime.store.messages(conv)

@@ -55,7 +55,7 @@ class TurnPrinter:
     def finish(self, note: str = "") -> None:
         self._stop_spinner()
         if self.started_reply:
-            self.console.print(note, style="dim")
+            self.console.print(note, style="dim", markup=False)
             self.started_reply = False
 
     def _spin(self, text: str) -> None:
@@ -117,9 +117,11 @@ def chat_interactive(runner: asyncio.Runner, rt: Runtime, user: User, conversati
         try:
             runner.run(_drive(companion.respond(user, conversation, text), show))
         except KeyboardInterrupt:
-            printer.finish(" [interrupted]")
-            if not printer.started_reply:
-                console.print("[dim](stopped)[/]")
+            if printer.started_reply:
+                printer.finish(" [interrupted]")
+            else:
+                printer.finish()
+                console.print("(stopped)", style="dim")
 
 
 def chat_piped(runner: asyncio.Runner, rt: Runtime, user: User, conversation: Conversation,

@@ -18,6 +18,8 @@ class GenerateOptions:
     temperature: float = 0.7
     seed: int = 0
     stop: tuple[str, ...] = ()
+    # Small models loop on a phrase at temperature 0 without it; applied where the backend supports it.
+    repeat_penalty: float = 1.1
 
 
 class ModelError(Exception):

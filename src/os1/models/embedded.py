@@ -69,7 +69,8 @@ class EmbeddedModel:
                 tokens = self._prompt_tokens(messages, options.max_tokens)
                 chunks = llm.create_completion(
                     tokens, max_tokens=options.max_tokens, temperature=options.temperature,
-                    seed=options.seed, stop=list(self._stops + options.stop), stream=True)
+                    seed=options.seed, stop=list(self._stops + options.stop),
+                    repeat_penalty=options.repeat_penalty, stream=True)
                 try:
                     for chunk in chunks:
                         if cancelled.is_set():

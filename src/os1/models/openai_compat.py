@@ -17,6 +17,9 @@ from os1.models.base import GenerateOptions, Message, ModelError, ModelUnavailab
 # Without a tokenizer for a remote model, prompt sizes are estimated; ~3.2 characters per token errs large.
 CHARS_PER_TOKEN = 3.2
 PER_MESSAGE_TOKENS = 6
+# How a server turns down a response_format it does not take: 400 or 422, or 500 from llama-cpp-python's
+# server, which reports every request validation error that way. The next format is then worth a try.
+FORMAT_REJECTED = frozenset({400, 422, 500})
 
 
 class OpenAICompatModel:
@@ -69,39 +72,28 @@ class OpenAICompatModel:
     async def complete(self, messages: Sequence[Message], options: GenerateOptions,
                        extra: dict[str, Any] | None = None) -> str:
         """One whole reply, without streaming."""
-        body = self._body(list(messages), options) | (extra or {})
-        try:
-            response = await self._http.post("/chat/completions", json=body)
-        except httpx.HTTPError as exc:
-            raise self._transport_error(exc) from exc
+        response = await self._post(self._body(list(messages), options) | (extra or {}))
         if response.status_code >= 400:
             raise self._http_error(response)
-        try:
-            return str(response.json()["choices"][0]["message"]["content"] or "")
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
-            raise ModelError(f"The model server at {self._base_url} sent a reply OS1 cannot read: "
-                             f"{response.text[:200]!r}") from exc
+        return self._content(response)
 
     async def complete_json(
         self, messages: Sequence[Message], schema: dict[str, Any], options: GenerateOptions
     ) -> dict[str, Any]:
-        # Servers differ: OpenAI and vLLM take json_schema; llama.cpp's server takes json_object + schema.
+        # Servers differ: OpenAI and vLLM take json_schema; llama.cpp's servers take json_object + schema
+        # (llama-cpp-python's answers json_schema with a 500), so a format turned down falls back to the next.
         formats = [
             {"type": "json_schema", "json_schema": {"name": "reply", "schema": schema, "strict": False}},
             {"type": "json_object", "schema": schema},
         ]
-        last: ModelError | None = None
+        body = self._body(list(messages), options)
         for fmt in formats:
-            try:
-                text = await self.complete(messages, options, {"response_format": fmt})
-            except ModelError as exc:
-                if isinstance(exc, ModelUnavailable):
-                    raise
-                last = exc
-                continue
-            return _parse_json_object(text)
-        assert last is not None
-        raise last
+            response = await self._post(body | {"response_format": fmt})
+            if response.status_code not in FORMAT_REJECTED:
+                break
+        if response.status_code >= 400:
+            raise self._http_error(response)
+        return _parse_json_object(self._content(response))
 
     async def count_tokens(self, messages: Sequence[Message]) -> int:
         return sum(int(len(m["content"]) / CHARS_PER_TOKEN) + PER_MESSAGE_TOKENS for m in messages)
@@ -111,6 +103,19 @@ class OpenAICompatModel:
 
     async def close(self) -> None:
         await self._http.aclose()
+
+    async def _post(self, body: dict[str, Any]) -> httpx.Response:
+        try:
+            return await self._http.post("/chat/completions", json=body)
+        except httpx.HTTPError as exc:
+            raise self._transport_error(exc) from exc
+
+    def _content(self, response: httpx.Response) -> str:
+        try:
+            return str(response.json()["choices"][0]["message"]["content"] or "")
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            raise ModelError(f"The model server at {self._base_url} sent a reply OS1 cannot read: "
+                             f"{response.text[:200]!r}") from exc
 
     def _body(self, messages: list[Message], options: GenerateOptions) -> dict[str, Any]:
         body: dict[str, Any] = {"model": self._model, "messages": messages, "max_tokens": options.max_tokens,
@@ -162,7 +167,7 @@ class OpenAICompatModel:
 def _error_detail(response: httpx.Response) -> str:
     try:
         data = response.json()
-        err = data.get("error", data) if isinstance(data, dict) else data
+        err = (data.get("error") or data.get("detail") or data) if isinstance(data, dict) else data
         msg = err.get("message", err) if isinstance(err, dict) else err
         return str(msg)[:300]
     except ValueError:

@@ -1,0 +1,339 @@
+"""The OpenAI-compatible backend against real servers on loopback: llama-cpp-python's own server running the
+packaged 0.5B model, and tiny asyncio servers that fail on purpose (down, silent, stalled, erroring)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from os1.config import Settings
+from os1.events import TurnEnded
+from os1.models.base import GenerateOptions, Message, ModelError, ModelUnavailable
+from os1.models.openai_compat import OpenAICompatModel
+from os1.models.resolve import resolve_model
+from os1.runtime import open_runtime
+
+MODEL = "qwen-small"  # the alias the real server is started with
+GREEDY = GenerateOptions(max_tokens=32, temperature=0.0)
+SKY: list[Message] = [{"role": "user", "content": "Repeat after me: The sky is blue."}]
+COLOR = {"type": "object", "properties": {"color": {"type": "string"}}, "required": ["color"]}
+GUARD_S = 15  # a regression fails here instead of hanging the suite
+REAL_GUARD_S = 120  # the same for the real model, which on a busy CPU-only machine may take a while
+STARTUP_S = 120
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def collect(model: OpenAICompatModel, messages: list[Message], into: list[str] | None = None,
+                  guard_s: float = GUARD_S) -> list[str]:
+    """All the pieces of a streamed reply (also appended to `into`, to see what came before a failure)."""
+    pieces = [] if into is None else into
+
+    async def run() -> None:
+        async for piece in model.stream(messages, GREEDY):
+            pieces.append(piece)
+
+    await asyncio.wait_for(run(), guard_s)
+    return pieces
+
+
+@asynccontextmanager
+async def fake_server(handler: Handler) -> AsyncIterator[str]:
+    """A loopback TCP server speaking whatever `handler` writes; yields its /v1 base URL."""
+    server = await asyncio.start_server(handler, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def read_request(reader: asyncio.StreamReader) -> tuple[dict[str, str], dict[str, Any]]:
+    """The headers (lower-cased names) and JSON body of one HTTP request."""
+    head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in head[1:] if line)}
+    body = await reader.readexactly(int(headers.get("content-length", "0")))
+    return headers, json.loads(body or b"{}")
+
+
+def response(status: int, body: bytes, content_type: str = "application/json") -> bytes:
+    return (f"HTTP/1.1 {status} Whatever\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
+            f"Connection: close\r\n\r\n").encode() + body
+
+
+def sse_chunk(text: str) -> bytes:
+    """One server-sent event carrying `text`, as one chunk of a chunked body."""
+    event = f"data: {json.dumps({'choices': [{'index': 0, 'delta': {'content': text}}]})}\n\n".encode()
+    return f"{len(event):x}\r\n".encode() + event + b"\r\n"
+
+
+async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Say nothing more until the client gives up and closes the connection."""
+    await reader.read()
+    writer.close()
+
+
+def answering(status: int, body: bytes, content_type: str = "application/json",
+              seen: list[dict[str, Any]] | None = None) -> Handler:
+    """A handler that reads the request (recording headers and body in `seen`) and sends one fixed answer."""
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        headers, body_json = await read_request(reader)
+        if seen is not None:
+            seen.append({"headers": headers, "body": body_json})
+        writer.write(response(status, body, content_type))
+        await writer.drain()
+        writer.close()
+    return handle
+
+
+# ---------------------------------------------------------------------------------------------------------
+# llama-cpp-python's OpenAI-compatible server, once per session
+
+
+@pytest.fixture(scope="session")
+def llama_server(small_model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL (…/v1) of llama-cpp-python's server running the packaged 0.5B model."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("llama-server") / "stderr.log"
+    with log.open("wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "llama_cpp.server", "--model", str(small_model_path), "--model_alias", MODEL,
+             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"],
+            stdout=subprocess.DEVNULL, stderr=err)
+    base_url = f"http://127.0.0.1:{port}/v1"
+    try:
+        _wait_until_up(proc, base_url, log)
+        yield base_url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _wait_until_up(proc: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            break
+        try:
+            if httpx.get(f"{base_url}/models", timeout=2.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.25)
+    tail = log.read_text(errors="replace")[-3000:]
+    state = f"exited with {proc.returncode}" if proc.poll() is not None else f"not up after {STARTUP_S} s"
+    pytest.fail(f"llama-cpp-python's server at {base_url} {state}. Its stderr ends:\n{tail}")
+
+
+@pytest.fixture
+async def real(llama_server: str) -> AsyncIterator[OpenAICompatModel]:
+    model = OpenAICompatModel(MODEL, llama_server, context_window=2048)
+    yield model
+    await model.close()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Against the real server
+
+
+@pytest.mark.model
+async def test_stream_yields_pieces_of_a_sensible_reply(real: OpenAICompatModel) -> None:
+    pieces = await collect(real, SKY, guard_s=REAL_GUARD_S)
+    assert len(pieces) > 1
+    assert all(pieces)
+    assert "blue" in "".join(pieces).lower()
+
+
+@pytest.mark.model
+async def test_complete_returns_the_whole_reply(real: OpenAICompatModel) -> None:
+    reply = await asyncio.wait_for(real.complete(SKY, GREEDY), REAL_GUARD_S)
+    assert "blue" in reply.lower()
+
+
+@pytest.mark.model
+async def test_complete_json_falls_back_to_the_format_this_server_takes(real: OpenAICompatModel,
+                                                                         llama_server: str) -> None:
+    messages: list[Message] = [
+        {"role": "user", "content": "The sky is blue. Which colour is the sky? Answer in JSON."}]
+    # This server turns json_schema down with a 500 (and takes json_object + schema), so the fallback matters.
+    async with httpx.AsyncClient(timeout=REAL_GUARD_S) as http:
+        turned_down = await http.post(f"{llama_server}/chat/completions", json={
+            "model": MODEL, "messages": messages, "max_tokens": 8,
+            "response_format": {"type": "json_schema", "json_schema": {"name": "reply", "schema": COLOR}}})
+    assert turned_down.status_code == 500
+
+    answer = await asyncio.wait_for(real.complete_json(messages, COLOR, GREEDY), REAL_GUARD_S)
+    assert isinstance(answer["color"], str)
+    assert "blue" in answer["color"].lower()
+
+
+@pytest.mark.model
+async def test_a_url_without_v1_is_explained(llama_server: str) -> None:
+    model = OpenAICompatModel(MODEL, llama_server.removesuffix("/v1"))
+    try:
+        with pytest.raises(ModelUnavailable, match="ends in /v1"):
+            await collect(model, SKY, guard_s=REAL_GUARD_S)
+    finally:
+        await model.close()
+
+
+async def test_count_tokens_is_positive_and_grows_with_input() -> None:
+    model = OpenAICompatModel(MODEL, "http://127.0.0.1:9/v1")  # an estimate made locally: no server is asked
+    short = await model.count_tokens([{"role": "user", "content": "hi"}])
+    longer = await model.count_tokens([{"role": "user", "content": "hi " * 200}])
+    both = await model.count_tokens([{"role": "system", "content": "Be kind."}, {"role": "user", "content": "hi"}])
+    await model.close()
+    assert 0 < short < longer
+    assert short < both
+
+
+@pytest.mark.model
+async def test_a_whole_turn_through_the_app(llama_server: str, settings: Settings,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("OS1_API_KEY", "OPENAI_API_KEY"):
+        monkeypatch.delenv(var, raising=False)
+    settings = settings.with_overrides(context_window=2048, max_reply_tokens=48)
+    model = resolve_model(f"openai:{MODEL}@{llama_server}", settings)
+    rt = await open_runtime(settings, model=model)
+    try:
+        user = await rt.store.user("theodore")
+        conversation = await rt.store.new_conversation(user)
+
+        async def turn() -> list[Any]:
+            return [e async for e in rt.companion.respond(user, conversation, "Repeat after me: The sky is blue.")]
+
+        events = await asyncio.wait_for(turn(), REAL_GUARD_S)
+        ended = [e for e in events if isinstance(e, TurnEnded)]
+        assert len(ended) == 1, events
+        assert ended[0].text
+        stored = await rt.store.messages(conversation)
+        assert [m.role for m in stored] == ["user", "assistant"]
+        assert stored[-1].content == ended[0].text
+    finally:
+        await rt.close()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Servers that fail
+
+
+async def test_a_server_that_is_down_is_named_and_unreachable() -> None:
+    url = f"http://127.0.0.1:{free_port()}/v1"
+    model = OpenAICompatModel(MODEL, url)
+    try:
+        with pytest.raises(ModelUnavailable) as caught:
+            await collect(model, SKY)
+    finally:
+        await model.close()
+    assert url in str(caught.value)
+    assert "can't reach" in str(caught.value).lower()
+
+
+async def test_a_server_that_never_answers_times_out() -> None:
+    async with fake_server(hang_up) as url:
+        model = OpenAICompatModel(MODEL, url, first_token_timeout_s=1.0)
+        try:
+            with pytest.raises(ModelUnavailable, match="stopped answering"):
+                await collect(model, SKY)
+        finally:
+            await model.close()
+
+
+async def test_a_stream_that_stalls_midway_times_out_after_what_came() -> None:
+    async def stall(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     + sse_chunk("Hel"))
+        await writer.drain()
+        await hang_up(reader, writer)
+
+    async with fake_server(stall) as url:
+        model = OpenAICompatModel(MODEL, url, first_token_timeout_s=1.0)
+        pieces: list[str] = []
+        try:
+            with pytest.raises(ModelUnavailable, match="stopped answering"):
+                await collect(model, SKY, into=pieces)
+        finally:
+            await model.close()
+    assert pieces == ["Hel"]
+
+
+async def test_401_blames_the_api_key() -> None:
+    seen: list[dict[str, Any]] = []
+    body = json.dumps({"error": {"message": "Incorrect API key provided"}}).encode()
+    async with fake_server(answering(401, body, seen=seen)) as url:
+        model = OpenAICompatModel(MODEL, url, api_key="sk-wrong")
+        try:
+            with pytest.raises(ModelUnavailable, match="API key"):
+                await collect(model, SKY)
+        finally:
+            await model.close()
+    assert seen[0]["headers"]["authorization"] == "Bearer sk-wrong"
+
+
+async def test_404_names_the_model() -> None:
+    body = json.dumps({"error": {"message": "The model does not exist"}}).encode()
+    async with fake_server(answering(404, body)) as url:
+        model = OpenAICompatModel("no-such-model", url)
+        try:
+            with pytest.raises(ModelUnavailable, match="'no-such-model'"):
+                await collect(model, SKY)
+        finally:
+            await model.close()
+
+
+async def test_a_garbled_stream_is_a_model_error() -> None:
+    async with fake_server(answering(200, b"data: this is not json\n\n", "text/event-stream")) as url:
+        model = OpenAICompatModel(MODEL, url)
+        try:
+            with pytest.raises(ModelError, match="cannot read") as caught:
+                await collect(model, SKY)
+        finally:
+            await model.close()
+    assert not isinstance(caught.value, ModelUnavailable)
+
+
+async def test_complete_json_tries_json_object_when_json_schema_is_turned_down() -> None:
+    formats: list[str] = []
+    reply = {"choices": [{"message": {"role": "assistant", "content": '{"color": "blue"}'}}]}
+
+    async def picky(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        _, body = await read_request(reader)
+        formats.append(body["response_format"]["type"])
+        if body["response_format"]["type"] == "json_object":
+            writer.write(response(200, json.dumps(reply).encode()))
+        else:
+            writer.write(response(500, b'{"error": {"message": "Input should be \'text\' or \'json_object\'"}}'))
+        await writer.drain()
+        writer.close()
+
+    async with fake_server(picky) as url:
+        model = OpenAICompatModel(MODEL, url)
+        try:
+            answer = await asyncio.wait_for(model.complete_json(SKY, COLOR, GREEDY), GUARD_S)
+        finally:
+            await model.close()
+    assert answer == {"color": "blue"}
+    assert formats == ["json_schema", "json_object"]
