@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -89,6 +90,38 @@ async def _drive(events: AsyncIterator[Event], show: Callable[[Event], None]) ->
     return reply
 
 
+async def read_line(console: Console, prompt: str) -> str:
+    """Read one line on a daemon thread, so the event loop (and the model's preparation) runs meanwhile,
+    and Ctrl-C or leaving never waits on a blocked read."""
+    loop = asyncio.get_running_loop()
+    line: asyncio.Future[str] = loop.create_future()
+
+    def settle(value: str | None, error: BaseException | None) -> None:
+        if line.done():
+            return
+        if error is not None:
+            line.set_exception(error)
+        else:
+            line.set_result(value or "")
+
+    def work() -> None:
+        try:
+            value = console.input(prompt)
+        except BaseException as exc:  # EOFError mostly; handed to the loop
+            loop.call_soon_threadsafe(settle, None, exc)
+        else:
+            loop.call_soon_threadsafe(settle, value, None)
+
+    threading.Thread(target=work, name="os1-input", daemon=True).start()
+    return await line
+
+
+def _ignore_outcome(task: asyncio.Task[None]) -> None:
+    # Preparation is only a head start: if it fails, the turn itself reports the problem.
+    if not task.cancelled():
+        task.exception()
+
+
 def chat_interactive(runner: asyncio.Runner, rt: Runtime, user: User, conversation: Conversation,
                      continuing: bool, json_out: bool) -> int:
     console = Console(highlight=False)
@@ -99,16 +132,14 @@ def chat_interactive(runner: asyncio.Runner, rt: Runtime, user: User, conversati
     console.print(f"{name or 'OS1'} › ", style=COMPANION_STYLE, end="")
     console.print(greeting, markup=False)
     console.print("[dim](Ctrl-C stops a reply; Ctrl-C or Ctrl-D at the prompt leaves.)[/]")
-    if not rt.model.loaded:
-        with console.status(f"Waking up ({rt.model.name})…", spinner="dots"):
-            runner.run(companion.prepare(user, conversation))
-    else:
-        runner.run(companion.prepare(user, conversation))
+    # The model loads and reads the conversation so far while the person types; the prompt shows at once.
+    preparing = runner.get_loop().create_task(companion.prepare(user, conversation))
+    preparing.add_done_callback(_ignore_outcome)
     printer = TurnPrinter(console, name)
     show = json_lines(sys.stdout) if json_out else printer.show
     while True:
         try:
-            text = console.input(f"[{PERSON_STYLE}]{user.name} ›[/] ")
+            text = runner.run(read_line(console, f"[{PERSON_STYLE}]{user.name} ›[/] "))
         except (KeyboardInterrupt, EOFError):
             console.print()
             return 0
