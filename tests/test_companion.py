@@ -1,11 +1,13 @@
 """The turn, with a scripted model: storage order, naming, interruption, errors, context trimming."""
 
 import asyncio
+from pathlib import Path
 
 from os1.companion import MAX_INPUT_CHARS
+from os1.config import Settings
 from os1.events import Error, Event, Named, Status, TextDelta, TurnEnded, TurnStarted
 from os1.models.base import ModelUnavailable
-from os1.runtime import Runtime
+from os1.runtime import Runtime, open_runtime
 from os1.testing import ScriptedModel
 
 
@@ -171,3 +173,31 @@ async def test_prepare_warms_the_prefix_without_the_new_input(runtime: Runtime, 
     await runtime.companion.prepare(user, conv)
     warmed = scripted.warmed[-1]
     assert warmed[0]["role"] == "system" and warmed[-1]["content"] == "Hello."
+
+
+async def test_prepare_chooses_the_name_ahead_so_the_prompt_never_changes(
+        runtime: Runtime, scripted: ScriptedModel) -> None:
+    user = await runtime.store.user("theodore")
+    conv = await runtime.store.new_conversation(user)
+    scripted.enqueue_json({"name": "Juniper"})
+    await runtime.companion.prepare(user, conv)
+    assert "Your name is Juniper" in scripted.warmed[-1][0]["content"]
+    scripted.enqueue("Juniper. I picked it myself.")
+    events = [e async for e in runtime.companion.respond(user, conv, "What's your name?")]
+    assert Named("Juniper") in events  # revealed the first time it is asked
+    assert not scripted.json_replies and scripted.prompts[-1][0] == scripted.warmed[-1][0]
+    scripted.enqueue("Still Juniper.")
+    events = [e async for e in runtime.companion.respond(user, conv, "what's your name again?")]
+    assert not any(isinstance(e, Named) for e in events)
+
+
+async def test_a_fixed_persona_name_is_never_announced_as_chosen(settings: Settings, scripted: ScriptedModel,
+                                                                 tmp_path: Path) -> None:
+    persona = tmp_path / "p.toml"
+    persona.write_text('id = "captain"\nname = "Marlow"\ncharacter = "An old sea captain."\n')
+    rt = await open_runtime(settings.with_overrides(persona=persona), model=scripted)
+    scripted.enqueue("Marlow.")
+    events = await turn(rt, "what's your name?")
+    assert not any(isinstance(e, Named) for e in events)
+    assert "Your name is Marlow" in scripted.prompts[-1][0]["content"]
+    await rt.close()

@@ -56,8 +56,10 @@ class Companion:
             if not self.model.loaded:
                 yield Status("loading", f"Waking up ({self.model.name})…")
                 await self.model.load()
-            if await self.identity.name(user) is None and asks_for_name(text):
-                yield Named(await self.identity.choose_name(user, self.model))
+            if asks_for_name(text):
+                name = await self.identity.name(user) or await self.identity.choose_name(user, self.model)
+                if await self.identity.first_time_asked(user):
+                    yield Named(name)
             prompt = await self.build_prompt(user, conversation, message)
         except PromptTooLong as exc:
             await self.store.set_status(message, "rejected")
@@ -103,8 +105,12 @@ class Companion:
         yield TurnEnded(stored.id, reply, timings=timings)
 
     async def prepare(self, user: User, conversation: Conversation) -> None:
-        """Get ready for the person's next message: load the model and pre-read the prompt prefix."""
+        """Get ready for the person's next message, while they type: load the model, let the companion choose
+        its name if it has none yet (so the system prompt never changes mid-conversation), and pre-read the
+        prompt up to where their message will go."""
         await self.model.load()
+        if await self.identity.name(user) is None:
+            await self.identity.choose_name(user, self.model)
         history = await self.store.messages(conversation, limit=HISTORY_LOOKBACK)
         prompt = await self._fit(user, conversation, history, reserve=self.settings.max_reply_tokens * 2)
         await self.model.warm(prompt)

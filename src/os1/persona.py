@@ -103,6 +103,13 @@ class Identity:
             return self._persona.name
         return await self._store.get_state(user, self._key)
 
+    async def first_time_asked(self, user: User) -> bool:
+        """True once per person: the first time they ask the name it chose (not for a persona's fixed name)."""
+        if self._persona.name or await self._store.get_state(user, self._key + ":told"):
+            return False
+        await self._store.set_state(user, self._key + ":told", "1")
+        return True
+
     async def choose_name(self, user: User, model: Model) -> str:
         """Let the companion pick its own name (the way it would, seeded per person), and keep it."""
         seed = zlib.crc32(f"{user.name}:{self._persona.id}".encode())

@@ -116,6 +116,19 @@ async def read_line(console: Console, prompt: str) -> str:
     return await line
 
 
+_background: set[asyncio.Task[None]] = set()
+
+
+def _prepare_in_background(runner: asyncio.Runner, rt: Runtime, user: User,
+                           conversation: Conversation) -> asyncio.Task[None]:
+    """The model loads and reads the conversation so far while the person types; the prompt shows at once."""
+    task = runner.get_loop().create_task(rt.companion.prepare(user, conversation))
+    _background.add(task)  # the loop keeps only a weak reference to a task
+    task.add_done_callback(_background.discard)
+    task.add_done_callback(_ignore_outcome)
+    return task
+
+
 def _ignore_outcome(task: asyncio.Task[None]) -> None:
     # Preparation is only a head start: if it fails, the turn itself reports the problem.
     if not task.cancelled():
@@ -132,9 +145,7 @@ def chat_interactive(runner: asyncio.Runner, rt: Runtime, user: User, conversati
     console.print(f"{name or 'OS1'} › ", style=COMPANION_STYLE, end="")
     console.print(greeting, markup=False)
     console.print("[dim](Ctrl-C stops a reply; Ctrl-C or Ctrl-D at the prompt leaves.)[/]")
-    # The model loads and reads the conversation so far while the person types; the prompt shows at once.
-    preparing = runner.get_loop().create_task(companion.prepare(user, conversation))
-    preparing.add_done_callback(_ignore_outcome)
+    _prepare_in_background(runner, rt, user, conversation)
     printer = TurnPrinter(console, name)
     show = json_lines(sys.stdout) if json_out else printer.show
     while True:
@@ -153,6 +164,7 @@ def chat_interactive(runner: asyncio.Runner, rt: Runtime, user: User, conversati
             else:
                 printer.finish()
                 console.print("(stopped)", style="dim")
+        _prepare_in_background(runner, rt, user, conversation)
 
 
 def chat_piped(runner: asyncio.Runner, rt: Runtime, user: User, conversation: Conversation,

@@ -63,7 +63,8 @@ class Model(Protocol):
     async def count_tokens(self, messages: Sequence[Message]) -> int: ...
 
     async def warm(self, messages: Sequence[Message]) -> None:
-        """Prepare for a prompt that starts with `messages` (prefill the prefix cache where there is one)."""
+        """Prepare for a prompt of `messages` followed by a person's new message (prefill the prefix cache
+        where there is one)."""
         ...
 
     async def close(self) -> None: ...

@@ -127,7 +127,8 @@ class EmbeddedModel:
     async def warm(self, messages: Sequence[Message]) -> None:
         def work() -> None:
             llm = self._load_sync()
-            tokens = self._prompt_tokens(list(messages), None)
+            # An empty person's turn on the end: the cache then reaches into the next message's own header.
+            tokens = self._prompt_tokens([*messages, {"role": "user", "content": ""}], None)
             # One generated token: the point is the prefill, which stays in the KV cache for the next prompt.
             llm.create_completion(tokens, max_tokens=1, temperature=0.0)
 
