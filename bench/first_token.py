@@ -1,8 +1,9 @@
 """First-token latency of a text turn: OS1's companion against raw llama-cpp-python on the identical prompt.
 
 A scripted evening's conversation (20 turns) goes through `Companion.respond()` the way the terminal door runs
-it: the model is loaded and the prompt prefix pre-read once by `prepare()`, then each turn is timed from the
-call to `respond()` to its first `TextDelta`. The peer is a separate `llama_cpp.Llama` on the same GGUF with the
+it: the model is loaded and the prompt prefix pre-read by `prepare()` before the first turn and after each
+one (while the person would be typing), and each turn is timed from the call to `respond()` to its first
+`TextDelta`. The peer is a separate `llama_cpp.Llama` on the same GGUF with the
 same context size, threads and batch size; for every turn it is given the exact messages OS1 sent to its model
 (recorded by wrapping the model's `stream`) through `create_chat_completion(stream=True)` with OS1's sampling
 options (temperature 0, seed 0, its repeat penalty and reply limit), timed to the first non-empty content
@@ -269,6 +270,9 @@ class Evening:
         raw_ms = raw_turn(self.peer, messages, self.runtime.companion.options())
         if cached_tokens(os1)[: len(tokens)] != tokens or cached_tokens(self.peer)[: len(tokens)] != tokens:
             raise RuntimeError(f"turn {i}: OS1 and the peer did not read the same prompt")
+        # As the terminal door does while the person types the next message (untimed; the peer's cache is
+        # mirrored from OS1's before its next turn, so both start from the same state).
+        await self.runtime.companion.prepare(self.user, self.conversation)
         return Turn(i, text, len(tokens), new, os1_ms, raw_ms, os1_reply, named)
 
 
