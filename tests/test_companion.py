@@ -5,7 +5,7 @@ from pathlib import Path
 
 from os1.companion import MAX_INPUT_CHARS
 from os1.config import Settings
-from os1.events import Error, Event, Named, Status, TextDelta, TurnEnded, TurnStarted
+from os1.events import Error, Event, Named, Recalled, Status, TextDelta, TurnEnded, TurnStarted
 from os1.models.base import ModelUnavailable
 from os1.runtime import Runtime, open_runtime
 from os1.testing import ScriptedModel
@@ -151,9 +151,10 @@ async def test_long_conversation_is_trimmed_to_the_window(runtime: Runtime, scri
     prompt = scripted.prompts[-1]
     total = sum(len(m["content"]) // 4 + 5 for m in prompt)
     assert total + runtime.settings.max_reply_tokens <= scripted.context_window
-    assert prompt[1]["role"] == "user"
+    chat = [m for m in prompt[1:] if m["role"] != "system"]  # system notes hold what was recalled
+    assert chat[0]["role"] == "user"
     assert "message 59" in prompt[-1]["content"]
-    assert not any("message 0 " in m["content"] for m in prompt)
+    assert not any("message 0 " in m["content"] for m in chat)
 
 
 async def test_loading_is_announced(runtime: Runtime, scripted: ScriptedModel) -> None:
@@ -201,3 +202,29 @@ async def test_a_fixed_persona_name_is_never_announced_as_chosen(settings: Setti
     assert not any(isinstance(e, Named) for e in events)
     assert "Your name is Marlow" in scripted.prompts[-1][0]["content"]
     await rt.close()
+
+
+async def test_what_was_said_beyond_the_window_is_recalled_and_stays_put(
+        runtime: Runtime, scripted: ScriptedModel) -> None:
+    scripted.enqueue("Ottilie, lovely.")
+    await turn(runtime, "My sister is called Ottilie and she plays the cello.")
+    user = await runtime.store.user("theodore")
+    await runtime.store.new_conversation(user)  # a week later, a new conversation
+    scripted.enqueue("Yes, the cello!")
+    events = await turn(runtime, "Do you remember what instrument my sister plays?")
+    recalled = [e for e in events if isinstance(e, Recalled)]
+    assert recalled and "cello" in recalled[0].items[0]["text"]
+    note = scripted.prompts[-1][-2]
+    assert note["role"] == "system" and "Ottilie" in note["content"]
+    scripted.enqueue("Sure.")
+    await turn(runtime, "Nice. Anything else?")
+    assert scripted.prompts[-1][: len(scripted.prompts[-2])] == scripted.prompts[-2]  # same prefix, note included
+
+
+async def test_recall_never_crosses_people(runtime: Runtime, scripted: ScriptedModel) -> None:
+    scripted.enqueue("Noted.")
+    await turn(runtime, "My secret password hint is marmalade.", name="amy")
+    scripted.enqueue("Hm?")
+    events = await turn(runtime, "What is my password hint, marmalade or something?", name="theodore")
+    assert not any(isinstance(e, Recalled) for e in events)
+    assert not any("secret" in m["content"] for m in scripted.prompts[-1])

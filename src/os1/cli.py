@@ -126,6 +126,45 @@ def history(conversation_id: int | None, user: str | None, json_out: bool, limit
     asyncio.run(run())
 
 
+@cli.group()
+def memory() -> None:
+    """Look into what OS1 remembers of you."""
+
+
+@memory.command("search")
+@click.argument("query")
+@click.option("--user", "user", help="Whose memories (default: your login name).")
+@click.option("--limit", default=10, show_default=True, help="How many items.")
+@click.option("--json", "json_out", is_flag=True, help="Print JSON: kind, text, time and source message ids.")
+def memory_search(query: str, user: str | None, limit: int, json_out: bool) -> None:
+    """Search everything you and the companion said, best match first."""
+    from os1.memory.recall import as_item
+    from os1.memory.store import Store
+
+    settings = _settings(user=user)
+
+    async def run() -> list[dict[str, Any]]:
+        store = await Store.open(settings.db_path)
+        try:
+            person = await store.user(user_name(settings))
+            return [as_item(m) | {"source_ids": [m.id]} for m in await store.search(person, query, limit)]
+        finally:
+            await store.close()
+
+    items = asyncio.run(run())
+    if json_out:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    if not items:
+        click.echo("Nothing found.")
+        return
+    table = Table("time", "who", "text", "ids", box=None)
+    for item in items:
+        table.add_row(item["time"][:16].replace("T", " "), "you" if item["role"] == "user" else "companion",
+                      item["text"], f"{item['conversation_id']}/{item['id']}")
+    Console().print(table)
+
+
 def _print_conversations(items: list[Any], json_out: bool) -> None:
     if json_out:
         click.echo(json.dumps([{"id": s.conversation.id, "started": s.conversation.created_at,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from os1.config import Settings
-from os1.events import Error, Event, Named, Status, TextDelta, TurnEnded, TurnStarted
+from os1.events import Error, Event, Named, Recalled, Status, TextDelta, TurnEnded, TurnStarted
+from os1.memory.recall import recall
 from os1.memory.store import Conversation, Store, StoredMessage, User
 from os1.models.base import GenerateOptions, Message, Model, ModelError, PromptTooLong
 from os1.persona import Identity, Persona, asks_for_name
@@ -60,7 +62,9 @@ class Companion:
                 name = await self.identity.name(user) or await self.identity.choose_name(user, self.model)
                 if await self.identity.first_time_asked(user):
                     yield Named(name)
-            prompt = await self.build_prompt(user, conversation, message)
+            prompt, recalled = await self.build_prompt(user, conversation, message)
+            if recalled:
+                yield Recalled(tuple(recalled))
         except PromptTooLong as exc:
             await self.store.set_status(message, "rejected")
             yield Error(exc.code, f"{exc} It's saved, but please send it in smaller pieces.")
@@ -115,11 +119,16 @@ class Companion:
         prompt = await self._fit(user, conversation, history, reserve=self.settings.max_reply_tokens * 2)
         await self.model.warm(prompt)
 
-    async def build_prompt(self, user: User, conversation: Conversation, new: StoredMessage) -> list[Message]:
-        """System block, then as much history as fits, then the new message (which must fit on its own)."""
-        history = await self.store.messages(conversation, limit=HISTORY_LOOKBACK)
-        if not history or history[-1].id != new.id:
-            history.append(new)
+    async def build_prompt(self, user: User, conversation: Conversation,
+                           new: StoredMessage) -> tuple[list[Message], list[dict[str, Any]]]:
+        """System block, then as much history as fits, then what the new message calls up from earlier, then
+        the new message itself (which must fit on its own). Returns the prompt and the recalled items."""
+        window = self._windows.get(conversation.id)
+        recalled = await recall(self.store, user, new, window.start_id if window else 0)
+        if recalled:
+            new = await self.store.update_meta(new, {**new.meta, "recalled": recalled})
+        history = [m for m in await self.store.messages(conversation, limit=HISTORY_LOOKBACK) if m.id != new.id]
+        history.append(new)
         size = await self._size(new)
         system = await self._system(user)
         room = (self.model.context_window - await self.model.count_tokens(system) - SAFETY_TOKENS
@@ -127,7 +136,7 @@ class Companion:
         if size > room:
             raise PromptTooLong(f"That message is too long for me to take in at once (about {size:,} tokens; "
                                 f"I have room for {room:,}).")
-        return await self._fit(user, conversation, history, reserve=self.settings.max_reply_tokens)
+        return await self._fit(user, conversation, history, reserve=self.settings.max_reply_tokens), recalled
 
     async def _fit(self, user: User, conversation: Conversation, history: list[StoredMessage],
                    reserve: int) -> list[Message]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from os1.memory.store import StoredMessage
 from os1.models.base import Message
@@ -45,9 +46,22 @@ def render(messages: Sequence[StoredMessage]) -> list[Message]:
             content = f"[{_stamp(when)}] {content}"
         if m.status == "interrupted":
             content += INTERRUPTED_MARK
+        if m.role == "user" and m.meta.get("recalled"):
+            out.append({"role": "system", "content": recalled_note(m.meta["recalled"])})
         out.append({"role": m.role, "content": content})
         previous = when
     return out
+
+
+def recalled_note(items: Sequence[dict[str, Any]]) -> str:
+    """Memories from earlier, as a note just before the message that called them up."""
+    lines = []
+    for item in items:
+        who = "they told you" if item.get("role") == "user" else "you told them"
+        day = datetime.fromisoformat(str(item["time"])).astimezone()
+        lines.append(f"- On {day:%d %B %Y} {who}: \"{item['text']}\"")
+    return ("Memories from earlier conversations with this person (use them if they help answer):\n"
+            + "\n".join(lines))
 
 
 def _stamp(when: datetime) -> str:

@@ -67,3 +67,25 @@ async def test_companion_state_is_per_person(tmp_path: Path) -> None:
     assert await store.get_state(theo, "persona:os1:name") == "Sam"
     assert await store.get_state(amy, "persona:os1:name") is None
     await store.close()
+
+
+async def test_word_search_is_per_person_and_safe_with_any_text(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "os1.db")
+    theo, amy = await store.user("theodore"), await store.user("amy")
+    conv = await store.new_conversation(theo)
+    await store.append(conv, "user", "We walked by the lake at dawn.")
+    await store.append(conv, "user", "Dinner was fine.")
+    await store.append(await store.new_conversation(amy), "user", "The lake froze over.")
+    hits = await store.search(theo, "remember the lakes?")  # stemmed: lakes → lake
+    assert [m.content for m in hits] == ["We walked by the lake at dawn."]
+    for hostile in ['" OR 1=1 --', "NEAR(lake dawn)", "lake*", "'); DROP TABLE messages; --", "", "the and of"]:
+        await store.search(theo, hostile)  # never an FTS syntax error, never another person's message
+    assert all(m.conversation_id == conv.id for m in await store.search(theo, "lake froze"))
+    await store.close()
+
+
+def test_fts_query_quotes_words_and_drops_filler() -> None:
+    from os1.memory.store import fts_query
+
+    assert fts_query('What did "I" tell you about Ottilie\'s cello?') == '"ottilie" OR "cello"'
+    assert fts_query("the and of") == ""

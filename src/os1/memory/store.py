@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -151,11 +152,40 @@ class Store:
         await self._write(lambda db: db.execute("UPDATE messages SET status = ? WHERE id = ?",
                                                 (status, message.id)))
 
+    async def update_meta(self, message: StoredMessage, meta: dict[str, Any]) -> StoredMessage:
+        """Replace a message's metadata (what was recalled for it, timings); the text never changes here."""
+        await self._write(lambda db: db.execute("UPDATE messages SET meta = ? WHERE id = ?",
+                                                (json.dumps(meta, ensure_ascii=False), message.id)))
+        return StoredMessage(message.id, message.conversation_id, message.role, message.content, message.status,
+                             message.created_at, meta)
+
     async def messages(self, conversation: Conversation, limit: int | None = None) -> list[StoredMessage]:
         """The conversation's messages, oldest first (the newest `limit` of them, if given)."""
         rows = await self._read(
             f"SELECT {_MSG} FROM (SELECT * FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT ?) "
             "ORDER BY id", (conversation.id, -1 if limit is None else limit))
+        return [_message(r) for r in rows]
+
+    async def search(self, user: User, query: str, limit: int = 10, before_id: int | None = None,
+                     exclude_conversation: int | None = None, after_id: int | None = None,
+                     roles: tuple[Role, ...] = ("user", "assistant")) -> list[StoredMessage]:
+        """This person's messages that best match `query` by words (BM25), best first.
+
+        `exclude_conversation` with `after_id` leaves out what is already in that conversation's prompt window.
+        """
+        match = fts_query(query)
+        if not match:
+            return []
+        rows = await self._read(
+            f"""SELECT {", ".join("m." + c.strip() for c in _MSG.split(","))}
+                FROM messages_fts f JOIN messages m ON m.id = f.rowid
+                JOIN conversations c ON c.id = m.conversation_id
+                WHERE messages_fts MATCH ? AND c.user_id = ? AND m.status IN ('complete', 'interrupted')
+                  AND m.id < ? AND NOT (m.conversation_id = ? AND m.id >= ?)
+                  AND m.role IN (SELECT value FROM json_each(?))
+                ORDER BY bm25(messages_fts), m.id DESC LIMIT ?""",
+            (match, user.id, before_id or 2**62, exclude_conversation or -1, after_id or 0, json.dumps(roles),
+             limit))
         return [_message(r) for r in rows]
 
     # -- the companion's own per-person state (its chosen name, and so on) -------------------------------
@@ -211,6 +241,23 @@ class Store:
 
 
 _CONV = "id, user_id, title, created_at, updated_at"
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Words too common to say anything about what a message is about.
+STOPWORDS = frozenset("""
+a about after again all am an and any are as at be because been before being but by can could did do does doing
+don down during each few for from had has have having he her here hers him his how i if in into is it its just
+me more most my no nor not now of off on once only or other our out over own same she should so some such than
+that the their them then there these they this those through to too under until up very was we were what when
+where which while who whom why will with would you your yours yourself tell told know remember said say hi hey
+hello ok okay yes yeah please thanks thank really think like want get got go going one also
+""".split())
+
+
+def fts_query(text: str) -> str:
+    """A safe FTS5 query from free text: the telling words, each quoted, any of them may match."""
+    words = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1]
+    unique = list(dict.fromkeys(words))[:16]
+    return " OR ".join(f'"{w}"' for w in unique)
 _MSG = "id, conversation_id, role, content, status, created_at, meta"
 
 
