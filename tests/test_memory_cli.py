@@ -60,3 +60,16 @@ def test_a_new_conversation_still_knows_what_was_said(home: Path, default_model_
     chat(line="My sister Ottilie plays the cello in an orchestra.")
     reply = chat("--new", line="Which instrument does my sister Ottilie play?")
     assert "cello" in reply.lower()
+
+
+def test_forget_asks_first_then_deletes(home: Path) -> None:
+    asyncio.run(seed(home / "os1.db"))
+    env = {**os.environ, "OS1_HOME": str(home)}
+    cmd = [sys.executable, "-m", "os1", "memory", "forget", "Lisbon", "--user", "theo"]
+    out = subprocess.run(cmd, input="n\n", capture_output=True, text=True, timeout=60, env=env)
+    assert "Lisbon" in out.stdout and "Nothing was deleted" in out.stdout
+    assert json.loads(search(home, "Lisbon", "--user", "theo", "--json").stdout)
+    out = subprocess.run(cmd, input="y\n", capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode == 0 and "Forgotten: 2 messages" in out.stdout
+    assert json.loads(search(home, "Lisbon", "--user", "theo", "--json").stdout) == []
+    assert json.loads(search(home, "Oslo", "--user", "amy", "--json").stdout)  # Amy's memories untouched

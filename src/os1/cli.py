@@ -165,6 +165,38 @@ def memory_search(query: str, user: str | None, limit: int, json_out: bool) -> N
     Console().print(table)
 
 
+@memory.command("forget")
+@click.argument("query")
+@click.option("--user", "user", help="Whose memories (default: your login name).")
+@click.option("--yes", is_flag=True, help="Do not ask before deleting.")
+def memory_forget(query: str, user: str | None, yes: bool) -> None:
+    """Delete for good everything you said that matches QUERY (you see the list first)."""
+    from os1.memory.store import Store
+
+    settings = _settings(user=user)
+
+    async def run() -> None:
+        store = await Store.open(settings.db_path)
+        try:
+            person = await store.user(user_name(settings))
+            found = await store.search(person, query, limit=1000)
+            if not found:
+                click.echo("Nothing matches; nothing was deleted.")
+                return
+            for m in found:
+                who = "you" if m.role == "user" else "companion"
+                click.echo(f"  {m.created_at[:16].replace('T', ' ')}  {who}: {m.content[:100]}")
+            if not yes and not click.confirm(f"Forget these {len(found)} messages for good?", default=False):
+                click.echo("Nothing was deleted.")
+                return
+            count = await store.forget(person, [m.id for m in found])
+            click.echo(f"Forgotten: {count} messages, with their index entries; the database was compacted.")
+        finally:
+            await store.close()
+
+    asyncio.run(run())
+
+
 def _print_conversations(items: list[Any], json_out: bool) -> None:
     if json_out:
         click.echo(json.dumps([{"id": s.conversation.id, "started": s.conversation.created_at,

@@ -89,3 +89,27 @@ def test_fts_query_quotes_words_and_drops_filler() -> None:
 
     assert fts_query('What did "I" tell you about Ottilie\'s cello?') == '"ottilie" OR "cello"'
     assert fts_query("the and of") == ""
+
+
+async def test_forget_leaves_no_trace_in_the_file(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "os1.db")
+    theo, amy = await store.user("theodore"), await store.user("amy")
+    conv = await store.new_conversation(theo)
+    secret = await store.append(conv, "user", "My ex Catherine still has my zanzibarian records.")
+    later = await store.append(conv, "user", "anyway")
+    await store.update_meta(later, {"recalled": [{"id": secret.id, "text": secret.content, "role": "user"}]})
+    await store.append(conv, "user", "Keep this one.")
+    amys = await store.append(await store.new_conversation(amy), "user", "zanzibarian is my word")
+    assert await store.forget(amy, [secret.id]) == 0  # not hers to forget
+    assert await store.forget(theo, [secret.id, amys.id]) == 1  # and his forget never reaches her messages
+    assert [m.content for m in await store.search(theo, "zanzibarian Catherine")] == []
+    assert (await store.messages(conv))[0].meta == {"recalled": []}
+    await store.close()
+    data = _all_bytes(tmp_path)
+    assert b"Catherine" not in data
+    assert b"Keep this one." in data and b"zanzibarian is my word" in data
+
+
+def _all_bytes(folder: Path) -> bytes:
+    """Every byte of the database, its WAL and anything else SQLite left beside it."""
+    return b"".join(p.read_bytes() for p in folder.iterdir() if p.is_file())

@@ -188,6 +188,36 @@ class Store:
              limit))
         return [_message(r) for r in rows]
 
+    async def forget(self, user: User, message_ids: list[int]) -> int:
+        """Delete these messages of this person for good: rows, index entries, copies recalled into later
+        messages; then compact the file so no trace of the text remains on disk. Returns how many went."""
+        def op(db: sqlite3.Connection) -> int:
+            owned = [row[0] for row in db.execute(
+                "SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+                "WHERE c.user_id = ? AND m.id IN (SELECT value FROM json_each(?))", (user.id, json.dumps(message_ids)))]
+            gone = set(owned)
+            for mid, meta_json in db.execute(
+                    "SELECT m.id, m.meta FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+                    "WHERE c.user_id = ? AND m.meta LIKE '%recalled%'", (user.id,)).fetchall():
+                meta = json.loads(meta_json)
+                kept = [item for item in meta.get("recalled", []) if item.get("id") not in gone]
+                if len(kept) != len(meta.get("recalled", [])):
+                    meta["recalled"] = kept
+                    db.execute("UPDATE messages SET meta = ? WHERE id = ?", (json.dumps(meta), mid))
+            db.execute("DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(owned),))
+            return len(owned)
+
+        count = await self._write(op)
+        await self._run(self._compact)
+        return count
+
+    def _compact(self) -> None:
+        db = self._conn()
+        db.execute("INSERT INTO messages_fts(messages_fts) VALUES ('optimize')")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.execute("VACUUM")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     # -- the companion's own per-person state (its chosen name, and so on) -------------------------------
 
     async def get_state(self, user: User, key: str) -> str | None:
@@ -210,6 +240,7 @@ class Store:
         db.execute("PRAGMA synchronous = FULL")  # a committed message survives power loss, not only a crash
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 30000")
+        db.execute("PRAGMA secure_delete = ON")  # forgotten text is overwritten, not left in free pages
         migrate(db)
         self._db = db
 
