@@ -116,8 +116,9 @@ class Companion:
         if await self.identity.name(user) is None:
             await self.identity.choose_name(user, self.model)
         history = await self.store.messages(conversation, limit=HISTORY_LOOKBACK)
-        prompt = await self._fit(user, conversation, history, reserve=self.settings.max_reply_tokens * 2)
-        await self.model.warm(prompt)
+        system = await self._system(user)
+        budget = await self._budget(system, reserve=self.settings.max_reply_tokens * 2)
+        await self.model.warm(await self._fit(conversation, history, system, budget))
 
     async def build_prompt(self, user: User, conversation: Conversation,
                            new: StoredMessage) -> tuple[list[Message], list[dict[str, Any]]]:
@@ -131,17 +132,18 @@ class Companion:
         history.append(new)
         size = await self._size(new)
         system = await self._system(user)
-        room = (self.model.context_window - await self.model.count_tokens(system) - SAFETY_TOKENS
-                - self.settings.max_reply_tokens)
-        if size > room:
+        budget = await self._budget(system, reserve=self.settings.max_reply_tokens)
+        if size > budget:
             raise PromptTooLong(f"That message is too long for me to take in at once (about {size:,} tokens; "
-                                f"I have room for {room:,}).")
-        return await self._fit(user, conversation, history, reserve=self.settings.max_reply_tokens), recalled
+                                f"I have room for {budget:,}).")
+        return await self._fit(conversation, history, system, budget), recalled
 
-    async def _fit(self, user: User, conversation: Conversation, history: list[StoredMessage],
-                   reserve: int) -> list[Message]:
-        system = await self._system(user)
-        budget = self.model.context_window - reserve - SAFETY_TOKENS - await self.model.count_tokens(system)
+    async def _budget(self, system: list[Message], reserve: int) -> int:
+        """Tokens left for history and the new message once the system block and the reply are set aside."""
+        return self.model.context_window - reserve - SAFETY_TOKENS - await self.model.count_tokens(system)
+
+    async def _fit(self, conversation: Conversation, history: list[StoredMessage], system: list[Message],
+                   budget: int) -> list[Message]:
         sizes = [(m.id, m.role, await self._size(m)) for m in history]
         window = fit_window(sizes, budget, self._windows.get(conversation.id))
         self._windows[conversation.id] = window

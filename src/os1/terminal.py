@@ -119,14 +119,12 @@ async def read_line(console: Console, prompt: str) -> str:
 _background: set[asyncio.Task[None]] = set()
 
 
-def _prepare_in_background(runner: asyncio.Runner, rt: Runtime, user: User,
-                           conversation: Conversation) -> asyncio.Task[None]:
+def _prepare_in_background(runner: asyncio.Runner, rt: Runtime, user: User, conversation: Conversation) -> None:
     """The model loads and reads the conversation so far while the person types; the prompt shows at once."""
     task = runner.get_loop().create_task(rt.companion.prepare(user, conversation))
     _background.add(task)  # the loop keeps only a weak reference to a task
     task.add_done_callback(_background.discard)
     task.add_done_callback(_ignore_outcome)
-    return task
 
 
 def _ignore_outcome(task: asyncio.Task[None]) -> None:
