@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from rich.table import Table
 
 from os1.config import ConfigError, Settings, load_settings
-from os1.memory.store import NotFound
+from os1.memory.store import NotFound, Store, User
 from os1.models.base import ModelError
 from os1.models.spec import SpecError
 from os1.persona import PersonaError
@@ -58,6 +58,16 @@ def _assembly_progress(quiet: bool) -> Iterator[Callable[[int, int], None] | Non
 def _open(runner: asyncio.Runner, settings: Settings, quiet: bool = False) -> Runtime:
     with _assembly_progress(quiet) as progress:
         return runner.run(open_runtime(settings, progress))
+
+
+@asynccontextmanager
+async def _person_store(settings: Settings) -> AsyncIterator[tuple[Store, User]]:
+    """The store, opened for the person these settings name, and closed again."""
+    store = await Store.open(settings.db_path)
+    try:
+        yield store, await store.user(user_name(settings))
+    finally:
+        await store.close()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -107,21 +117,15 @@ def chat(user: str | None, model: str | None, persona: Path | None, new: bool, c
 @click.option("--limit", default=50, show_default=True, help="How many conversations to list.")
 def history(conversation_id: int | None, user: str | None, json_out: bool, limit: int) -> None:
     """List your conversations, or show one of them in full."""
-    from os1.memory.store import Store
-
     settings = _settings(user=user)
 
     async def run() -> None:
-        store = await Store.open(settings.db_path)
-        try:
-            person = await store.user(user_name(settings))
+        async with _person_store(settings) as (store, person):
             if conversation_id is None:
                 _print_conversations(await store.conversations(person, limit), json_out)
             else:
                 conv = await store.conversation(person, conversation_id)
                 _print_transcript(await store.messages(conv), json_out)
-        finally:
-            await store.close()
 
     asyncio.run(run())
 
@@ -139,17 +143,11 @@ def memory() -> None:
 def memory_search(query: str, user: str | None, limit: int, json_out: bool) -> None:
     """Search everything you and the companion said, best match first."""
     from os1.memory.recall import as_item
-    from os1.memory.store import Store
-
     settings = _settings(user=user)
 
     async def run() -> list[dict[str, Any]]:
-        store = await Store.open(settings.db_path)
-        try:
-            person = await store.user(user_name(settings))
+        async with _person_store(settings) as (store, person):
             return [as_item(m) | {"source_ids": [m.id]} for m in await store.search(person, query, limit)]
-        finally:
-            await store.close()
 
     items = asyncio.run(run())
     if json_out:
@@ -171,14 +169,10 @@ def memory_search(query: str, user: str | None, limit: int, json_out: bool) -> N
 @click.option("--yes", is_flag=True, help="Do not ask before deleting.")
 def memory_forget(query: str, user: str | None, yes: bool) -> None:
     """Delete for good everything you said that matches QUERY (you see the list first)."""
-    from os1.memory.store import Store
-
     settings = _settings(user=user)
 
     async def run() -> None:
-        store = await Store.open(settings.db_path)
-        try:
-            person = await store.user(user_name(settings))
+        async with _person_store(settings) as (store, person):
             found = await store.search(person, query, limit=1000)
             if not found:
                 click.echo("Nothing matches; nothing was deleted.")
@@ -191,8 +185,6 @@ def memory_forget(query: str, user: str | None, yes: bool) -> None:
                 return
             count = await store.forget(person, [m.id for m in found])
             click.echo(f"Forgotten: {count} messages, with their index entries; the database was compacted.")
-        finally:
-            await store.close()
 
     asyncio.run(run())
 

@@ -177,7 +177,7 @@ class Store:
         if not match:
             return []
         rows = await self._read(
-            f"""SELECT {", ".join("m." + c.strip() for c in _MSG.split(","))}
+            f"""SELECT {_MSG_OF_M}
                 FROM messages_fts f JOIN messages m ON m.id = f.rowid
                 JOIN conversations c ON c.id = m.conversation_id
                 WHERE messages_fts MATCH ? AND c.user_id = ? AND m.status IN ('complete', 'interrupted')
@@ -290,6 +290,7 @@ def fts_query(text: str) -> str:
     unique = list(dict.fromkeys(words))[:16]
     return " OR ".join(f'"{w}"' for w in unique)
 _MSG = "id, conversation_id, role, content, status, created_at, meta"
+_MSG_OF_M = ", ".join("m." + column.strip() for column in _MSG.split(","))  # the same columns, of alias m
 
 
 def _conversation(row: tuple[Any, ...]) -> Conversation:
