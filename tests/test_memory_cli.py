@@ -35,10 +35,10 @@ def test_search_json_ranks_items_with_their_sources(home: Path) -> None:
     out = search(home, "where does my sister live? Lisbon", "--user", "theo", "--json")
     assert out.returncode == 0, out.stderr
     items = json.loads(out.stdout)
-    assert items[0]["kind"] == "episode" and "Lisbon" in items[0]["text"]
+    assert items[0]["kind"] == "message" and "Lisbon" in items[0]["text"]
     assert {i["id"] for i in items} >= {ids["theo_message"]}
     assert all(i["conversation_id"] == ids["conversation"] for i in items)  # never Amy's Oslo
-    assert items[0]["source_ids"] == [items[0]["id"]] and items[0]["time"].startswith("20")
+    assert items[0]["source_ids"] == [str(items[0]["id"])] and items[0]["time"].startswith("20")
 
 
 def test_search_with_nothing_to_find(home: Path) -> None:
@@ -70,6 +70,6 @@ def test_forget_asks_first_then_deletes(home: Path) -> None:
     assert "Lisbon" in out.stdout and "Nothing was deleted" in out.stdout
     assert json.loads(search(home, "Lisbon", "--user", "theo", "--json").stdout)
     out = subprocess.run(cmd, input="y\n", capture_output=True, text=True, timeout=60, env=env)
-    assert out.returncode == 0 and "Forgotten: 2 messages" in out.stdout
+    assert out.returncode == 0 and "Forgotten: 2 items" in out.stdout
     assert json.loads(search(home, "Lisbon", "--user", "theo", "--json").stdout) == []
     assert json.loads(search(home, "Oslo", "--user", "amy", "--json").stdout)  # Amy's memories untouched

@@ -5,69 +5,16 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
 from rich.table import Table
 
-from os1.config import ConfigError, Settings, load_settings
-from os1.memory.store import NotFound, Store, User
-from os1.models.base import ModelError
-from os1.models.spec import SpecError
-from os1.persona import PersonaError
-from os1.runtime import Runtime, open_runtime, user_name
-
-err = Console(stderr=True, highlight=False)
-USER_ERRORS = (ConfigError, SpecError, PersonaError, ModelError, NotFound)
-
-
-def _settings(**overrides: Any) -> Settings:
-    return load_settings().with_overrides(**overrides)
-
-
-@contextmanager
-def _assembly_progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar for the one-time model assembly (to stderr, so piped output stays clean)."""
-    if quiet:
-        yield None
-        return
-    bar = Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                   TransferSpeedColumn(), TimeRemainingColumn(), console=err, transient=True)
-    task = None
-
-    def update(done: int, total: int) -> None:
-        nonlocal task
-        if task is None:
-            bar.start()
-            task = bar.add_task("Assembling the embedded model (once)", total=total)
-        bar.update(task, completed=done)
-
-    try:
-        yield update
-    finally:
-        if task is not None:
-            bar.stop()
-            err.print("[green]✓[/] Embedded model assembled and verified (sha256).")
-
-
-def _open(runner: asyncio.Runner, settings: Settings, quiet: bool = False) -> Runtime:
-    with _assembly_progress(quiet) as progress:
-        return runner.run(open_runtime(settings, progress))
-
-
-@asynccontextmanager
-async def _person_store(settings: Settings) -> AsyncIterator[tuple[Store, User]]:
-    """The store, opened for the person these settings name, and closed again."""
-    store = await Store.open(settings.db_path)
-    try:
-        yield store, await store.user(user_name(settings))
-    finally:
-        await store.close()
+from os1.cli_memory import memory, reflect
+from os1.cli_support import USER_ERRORS, err, open_with_progress, person_store, settings_from
+from os1.runtime import user_name
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -92,7 +39,7 @@ def chat(user: str | None, model: str | None, persona: Path | None, new: bool, c
 
     interactive = sys.stdin.isatty()
     with asyncio.Runner() as runner:
-        rt = _open(runner, _settings(user=user, model=model, persona=persona), quiet=False)
+        rt = open_with_progress(runner, settings_from(user=user, model=model, persona=persona), quiet=False)
         try:
             person = runner.run(rt.store.user(user_name(rt.settings)))
             conversation = runner.run(rt.store.latest_conversation(person)) if not new else None
@@ -117,74 +64,15 @@ def chat(user: str | None, model: str | None, persona: Path | None, new: bool, c
 @click.option("--limit", default=50, show_default=True, help="How many conversations to list.")
 def history(conversation_id: int | None, user: str | None, json_out: bool, limit: int) -> None:
     """List your conversations, or show one of them in full."""
-    settings = _settings(user=user)
+    settings = settings_from(user=user)
 
     async def run() -> None:
-        async with _person_store(settings) as (store, person):
+        async with person_store(settings) as (store, person):
             if conversation_id is None:
                 _print_conversations(await store.conversations(person, limit), json_out)
             else:
                 conv = await store.conversation(person, conversation_id)
                 _print_transcript(await store.messages(conv), json_out)
-
-    asyncio.run(run())
-
-
-@cli.group()
-def memory() -> None:
-    """Look into what OS1 remembers of you."""
-
-
-@memory.command("search")
-@click.argument("query")
-@click.option("--user", "user", help="Whose memories (default: your login name).")
-@click.option("--limit", default=10, show_default=True, help="How many items.")
-@click.option("--json", "json_out", is_flag=True, help="Print JSON: kind, text, time and source message ids.")
-def memory_search(query: str, user: str | None, limit: int, json_out: bool) -> None:
-    """Search everything you and the companion said, best match first."""
-    from os1.memory.recall import as_item
-    settings = _settings(user=user)
-
-    async def run() -> list[dict[str, Any]]:
-        async with _person_store(settings) as (store, person):
-            return [as_item(m) | {"source_ids": [m.id]} for m in await store.search(person, query, limit)]
-
-    items = asyncio.run(run())
-    if json_out:
-        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
-        return
-    if not items:
-        click.echo("Nothing found.")
-        return
-    table = Table("time", "who", "text", "ids", box=None)
-    for item in items:
-        table.add_row(item["time"][:16].replace("T", " "), "you" if item["role"] == "user" else "companion",
-                      item["text"], f"{item['conversation_id']}/{item['id']}")
-    Console().print(table)
-
-
-@memory.command("forget")
-@click.argument("query")
-@click.option("--user", "user", help="Whose memories (default: your login name).")
-@click.option("--yes", is_flag=True, help="Do not ask before deleting.")
-def memory_forget(query: str, user: str | None, yes: bool) -> None:
-    """Delete for good everything you said that matches QUERY (you see the list first)."""
-    settings = _settings(user=user)
-
-    async def run() -> None:
-        async with _person_store(settings) as (store, person):
-            found = await store.search(person, query, limit=1000)
-            if not found:
-                click.echo("Nothing matches; nothing was deleted.")
-                return
-            for m in found:
-                who = "you" if m.role == "user" else "companion"
-                click.echo(f"  {m.created_at[:16].replace('T', ' ')}  {who}: {m.content[:100]}")
-            if not yes and not click.confirm(f"Forget these {len(found)} messages for good?", default=False):
-                click.echo("Nothing was deleted.")
-                return
-            count = await store.forget(person, [m.id for m in found])
-            click.echo(f"Forgotten: {count} messages, with their index entries; the database was compacted.")
 
     asyncio.run(run())
 
@@ -215,6 +103,10 @@ def _print_transcript(messages: list[Any], json_out: bool) -> None:
         flag = "" if m.status == "complete" else f" [dim]({m.status})[/]"
         console.print(f"[dim]{m.created_at[:16].replace('T', ' ')}[/] [bold]{m.role}[/]{flag}")
         console.print(m.content, markup=False)
+
+
+cli.add_command(memory)
+cli.add_command(reflect)
 
 
 def main() -> None:

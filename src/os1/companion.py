@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from os1.config import Settings
 from os1.events import Error, Event, Named, Recalled, Status, TextDelta, TurnEnded, TurnStarted
-from os1.memory.recall import recall
+from os1.memory.learn import catch_up
+from os1.memory.memory import Memory
+from os1.memory.portrait import person_note, portrait
+from os1.memory.recall import Scope
+from os1.memory.reflect import ReflectionReport, needs_reflection, reflect
+from os1.memory.requests import MemoryRequest, confirms, memory_request
 from os1.memory.store import Conversation, Store, StoredMessage, User
 from os1.models.base import GenerateOptions, Message, Model, ModelError, PromptTooLong
 from os1.persona import Identity, Persona, asks_for_name
@@ -19,6 +26,10 @@ MAX_INPUT_CHARS = 100_000  # far beyond any window; keeps a pasted novel from be
 HISTORY_LOOKBACK = 400  # messages read back per turn; the window never reaches further
 SAFETY_TOKENS = 48  # room for what a chat template adds beyond the per-message estimate
 SIZE_CACHE_LIMIT = 100_000
+RECALL_LIMIT = 4  # memories brought into one prompt: enough to answer, few enough for a small model
+MIN_SIMILARITY = 0.84  # below this, a memory found only by meaning is a guess, not a memory
+PERSON_NOTE = "person_note:{}"  # companion_state key: the system prompt's note on the person, per conversation
+PENDING_FORGET = "pending_forget:{}"
 
 
 @dataclass
@@ -29,7 +40,9 @@ class Companion:
     store: Store
     model: Model
     persona: Persona
+    memory: Memory
     _windows: dict[int, Window] = field(default_factory=dict)
+    _turns: int = 0  # turns running now: background learning gives way to them
     _sizes: dict[int, int] = field(default_factory=dict)
 
     @property
@@ -42,6 +55,14 @@ class Companion:
 
     async def respond(self, user: User, conversation: Conversation, text: str) -> AsyncIterator[Event]:
         """Run one turn. The input is stored before anything else; the reply is stored even if cut short."""
+        self._turns += 1
+        try:
+            async for event in self._turn(user, conversation, text):
+                yield event
+        finally:
+            self._turns -= 1
+
+    async def _turn(self, user: User, conversation: Conversation, text: str) -> AsyncIterator[Event]:
         started = time.perf_counter()
         text = text.strip()
         if not text:
@@ -54,6 +75,15 @@ class Companion:
             yield Error("input_too_long", f"That message is {len(text):,} characters; I can take in at most "
                         f"{MAX_INPUT_CHARS:,} at once. It's saved, but please send it in smaller pieces.")
             return
+        if await self.store.get_state(user, PENDING_FORGET.format(conversation.id)):
+            async for event in self._settle_forget(user, conversation, message):
+                yield event
+            return
+        request = memory_request(text)
+        if request is not None and request.kind == "forget":
+            async for event in self._offer_forget(user, conversation, message, request):
+                yield event
+            return
         try:
             if not self.model.loaded:
                 yield Status("loading", f"Waking up ({self.model.name})…")
@@ -62,7 +92,7 @@ class Companion:
                 name = await self.identity.name(user) or await self.identity.choose_name(user, self.model)
                 if await self.identity.first_time_asked(user):
                     yield Named(name)
-            prompt, recalled = await self.build_prompt(user, conversation, message)
+            prompt, recalled = await self.build_prompt(user, conversation, message, request)
             if recalled:
                 yield Recalled(tuple(recalled))
         except PromptTooLong as exc:
@@ -116,42 +146,137 @@ class Companion:
         if await self.identity.name(user) is None:
             await self.identity.choose_name(user, self.model)
         history = await self.store.messages(conversation, limit=HISTORY_LOOKBACK)
-        system = await self._system(user)
+        system = await self._system(user, conversation)
         budget = await self._budget(system, reserve=self.settings.max_reply_tokens * 2)
-        await self.model.warm(await self._fit(conversation, history, system, budget))
+        await self.model.warm(await self._fit(user, conversation, history, system, budget))
 
-    async def build_prompt(self, user: User, conversation: Conversation,
-                           new: StoredMessage) -> tuple[list[Message], list[dict[str, Any]]]:
+    async def build_prompt(self, user: User, conversation: Conversation, new: StoredMessage,
+                           request: MemoryRequest | None = None) -> tuple[list[Message], list[dict[str, Any]]]:
         """System block, then as much history as fits, then what the new message calls up from earlier, then
         the new message itself (which must fit on its own). Returns the prompt and the recalled items."""
-        window = self._windows.get(conversation.id)
-        recalled = await recall(self.store, user, new, window.start_id if window else 0)
+        recalled = await self._recall(user, conversation, new, request)
         if recalled:
             new = await self.store.update_meta(new, {**new.meta, "recalled": recalled})
         history = [m for m in await self.store.messages(conversation, limit=HISTORY_LOOKBACK) if m.id != new.id]
         history.append(new)
         size = await self._size(new)
-        system = await self._system(user)
+        system = await self._system(user, conversation)
         budget = await self._budget(system, reserve=self.settings.max_reply_tokens)
         if size > budget:
             raise PromptTooLong(f"That message is too long for me to take in at once (about {size:,} tokens; "
                                 f"I have room for {budget:,}).")
-        return await self._fit(conversation, history, system, budget), recalled
+        return await self._fit(user, conversation, history, system, budget), recalled
+
+    async def _recall(self, user: User, conversation: Conversation, new: StoredMessage,
+                      request: MemoryRequest | None) -> list[dict[str, Any]]:
+        """What the new message calls up. Asked "what do you know about me?", everything known is called up."""
+        if request is not None and request.kind == "show":
+            known = await portrait(self.store, user, facts_limit=30)
+            return [{"kind": "fact", "id": f.id, "text": f.text, "time": f.created_at} for f in known.facts]
+        window = self._windows.get(conversation.id)
+        scope = Scope(conversation.id, window.start_id if window else 0, new.id)
+        # Only what the person said: the companion's own earlier words, shown back to a small model, get parroted.
+        items = await self.memory.recall(user, new.content, limit=RECALL_LIMIT, roles=("user",), scope=scope,
+                                         min_similarity=MIN_SIMILARITY)
+        return [item.as_dict() for item in items]
+
+    # -- learning, between turns -------------------------------------------------------------------------
+
+    async def learn(self, user: User) -> None:
+        """Index and learn from what was said since the last time: embeddings, then facts. Gives way as soon
+        as a turn starts (it goes on after that turn), so it never delays a reply by more than one step."""
+        await catch_up(self.memory, self.model, user, should_stop=lambda: self._turns > 0)
+
+    async def reflect(self, user: User, progress: Callable[[str], None] | None = None) -> ReflectionReport:
+        """Look back over the conversations not yet reflected on (see memory/reflect.py)."""
+        await self.learn(user)
+        name = await self.identity.name(user) or "the companion"
+        return await reflect(self.memory, self.model, user, name, progress)
+
+    async def reflect_if_due(self, user: User, conversation: Conversation) -> ReflectionReport | None:
+        """Reflect when the person comes back after a gap and there is something not yet reflected on."""
+        latest = await self.store.messages(conversation, limit=1)
+        gap = timedelta(hours=self.settings.reflect_after_hours)
+        if latest and datetime.now(UTC) - datetime.fromisoformat(latest[-1].created_at) < gap:
+            return None
+        if not await needs_reflection(self.memory, user):
+            return None
+        return await self.reflect(user)
+
+    # -- memory requests said in conversation -------------------------------------------------------------
+
+    async def _offer_forget(self, user: User, conversation: Conversation, message: StoredMessage,
+                            request: MemoryRequest) -> AsyncIterator[Event]:
+        plan = await self.memory.plan_forget(user, request.topic)
+        items = [i for i in plan.messages if i.id != message.id] + plan.facts + plan.summaries
+        if not items:
+            reply = f"I looked, and I don't have anything about \"{request.topic}\" to forget."
+            async for event in self._say(conversation, reply):
+                yield event
+            return
+        yield Recalled(tuple(i.as_dict() for i in items))
+        shown = "\n".join(f"- {i.text}" for i in items[:8]) + (f"\n- …and {len(items) - 8} more"
+                                                               if len(items) > 8 else "")
+        reply = (f"Here's what I have about \"{request.topic}\":\n{shown}\n"
+                 f"Shall I forget {'it' if len(items) == 1 else f'all {len(items)}'} for good? (yes / no)")
+        async for event in self._say(conversation, reply):
+            if isinstance(event, TurnEnded):
+                pending = {"topic": request.topic, "messages": [message.id, event.message_id]}
+                await self.store.set_state(user, PENDING_FORGET.format(conversation.id), json.dumps(pending))
+            yield event
+
+    async def _settle_forget(self, user: User, conversation: Conversation,
+                             message: StoredMessage) -> AsyncIterator[Event]:
+        key = PENDING_FORGET.format(conversation.id)
+        pending = json.loads(await self.store.get_state(user, key) or "{}")
+        await self.store.delete_state(user, key)
+        if not confirms(message.content):
+            async for event in self._say(conversation, "Okay, I'll keep it. Nothing was forgotten."):
+                yield event
+            return
+        plan = await self.memory.plan_forget(user, pending["topic"])
+        # The request and the list shown for it hold the same words: they go too.
+        exchange = [m for m in await self.store.messages(conversation, limit=HISTORY_LOOKBACK)
+                    if m.id in pending["messages"] or m.id == message.id]
+        gone = await self.memory.forget(user, plan, also=[m.id for m in exchange])
+        self._windows.pop(conversation.id, None)
+        await self.store.delete_state(user, PERSON_NOTE.format(conversation.id))
+        async for event in self._say(conversation, f"Done. It's gone for good: {gone} "
+                                     f"{'thing' if gone == 1 else 'things'} forgotten."):
+            yield event
+
+    async def _say(self, conversation: Conversation, reply: str) -> AsyncIterator[Event]:
+        """A reply that needs no model: stored, then given as one chunk."""
+        yield TextDelta(reply)
+        stored = await self.store.append(conversation, "assistant", reply)
+        yield TurnEnded(stored.id, reply)
 
     async def _budget(self, system: list[Message], reserve: int) -> int:
         """Tokens left for history and the new message once the system block and the reply are set aside."""
         return self.model.context_window - reserve - SAFETY_TOKENS - await self.model.count_tokens(system)
 
-    async def _fit(self, conversation: Conversation, history: list[StoredMessage], system: list[Message],
+    async def _fit(self, user: User, conversation: Conversation, history: list[StoredMessage], system: list[Message],
                    budget: int) -> list[Message]:
         sizes = [(m.id, m.role, await self._size(m)) for m in history]
-        window = fit_window(sizes, budget, self._windows.get(conversation.id))
+        current = self._windows.get(conversation.id)
+        window = fit_window(sizes, budget, current)
+        if current is not None and window != current:
+            # The prompt is re-read from here anyway: a good moment to bring the note on the person up to date.
+            await self.store.delete_state(user, PERSON_NOTE.format(conversation.id))
         self._windows[conversation.id] = window
         return system + render([m for m in history if m.id >= window.start_id])
 
-    async def _system(self, user: User) -> list[Message]:
+    async def _system(self, user: User, conversation: Conversation) -> list[Message]:
+        """The system block. What it says about the person is taken once per conversation (and when the
+        window moves anyway): facts learned mid-conversation are in the history already, and a system block
+        that changed every turn would make the model re-read the whole prompt every turn."""
         name = await self.identity.name(user)
-        return [{"role": "system", "content": system_prompt(self.persona, name, user.name)}]
+        key = PERSON_NOTE.format(conversation.id)
+        note = await self.store.get_state(user, key)
+        if note is None:
+            note = person_note(user.name, await portrait(self.store, user))
+            await self.store.set_state(user, key, note)
+        return [{"role": "system", "content": system_prompt(self.persona, name, user.name, [note])}]
 
     async def _size(self, message: StoredMessage) -> int:
         if len(self._sizes) > SIZE_CACHE_LIMIT:

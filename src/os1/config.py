@@ -43,6 +43,8 @@ class Settings:
     connect_timeout_s: float = 5.0
     first_token_timeout_s: float = 120.0
     model_dir_override: Path | None = None
+    embedder: str = "e5"  # finds memories by meaning: "e5" (packaged), "minilm" (optional), "none"
+    reflect_after_hours: float = 4.0  # a new conversation after this long a gap starts with reflection
 
     @property
     def db_path(self) -> Path:
@@ -77,6 +79,8 @@ _ENV = {
     "OS1_CONNECT_TIMEOUT": "connect_timeout_s",
     "OS1_FIRST_TOKEN_TIMEOUT": "first_token_timeout_s",
     "OS1_MODEL_DIR": "model_dir_override",
+    "OS1_EMBEDDER": "embedder",
+    "OS1_REFLECT_AFTER_HOURS": "reflect_after_hours",
 }
 _TOML_KEYS = {f.name for f in fields(Settings)} - {"home", "model_dir_override"} | {"model_dir"}
 

@@ -57,9 +57,15 @@ def recalled_note(items: Sequence[dict[str, Any]]) -> str:
     """Memories from earlier, as a note just before the message that called them up."""
     lines = []
     for item in items:
-        who = "they told you" if item.get("role") == "user" else "you told them"
-        day = datetime.fromisoformat(str(item["time"])).astimezone()
-        lines.append(f"- On {day:%d %B %Y} {who}: \"{item['text']}\"")
+        day = f"{datetime.fromisoformat(str(item['time'])).astimezone():%d %B %Y}"
+        kind = item.get("kind", "message")
+        if kind == "fact":
+            lines.append(f"- You know (since {day}): {item['text']}")
+        elif kind == "summary":
+            lines.append(f"- You talked about: {item['text']}")
+        else:
+            who = "they told you" if item.get("role") == "user" else "you told them"
+            lines.append(f"- On {day} {who}: \"{item['text']}\"")
     return ("Memories from earlier conversations with this person (use them if they help answer):\n"
             + "\n".join(lines))
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from os1.companion import Companion
 from os1.config import Settings
+from os1.memory.embeddings import load_embedder
+from os1.memory.memory import Memory
 from os1.memory.store import Store
 from os1.models.base import Model
 from os1.models.packaged import Progress
@@ -42,4 +44,10 @@ async def open_runtime(settings: Settings, progress: Progress | None = None,
     persona = load_persona(settings.persona)
     model = model or resolve_model(settings.model, settings, progress)
     store = await Store.open(settings.db_path)
-    return Runtime(settings, store, model, Companion(settings, store, model, persona))
+    memory = open_memory(settings, store)
+    return Runtime(settings, store, model, Companion(settings, store, model, persona, memory))
+
+
+def open_memory(settings: Settings, store: Store) -> Memory:
+    """The person's memory over this store, finding things by meaning with the configured embedder."""
+    return Memory(store, None if settings.embedder == "none" else load_embedder(settings.embedder))

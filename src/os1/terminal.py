@@ -120,10 +120,15 @@ _background: set[asyncio.Task[None]] = set()
 
 
 def _prepare_in_background(runner: asyncio.Runner, rt: Runtime, user: User, conversation: Conversation) -> None:
-    """The model loads and reads the conversation so far while the person types; the prompt shows at once."""
-    task = runner.get_loop().create_task(rt.companion.prepare(user, conversation))
-    _background.add(task)  # the loop keeps only a weak reference to a task
-    task.add_done_callback(_background.discard)
+    """While the person types: read the conversation into the model's cache, then learn from what was said
+    (reflecting first, when this conversation starts after a gap). A new turn makes learning give way."""
+    async def between_turns() -> None:
+        await rt.companion.prepare(user, conversation)
+        await rt.companion.reflect_if_due(user, conversation)
+        await rt.companion.learn(user)
+
+    task = runner.get_loop().create_task(between_turns())
+    _background.add(task)
     task.add_done_callback(_ignore_outcome)
 
 

@@ -94,3 +94,80 @@ def m002_episode_index(db: sqlite3.Connection) -> None:
         "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')",
     ):
         db.execute(statement)
+
+
+@migration
+def m003_facts_profile_journal_summaries_vectors(db: sqlite3.Connection) -> None:
+    """What the companion learns and keeps about each person, beyond the raw messages.
+
+    Everything derived from a message goes when the message goes (ON DELETE CASCADE + triggers): forgetting
+    a message also forgets the facts drawn from it and every vector made of either.
+    """
+    _run_statements(db, """
+        ALTER TABLE messages ADD COLUMN external_id TEXT;
+        CREATE INDEX messages_by_external_id ON messages(external_id) WHERE external_id IS NOT NULL;
+        ALTER TABLE conversations ADD COLUMN external_id TEXT;
+        CREATE INDEX conversations_by_external_id ON conversations(user_id, external_id)
+            WHERE external_id IS NOT NULL;
+        CREATE TABLE facts (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            happened_on TEXT,
+            source_message_id INTEGER REFERENCES messages(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            superseded_by INTEGER REFERENCES facts(id) ON DELETE SET NULL,
+            superseded_at TEXT
+        );
+        CREATE INDEX facts_by_user_topic ON facts(user_id, topic);
+        CREATE INDEX facts_by_source ON facts(source_message_id);
+        CREATE TABLE profile (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            block TEXT NOT NULL,
+            text TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, block)
+        );
+        CREATE TABLE journal (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            ask_next TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE summaries (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            first_message_id INTEGER NOT NULL,
+            last_message_id INTEGER NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX summaries_by_user ON summaries(user_id, ended_at);
+        CREATE TABLE vectors (
+            kind TEXT NOT NULL,
+            item_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            vec BLOB NOT NULL,
+            PRIMARY KEY (kind, item_id)
+        );
+        CREATE INDEX vectors_by_user ON vectors(user_id, model)
+    """)
+    for table in ("facts", "summaries"):
+        db.execute(f"CREATE VIRTUAL TABLE {table}_fts USING fts5("
+                   f"text, content='{table}', content_rowid='id', tokenize='porter unicode61')")
+        db.execute(f"CREATE TRIGGER {table}_fts_insert AFTER INSERT ON {table} BEGIN "
+                   f"INSERT INTO {table}_fts(rowid, text) VALUES (new.id, new.text); END")
+        db.execute(f"CREATE TRIGGER {table}_fts_delete AFTER DELETE ON {table} BEGIN "
+                   f"INSERT INTO {table}_fts({table}_fts, rowid, text) VALUES ('delete', old.id, old.text); END")
+        db.execute(f"CREATE TRIGGER {table}_fts_update AFTER UPDATE OF text ON {table} BEGIN "
+                   f"INSERT INTO {table}_fts({table}_fts, rowid, text) VALUES ('delete', old.id, old.text); "
+                   f"INSERT INTO {table}_fts(rowid, text) VALUES (new.id, new.text); END")
+    for table, kind in (("messages", "message"), ("facts", "fact"), ("summaries", "summary")):
+        db.execute(f"CREATE TRIGGER {table}_vectors_delete AFTER DELETE ON {table} BEGIN "
+                   f"DELETE FROM vectors WHERE kind = '{kind}' AND item_id = old.id; END")

@@ -1,30 +1,186 @@
-"""Recall: bringing back what was said in earlier conversations (or earlier in this one, beyond the prompt's
-window) when the person's new message touches it. Words first (FTS5, BM25); newer wins a tie.
+"""Recall: what from everything a person has told the companion belongs in its mind right now.
 
-What was recalled is stored with the message it was recalled for, so the prompt renders it the same way on
-every later turn and the prefix cache keeps working.
+Three signals, each a ranked list: words (FTS5/BM25 over messages, facts and summaries), meaning (cosine over
+embeddings) and time (what was said, or happened, in the span a question names: "last weekend"). They are
+fused by reciprocal rank, so an item found by several signals rises, and no signal's raw scores need to be
+comparable with another's. Superseded facts are left out: recall gives what is true now.
 """
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from os1.memory.store import Store, StoredMessage, User
+from os1.memory.facts import facts_by_id, search_facts
+from os1.memory.store import Role, Store, User
+from os1.memory.summaries import search_summaries, summaries_between, summaries_by_id
+from os1.memory.vectors import Vectors
+from os1.memory.when import Span, annotate, query_span
 
-RECALL_LIMIT = 3
-ITEM_CHARS = 240
+SIGNALS = frozenset({"words", "meaning", "time"})
+KINDS = frozenset({"message", "fact", "summary"})
+RRF_K = 60  # the usual reciprocal-rank constant: ranks deep in a list still count, a little
+CANDIDATES = 40  # per signal and kind
+ITEM_CHARS = 300
+KIND_WEIGHT = {"fact": 1.3, "summary": 1.0, "message": 1.0}  # a fact is the distilled form: prefer it on a tie
+
+Key = tuple[str, int]
 
 
-async def recall(store: Store, user: User, new: StoredMessage, window_start_id: int,
-                 limit: int = RECALL_LIMIT) -> list[dict[str, Any]]:
-    """Memories for the person's new message, leaving out what the prompt already shows."""
-    # Only what the person said: the companion's own earlier words, shown back to a small model, get parroted.
-    hits = await store.search(user, new.content, limit=limit, before_id=new.id, roles=("user",),
-                              exclude_conversation=new.conversation_id, after_id=window_start_id)
-    return [as_item(m) for m in hits]
+@dataclass(frozen=True)
+class MemoryItem:
+    kind: str  # "message" | "fact" | "summary"
+    id: int
+    text: str
+    time: str  # when it was said (or, for a summary, when that conversation ended)
+    source_ids: tuple[str, ...]  # the messages it comes from: their imported ids, else OS1's own
+    score: float
+    role: Role | None = None
+    conversation_id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        item = asdict(self)
+        item["source_ids"] = list(self.source_ids)
+        item["score"] = round(self.score, 5)
+        return item
 
 
-def as_item(message: StoredMessage, kind: str = "episode") -> dict[str, Any]:
-    text = message.content if len(message.content) <= ITEM_CHARS else message.content[:ITEM_CHARS] + "…"
-    return {"kind": kind, "id": message.id, "conversation_id": message.conversation_id, "role": message.role,
-            "text": text, "time": message.created_at}
+@dataclass(frozen=True)
+class Scope:
+    """What to leave out because the prompt already shows it: this conversation from `window_start_id` on,
+    and anything at or after `before_id` (the message being answered)."""
+
+    conversation_id: int | None = None
+    window_start_id: int = 0
+    before_id: int | None = None
+
+    def excludes(self, item: MemoryItem) -> bool:
+        if item.kind != "message":
+            return False
+        if self.before_id is not None and item.id >= self.before_id:
+            return True
+        return item.conversation_id == self.conversation_id and item.id >= self.window_start_id
+
+
+NO_SCOPE = Scope()
+
+
+async def recall(store: Store, vectors: Vectors | None, user: User, query: str, *, now: datetime | None = None,
+                 limit: int = 10, signals: frozenset[str] = SIGNALS, kinds: frozenset[str] = KINDS,
+                 roles: tuple[Role, ...] = ("user",), scope: Scope = NO_SCOPE,
+                 min_similarity: float = -1.0) -> list[MemoryItem]:
+    """This person's memories for `query`, best first. `roles` limits which speakers' messages count;
+    `min_similarity` drops what only the meaning signal found, and only weakly."""
+    now = now or datetime.now().astimezone()
+    ranked: list[list[Key]] = []
+    if "words" in signals:
+        ranked += await _by_words(store, user, query, kinds, roles, scope)
+    span = query_span(query, now) if "time" in signals else None
+    if span is not None:
+        ranked += await _by_time(store, user, span, kinds, roles)
+    weak: set[Key] = set()
+    if "meaning" in signals and vectors is not None:
+        hits = await vectors.search(user, query, CANDIDATES * 2, kinds)
+        found_otherwise = {key for keys in ranked for key in keys}
+        weak = {(h.kind, h.item_id) for h in hits if h.score < min_similarity} - found_otherwise
+        ranked.append([(h.kind, h.item_id) for h in hits])
+    scores: dict[Key, float] = defaultdict(float)
+    for keys in ranked:
+        for rank, key in enumerate(keys):
+            scores[key] += KIND_WEIGHT[key[0]] / (RRF_K + rank + 1)
+    order = sorted((k for k in scores if k not in weak), key=lambda k: (-scores[k], -k[1]))
+    items = await hydrate(store, user, order[:limit * 4 + 20], scores)
+    kept = [i for i in items if not scope.excludes(i) and (i.role is None or i.role in roles)]
+    return kept[:limit]
+
+
+async def _by_words(store: Store, user: User, query: str, kinds: frozenset[str], roles: tuple[Role, ...],
+                    scope: Scope) -> list[list[Key]]:
+    lists: list[list[Key]] = []
+    if "message" in kinds:
+        found = await store.search(user, query, limit=CANDIDATES, roles=roles, before_id=scope.before_id,
+                                   exclude_conversation=scope.conversation_id, after_id=scope.window_start_id)
+        lists.append([("message", m.id) for m in found])
+    if "fact" in kinds:
+        lists.append([("fact", f.id) for f in await search_facts(store, user, query, CANDIDATES)])
+    if "summary" in kinds:
+        lists.append([("summary", s.id) for s in await search_summaries(store, user, query, CANDIDATES)])
+    return lists
+
+
+async def _by_time(store: Store, user: User, span: Span, kinds: frozenset[str],
+                   roles: tuple[Role, ...]) -> list[list[Key]]:
+    start, end = utc_iso(span.start), utc_iso(span.end)
+    lists: list[list[Key]] = []
+    if "message" in kinds:
+        rows = await store.read(
+            "SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.user_id = ? "
+            "AND m.created_at >= ? AND m.created_at < ? AND m.status IN ('complete', 'interrupted') "
+            "AND m.role IN (SELECT value FROM json_each(?)) ORDER BY length(m.content) DESC LIMIT ?",
+            (user.id, start, end, json.dumps(roles), CANDIDATES))
+        lists.append([("message", int(r[0])) for r in rows])
+    if "fact" in kinds:
+        rows = await store.read("SELECT id FROM facts WHERE user_id = ? AND superseded_by IS NULL "
+                                "AND happened_on >= ? AND happened_on < ? ORDER BY id DESC LIMIT ?",
+                                (user.id, span.start.date().isoformat(), span.end.date().isoformat(), CANDIDATES))
+        lists.append([("fact", int(r[0])) for r in rows])
+    if "summary" in kinds:
+        lists.append([("summary", s.id) for s in await summaries_between(store, user, start, end, CANDIDATES)])
+    return lists
+
+
+async def hydrate(store: Store, user: User, keys: list[Key], scores: dict[Key, float]) -> list[MemoryItem]:
+    """The items behind these keys (this person's only, active facts only), in the given order."""
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for kind, item_id in keys:
+        by_kind[kind].append(item_id)
+    items: dict[Key, MemoryItem] = {}
+    for m in await _messages(store, user, by_kind["message"]):
+        said = datetime.fromisoformat(m[4])
+        items["message", m[0]] = MemoryItem("message", m[0], _cut(annotate(m[3], said.astimezone())), m[4],
+                                            (m[5] or str(m[0]),), scores.get(("message", m[0]), 0.0), m[2], m[1])
+    facts = await facts_by_id(store, user, by_kind["fact"])
+    sources = await _source_ids(store, user, [f.source_message_id for f in facts.values() if f.source_message_id])
+    for fact in facts.values():
+        if fact.active:
+            source = sources.get(fact.source_message_id or -1)
+            items["fact", fact.id] = MemoryItem("fact", fact.id, _cut(fact.text), fact.created_at,
+                                                (source,) if source else (), scores.get(("fact", fact.id), 0.0))
+    for s in (await summaries_by_id(store, user, by_kind["summary"])).values():
+        covered = await _covered_ids(store, s.conversation_id, s.first_message_id, s.last_message_id)
+        items["summary", s.id] = MemoryItem("summary", s.id, _cut(s.text), s.ended_at, covered,
+                                            scores.get(("summary", s.id), 0.0), None, s.conversation_id)
+    return [items[k] for k in keys if k in items]
+
+
+async def _messages(store: Store, user: User, ids: list[int]) -> list[tuple[Any, ...]]:
+    if not ids:
+        return []
+    return await store.read(
+        "SELECT m.id, m.conversation_id, m.role, m.content, m.created_at, m.external_id FROM messages m "
+        "JOIN conversations c ON c.id = m.conversation_id WHERE c.user_id = ? "
+        "AND m.status IN ('complete', 'interrupted') AND m.id IN (SELECT value FROM json_each(?))",
+        (user.id, json.dumps(ids)))
+
+
+async def _source_ids(store: Store, user: User, ids: list[int]) -> dict[int, str]:
+    rows = await _messages(store, user, ids)
+    return {int(r[0]): str(r[5] or r[0]) for r in rows}
+
+
+async def _covered_ids(store: Store, conversation_id: int, first: int, last: int) -> tuple[str, ...]:
+    rows = await store.read("SELECT id, external_id FROM messages WHERE conversation_id = ? AND id BETWEEN ? AND ? "
+                            "AND role = 'user' ORDER BY id", (conversation_id, first, last))
+    return tuple(str(r[1] or r[0]) for r in rows)
+
+
+def utc_iso(moment: datetime) -> str:
+    """A moment as the store writes times: UTC, milliseconds, so that text order is time order."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= ITEM_CHARS else text[:ITEM_CHARS] + "…"

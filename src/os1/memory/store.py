@@ -8,6 +8,7 @@ never opens another person's messages.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import re
 import sqlite3
@@ -60,6 +61,17 @@ class StoredMessage:
     status: MessageStatus
     created_at: str
     meta: dict[str, Any]
+    external_id: str | None = None  # the message's id where it came from (an imported transcript)
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    role: Role
+    content: str
+    status: MessageStatus = "complete"
+    meta: dict[str, Any] = dataclasses.field(default_factory=dict)
+    created_at: str | None = None  # now, unless the message is older than its storing (an import)
+    external_id: str | None = None
 
 
 def now_iso() -> str:
@@ -77,7 +89,7 @@ class Store:
     @classmethod
     async def open(cls, path: Path) -> Store:
         store = cls(path)
-        await store._run(store._connect)
+        await store.run(store._connect)
         return store
 
     async def close(self) -> None:
@@ -86,7 +98,7 @@ class Store:
                 self._db.close()
                 self._db = None
 
-        await self._run(shut)
+        await self.run(shut)
         self._thread.shutdown(wait=True)
 
     # -- people -----------------------------------------------------------------------------------------
@@ -98,33 +110,39 @@ class Store:
             row = db.execute("SELECT id, name FROM users WHERE name = ?", (name,)).fetchone()
             return User(row[0], row[1])
 
-        return await self._write(op)
+        return await self.write(op)
 
     # -- conversations ----------------------------------------------------------------------------------
 
-    async def new_conversation(self, user: User, title: str | None = None) -> Conversation:
+    async def new_conversation(self, user: User, title: str | None = None, *, created_at: str | None = None,
+                               external_id: str | None = None) -> Conversation:
         def op(db: sqlite3.Connection) -> Conversation:
-            ts = now_iso()
-            cur = db.execute("INSERT INTO conversations (user_id, title, created_at, updated_at) "
-                             "VALUES (?, ?, ?, ?)", (user.id, title, ts, ts))
+            ts = created_at or now_iso()
+            cur = db.execute("INSERT INTO conversations (user_id, title, created_at, updated_at, external_id) "
+                             "VALUES (?, ?, ?, ?, ?)", (user.id, title, ts, ts, external_id))
             return Conversation(int(cur.lastrowid or 0), user.id, title, ts, ts)
 
-        return await self._write(op)
+        return await self.write(op)
+
+    async def conversation_by_external_id(self, user: User, external_id: str) -> Conversation | None:
+        rows = await self.read(f"SELECT {_CONV} FROM conversations WHERE user_id = ? AND external_id = ?",
+                                (user.id, external_id))
+        return _conversation(rows[0]) if rows else None
 
     async def latest_conversation(self, user: User) -> Conversation | None:
-        rows = await self._read(f"SELECT {_CONV} FROM conversations WHERE user_id = ? "
+        rows = await self.read(f"SELECT {_CONV} FROM conversations WHERE user_id = ? "
                                 "ORDER BY updated_at DESC, id DESC LIMIT 1", (user.id,))
         return _conversation(rows[0]) if rows else None
 
     async def conversation(self, user: User, conversation_id: int) -> Conversation:
-        rows = await self._read(f"SELECT {_CONV} FROM conversations WHERE id = ? AND user_id = ?",
+        rows = await self.read(f"SELECT {_CONV} FROM conversations WHERE id = ? AND user_id = ?",
                                 (conversation_id, user.id))
         if not rows:
             raise NotFound(f"No conversation {conversation_id} for {user.name}.")
         return _conversation(rows[0])
 
     async def conversations(self, user: User, limit: int = 50) -> list[ConversationSummary]:
-        rows = await self._read(
+        rows = await self.read(
             f"""SELECT {_CONV},
                    (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id),
                    coalesce((SELECT substr(content, 1, 80) FROM messages m
@@ -138,30 +156,47 @@ class Store:
     async def append(self, conversation: Conversation, role: Role, content: str,
                      status: MessageStatus = "complete", meta: dict[str, Any] | None = None) -> StoredMessage:
         """Store one message durably; when this returns, it survives a crash or power cut."""
-        def op(db: sqlite3.Connection) -> StoredMessage:
-            ts = now_iso()
-            meta_json = json.dumps(meta or {}, ensure_ascii=False)
-            cur = db.execute("INSERT INTO messages (conversation_id, role, content, status, created_at, meta) "
-                             "VALUES (?, ?, ?, ?, ?, ?)", (conversation.id, role, content, status, ts, meta_json))
-            db.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (ts, conversation.id))
-            return StoredMessage(int(cur.lastrowid or 0), conversation.id, role, content, status, ts, meta or {})
+        return (await self.append_many(conversation, [NewMessage(role, content, status, meta or {})]))[0]
 
-        return await self._write(op)
+    async def append_many(self, conversation: Conversation, new: list[NewMessage]) -> list[StoredMessage]:
+        """Store several messages in one transaction (an import): all of them, or none."""
+        def op(db: sqlite3.Connection) -> list[StoredMessage]:
+            stored = []
+            for m in new:
+                ts = m.created_at or now_iso()
+                cur = db.execute(
+                    "INSERT INTO messages (conversation_id, role, content, status, created_at, meta, external_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)", (conversation.id, m.role, m.content, m.status, ts,
+                                                     json.dumps(m.meta, ensure_ascii=False), m.external_id))
+                stored.append(StoredMessage(int(cur.lastrowid or 0), conversation.id, m.role, m.content, m.status,
+                                            ts, m.meta, m.external_id))
+            if stored:
+                db.execute("UPDATE conversations SET updated_at = max(updated_at, ?) WHERE id = ?",
+                           (max(m.created_at for m in stored), conversation.id))
+            return stored
+
+        return await self.write(op)
+
+    async def message(self, user: User, message_id: int) -> StoredMessage:
+        rows = await self.read(f"SELECT {_MSG_OF_M} FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+                                "WHERE m.id = ? AND c.user_id = ?", (message_id, user.id))
+        if not rows:
+            raise NotFound(f"No message {message_id} for {user.name}.")
+        return _message(rows[0])
 
     async def set_status(self, message: StoredMessage, status: MessageStatus) -> None:
-        await self._write(lambda db: db.execute("UPDATE messages SET status = ? WHERE id = ?",
+        await self.write(lambda db: db.execute("UPDATE messages SET status = ? WHERE id = ?",
                                                 (status, message.id)))
 
     async def update_meta(self, message: StoredMessage, meta: dict[str, Any]) -> StoredMessage:
         """Replace a message's metadata (what was recalled for it, timings); the text never changes here."""
-        await self._write(lambda db: db.execute("UPDATE messages SET meta = ? WHERE id = ?",
+        await self.write(lambda db: db.execute("UPDATE messages SET meta = ? WHERE id = ?",
                                                 (json.dumps(meta, ensure_ascii=False), message.id)))
-        return StoredMessage(message.id, message.conversation_id, message.role, message.content, message.status,
-                             message.created_at, meta)
+        return dataclasses.replace(message, meta=meta)
 
     async def messages(self, conversation: Conversation, limit: int | None = None) -> list[StoredMessage]:
         """The conversation's messages, oldest first (the newest `limit` of them, if given)."""
-        rows = await self._read(
+        rows = await self.read(
             f"SELECT {_MSG} FROM (SELECT * FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT ?) "
             "ORDER BY id", (conversation.id, -1 if limit is None else limit))
         return [_message(r) for r in rows]
@@ -176,7 +211,7 @@ class Store:
         match = fts_query(query)
         if not match:
             return []
-        rows = await self._read(
+        rows = await self.read(
             f"""SELECT {_MSG_OF_M}
                 FROM messages_fts f JOIN messages m ON m.id = f.rowid
                 JOIN conversations c ON c.id = m.conversation_id
@@ -204,16 +239,22 @@ class Store:
                 if len(kept) != len(meta.get("recalled", [])):
                     meta["recalled"] = kept
                     db.execute("UPDATE messages SET meta = ? WHERE id = ?", (json.dumps(meta), mid))
+            # A summary made from a forgotten message would keep its content: it goes too (reflection redoes it).
+            db.execute("DELETE FROM summaries WHERE user_id = ? AND EXISTS (SELECT 1 FROM json_each(?) j "
+                       "WHERE j.value BETWEEN first_message_id AND last_message_id "
+                       "AND summaries.conversation_id = (SELECT conversation_id FROM messages WHERE id = j.value))",
+                       (user.id, json.dumps(owned)))
             db.execute("DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(owned),))
             return len(owned)
 
-        count = await self._write(op)
-        await self._run(self._compact)
+        count = await self.write(op)
+        await self.run(self._compact)
         return count
 
     def _compact(self) -> None:
         db = self._conn()
-        db.execute("INSERT INTO messages_fts(messages_fts) VALUES ('optimize')")
+        for index in ("messages_fts", "facts_fts", "summaries_fts"):
+            db.execute(f"INSERT INTO {index}({index}) VALUES ('optimize')")
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         db.execute("VACUUM")
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -221,15 +262,19 @@ class Store:
     # -- the companion's own per-person state (its chosen name, and so on) -------------------------------
 
     async def get_state(self, user: User, key: str) -> str | None:
-        rows = await self._read("SELECT value FROM companion_state WHERE user_id = ? AND key = ?",
+        rows = await self.read("SELECT value FROM companion_state WHERE user_id = ? AND key = ?",
                                 (user.id, key))
         return str(rows[0][0]) if rows else None
 
     async def set_state(self, user: User, key: str, value: str) -> None:
-        await self._write(lambda db: db.execute(
+        await self.write(lambda db: db.execute(
             "INSERT INTO companion_state (user_id, key, value, updated_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
             (user.id, key, value, now_iso())))
+
+    async def delete_state(self, user: User, key: str) -> None:
+        await self.write(lambda db: db.execute("DELETE FROM companion_state WHERE user_id = ? AND key = ?",
+                                               (user.id, key)))
 
     # -- plumbing ---------------------------------------------------------------------------------------
 
@@ -244,10 +289,11 @@ class Store:
         migrate(db)
         self._db = db
 
-    async def _run(self, fn: Callable[[], T]) -> T:
+    async def run(self, fn: Callable[[], T]) -> T:
+        """Run `fn` on the store's thread (for work that needs the connection outside a transaction)."""
         return await asyncio.get_running_loop().run_in_executor(self._thread, fn)
 
-    async def _write(self, op: Callable[[sqlite3.Connection], T]) -> T:
+    async def write(self, op: Callable[[sqlite3.Connection], T]) -> T:
         def tx() -> T:
             db = self._conn()
             db.execute("BEGIN IMMEDIATE")
@@ -259,11 +305,24 @@ class Store:
                 db.execute("ROLLBACK")
                 raise
 
+        """Run `op` in one immediate transaction on the store's thread, committed before this returns."""
         # Shielded: once a write has started, a cancelled turn must not leave it half done or unknown.
-        return await asyncio.shield(self._run(tx))
+        return await asyncio.shield(self.run(tx))
 
-    async def _read(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-        return await self._run(lambda: list(self._conn().execute(sql, params).fetchall()))
+    async def snapshot(self, op: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `op` in one read transaction: several queries that see the same moment."""
+        def tx() -> T:
+            db = self._conn()
+            db.execute("BEGIN")
+            try:
+                return op(db)
+            finally:
+                db.execute("COMMIT")
+
+        return await self.run(tx)
+
+    async def read(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        return await self.run(lambda: list(self._conn().execute(sql, params).fetchall()))
 
     def _conn(self) -> sqlite3.Connection:
         if self._db is None:
@@ -284,12 +343,16 @@ hello ok okay yes yeah please thanks thank really think like want get got go goi
 """.split())
 
 
+def telling_words(text: str) -> list[str]:
+    """The words of `text` that say what it is about, once each, in order."""
+    words = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1]
+    return list(dict.fromkeys(words))[:16]
+
+
 def fts_query(text: str) -> str:
     """A safe FTS5 query from free text: the telling words, each quoted, any of them may match."""
-    words = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1]
-    unique = list(dict.fromkeys(words))[:16]
-    return " OR ".join(f'"{w}"' for w in unique)
-_MSG = "id, conversation_id, role, content, status, created_at, meta"
+    return " OR ".join(f'"{w}"' for w in telling_words(text))
+_MSG = "id, conversation_id, role, content, status, created_at, meta, external_id"
 _MSG_OF_M = ", ".join("m." + column.strip() for column in _MSG.split(","))  # the same columns, of alias m
 
 
@@ -298,4 +361,4 @@ def _conversation(row: tuple[Any, ...]) -> Conversation:
 
 
 def _message(row: tuple[Any, ...]) -> StoredMessage:
-    return StoredMessage(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6]))
+    return StoredMessage(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6]), row[7])

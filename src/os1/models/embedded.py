@@ -102,8 +102,15 @@ class EmbeddedModel:
             llm = self._load_sync()
             tokens = self._prompt_tokens(list(messages), options.max_tokens)
             grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
-            out = llm.create_completion(tokens, max_tokens=options.max_tokens, temperature=options.temperature,
-                                        seed=options.seed, grammar=grammar, stop=list(self._stops))
+            # Side work (learning, naming) must not evict the conversation the cache holds: keep it and put it
+            # back, so the next turn still starts from a warm prefix.
+            saved = llm.save_state() if llm.n_tokens else None
+            try:
+                out = llm.create_completion(tokens, max_tokens=options.max_tokens, temperature=options.temperature,
+                                            seed=options.seed, grammar=grammar, stop=list(self._stops))
+            finally:
+                if saved is not None:
+                    llm.load_state(saved)
             text = out["choices"][0]["text"]
             try:
                 value = json.loads(text)

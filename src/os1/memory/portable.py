@@ -1,0 +1,115 @@
+"""Export and restore: everything OS1 keeps about one person, as one JSON document, and back.
+
+The export is complete (conversations with every message and its metadata, facts with their history,
+profile, journal, summaries, the companion's own state such as its chosen name). Vectors are left out: they
+are derived, and rebuilt on restore. Restoring gives the same document back, ids apart.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from os1.memory.store import Store, User, now_iso
+
+FORMAT = "os1-memory"
+VERSION = 1
+
+
+class RestoreError(ValueError):
+    """The document cannot be restored; the message says why."""
+
+
+def _rows(db: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
+    cur = db.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+async def export_person(store: Store, user: User) -> dict[str, Any]:
+    def read(db: sqlite3.Connection) -> dict[str, Any]:
+        conversations = _rows(db, "SELECT id, title, created_at, updated_at, external_id FROM conversations "
+                                  "WHERE user_id = ? ORDER BY id", (user.id,))
+        for conv in conversations:
+            conv["messages"] = _rows(db, "SELECT id, role, content, status, created_at, meta, external_id "
+                                         "FROM messages WHERE conversation_id = ? ORDER BY id", (conv["id"],))
+            for m in conv["messages"]:
+                m["meta"] = json.loads(m["meta"])
+        return {
+            "format": FORMAT, "version": VERSION, "exported_at": now_iso(), "person": user.name,
+            "conversations": conversations,
+            "facts": _rows(db, "SELECT id, text, topic, happened_on, source_message_id, created_at, superseded_by, "
+                               "superseded_at FROM facts WHERE user_id = ? ORDER BY id", (user.id,)),
+            "profile": _rows(db, "SELECT block, text, updated_at FROM profile WHERE user_id = ? ORDER BY block",
+                             (user.id,)),
+            "journal": _rows(db, "SELECT id, text, ask_next, created_at FROM journal WHERE user_id = ? ORDER BY id",
+                             (user.id,)),
+            "summaries": _rows(db, "SELECT id, conversation_id, text, first_message_id, last_message_id, started_at, "
+                                   "ended_at, created_at FROM summaries WHERE user_id = ? ORDER BY id", (user.id,)),
+            "state": _rows(db, "SELECT key, value, updated_at FROM companion_state WHERE user_id = ? ORDER BY key",
+                           (user.id,)),
+        }
+
+    return await store.snapshot(read)
+
+
+async def restore_person(store: Store, user: User, doc: dict[str, Any]) -> dict[str, int]:
+    """Restore an export into this person, who must have no memories here yet. All or nothing."""
+    if doc.get("format") != FORMAT:
+        raise RestoreError("This is not an OS1 memory export (no \"format\": \"os1-memory\").")
+    if doc.get("version") != VERSION:
+        raise RestoreError(f"This export is version {doc.get('version')}; this OS1 reads version {VERSION}.")
+
+    def op(db: sqlite3.Connection) -> dict[str, int]:
+        if db.execute("SELECT 1 FROM conversations WHERE user_id = ? LIMIT 1", (user.id,)).fetchone():
+            raise RestoreError(f"{user.name} already has memories here. Restore into a new person (--user NAME), "
+                               f"or forget these first.")
+        conv_ids: dict[int, int] = {}
+        msg_ids: dict[int, int] = {}
+        for conv in doc.get("conversations", []):
+            cur = db.execute("INSERT INTO conversations (user_id, title, created_at, updated_at, external_id) "
+                             "VALUES (?, ?, ?, ?, ?)", (user.id, conv["title"], conv["created_at"],
+                                                        conv["updated_at"], conv.get("external_id")))
+            conv_ids[conv["id"]] = int(cur.lastrowid or 0)
+            for m in conv["messages"]:
+                cur = db.execute("INSERT INTO messages (conversation_id, role, content, status, created_at, meta, "
+                                 "external_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                 (conv_ids[conv["id"]], m["role"], m["content"], m["status"], m["created_at"],
+                                  json.dumps(m["meta"], ensure_ascii=False), m.get("external_id")))
+                msg_ids[m["id"]] = int(cur.lastrowid or 0)
+        fact_ids: dict[int, int] = {}
+        for f in doc.get("facts", []):
+            cur = db.execute("INSERT INTO facts (user_id, text, topic, happened_on, source_message_id, created_at, "
+                             "superseded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                             (user.id, f["text"], f["topic"], f["happened_on"], msg_ids.get(f["source_message_id"]),
+                              f["created_at"], f["superseded_at"]))
+            fact_ids[f["id"]] = int(cur.lastrowid or 0)
+        db.executemany("UPDATE facts SET superseded_by = ? WHERE id = ?",
+                       [(fact_ids[f["superseded_by"]], fact_ids[f["id"]]) for f in doc.get("facts", [])
+                        if f["superseded_by"] in fact_ids])
+        for p in doc.get("profile", []):
+            db.execute("INSERT INTO profile (user_id, block, text, updated_at) VALUES (?, ?, ?, ?)",
+                       (user.id, p["block"], p["text"], p["updated_at"]))
+        for j in doc.get("journal", []):
+            db.execute("INSERT INTO journal (user_id, text, ask_next, created_at) VALUES (?, ?, ?, ?)",
+                       (user.id, j["text"], j["ask_next"], j["created_at"]))
+        for s in doc.get("summaries", []):
+            db.execute("INSERT INTO summaries (user_id, conversation_id, text, first_message_id, last_message_id, "
+                       "started_at, ended_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       (user.id, conv_ids[s["conversation_id"]], s["text"], msg_ids.get(s["first_message_id"], 0),
+                        msg_ids.get(s["last_message_id"], 0), s["started_at"], s["ended_at"], s["created_at"]))
+        for st in doc.get("state", []):
+            if st["key"] == "learned_through":
+                st = {**st, "value": str(max([v for k, v in msg_ids.items() if k <= int(st["value"])], default=0))}
+            elif ":" in st["key"]:
+                continue  # per-conversation notes are rebuilt; their conversation ids changed
+            db.execute("INSERT INTO companion_state (user_id, key, value, updated_at) VALUES (?, ?, ?, ?)",
+                       (user.id, st["key"], st["value"], st["updated_at"]))
+        return {"conversations": len(conv_ids), "messages": len(msg_ids), "facts": len(fact_ids)}
+
+    try:
+        return await store.write(op)
+    except (KeyError, TypeError) as exc:
+        raise RestoreError(f"The export is damaged or incomplete (missing {exc}); nothing was restored.") from exc
+

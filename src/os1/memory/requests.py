@@ -1,0 +1,51 @@
+"""Requests about memory itself, said in conversation: "what do you know about me?", "forget what I told you
+about my ex", and the yes/no that confirms a forget. Recognised by pattern, so they work the same with any
+model, and never by a model's whim."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+_POLITE = r"^\s*(?:(?:ok(?:ay)?|hey|so|and|also|um+|please|can you|could you|would you|will you|i want you to|" \
+          r"i'd like you to|i need you to)[\s,]+)*"
+_SHOW = re.compile(_POLITE + r"(?:tell me )?what (?:do|did|else do) you (?:know|remember|have learned|"
+                   r"know or remember) about me\b|^\s*what have you learned about me\b|"
+                   r"^\s*how much do you (?:know|remember) about me\b", re.IGNORECASE)
+_FORGET = re.compile(_POLITE + r"(?:forget|delete|erase|wipe)\s+(?:(?:about|all about|everything about|"
+                     r"everything (?:i|that i) (?:told|said|mentioned)(?: to)?(?: you)? about|"
+                     r"what(?:ever)? i (?:told|said|mentioned)(?: to)?(?: you)? about|"
+                     r"(?:everything |all )?(?:you know|you remember) about|the (?:stuff|things?) about|"
+                     r"that i (?:told you|said|mentioned)(?: that)?|that|my memories of)\s+)?(?P<topic>.+)",
+                     re.IGNORECASE)
+_YES = re.compile(r"^\s*(?:yes|yeah|yep|yup|sure|ok(?:ay)?|please do|do it|go ahead|confirm|"
+                  r"forget (?:it|them|that)|delete (?:it|them))\b"
+                  r"(?:[\s,.!]+(?:please|do it|go ahead|thanks?))*[\s.!]*$",
+                  re.IGNORECASE)
+_VAGUE = {"it", "that", "this", "everything", "all", "them", "me"}
+
+
+@dataclass(frozen=True)
+class MemoryRequest:
+    kind: Literal["show", "forget"]
+    topic: str = ""
+
+
+def memory_request(text: str) -> MemoryRequest | None:
+    """What the person asks of the companion's memory in this message, if anything."""
+    if _SHOW.search(text):
+        return MemoryRequest("show")
+    match = _FORGET.match(text)
+    if match:
+        topic = match["topic"].strip(" .!?\"'")
+        topic = re.sub(r"^(?:about|the fact that|that)\s+", "", topic, flags=re.IGNORECASE)
+        topic = re.sub(r"\s*,?\s*(?:please|ok(?:ay)?|thanks?|thank you)$", "", topic, flags=re.IGNORECASE)
+        if topic and topic.lower() not in _VAGUE:
+            return MemoryRequest("forget", topic)
+    return None
+
+
+def confirms(text: str) -> bool:
+    """Whether a reply to "shall I forget…?" says yes."""
+    return bool(_YES.match(text))
