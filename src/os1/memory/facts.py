@@ -47,9 +47,12 @@ def _same_statement(a: str, b: str) -> bool:
 
 
 async def add_fact(store: Store, user: User, text: str, topic: str, *, happened_on: str | None = None,
-                   source_message_id: int | None = None, created_at: str | None = None) -> tuple[Fact, list[Fact]]:
-    """Keep a fact; returns it (or the identical one already known) and the facts it superseded."""
+                   source_message_id: int | None = None, created_at: str | None = None,
+                   single_valued: frozenset[str] | None = None) -> tuple[Fact, list[Fact]]:
+    """Keep a fact; returns it (or the identical one already known) and the facts it superseded. With
+    `single_valued`, only topics in it are replaced by a newer fact; others only merge identical statements."""
     key = normalize_topic(topic)
+    replaces = single_valued is None or key in single_valued
 
     def op(db: sqlite3.Connection) -> tuple[Fact, list[Fact]]:
         active = [_fact(r) for r in db.execute(
@@ -62,9 +65,10 @@ async def add_fact(store: Store, user: User, text: str, topic: str, *, happened_
         cur = db.execute("INSERT INTO facts (user_id, text, topic, happened_on, source_message_id, created_at) "
                          "VALUES (?, ?, ?, ?, ?, ?)", (user.id, text, key, happened_on, source_message_id, ts))
         new_id = int(cur.lastrowid or 0)
+        replaced = active if replaces else []
         db.executemany("UPDATE facts SET superseded_by = ?, superseded_at = ? WHERE id = ?",
-                       [(new_id, ts, old.id) for old in active])
-        return Fact(new_id, text, key, happened_on, source_message_id, ts), active
+                       [(new_id, ts, old.id) for old in replaced])
+        return Fact(new_id, text, key, happened_on, source_message_id, ts), replaced
 
     return await store.write(op)
 

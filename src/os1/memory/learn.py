@@ -29,14 +29,18 @@ FACT_SCHEMA = {
         "required": ["fact", "topic"]}}},
     "required": ["facts"],
 }
+# Topics that hold one value at a time: a new fact on one of them replaces the old. Anything else only merges
+# with the very same key, so a second hobby or a new friend never pushes out the first.
+SLOTS = ("home city", "home", "job", "workplace", "partner", "relationship status", "age", "school", "car")
 INSTRUCTIONS = """You keep notes about {person}'s life. Read the message {person} just wrote and list the facts \
 in it that are worth remembering for months: people and pets (with names), places, home, work, health, plans, \
 events (with their dates), likes and dislikes, feelings about something specific.
-- One short sentence per fact, in the third person, starting with "{person}".
+- One short sentence per fact, in the third person, starting with "{person}" (or with the other person's name \
+when the fact is about them).
 - Copy dates given in [brackets] into the fact.
-- topic: a short key for what the fact is about, such that a newer fact with the same topic replaces it \
-(e.g. "home city", "job", "partner", "dog's name", "hobby: climbing"). Reuse a known topic when the fact is \
-about the same thing.
+- topic: when the fact is about {person}'s {slots}, use exactly that word as the topic. Otherwise a short key \
+naming the one thing, e.g. "pet: Pickles", "hobby: climbing", "sister: Ana", "trip: Lisbon". For a fact \
+about someone else, start the topic with their name, e.g. "Amy: job".
 - Only what {person}'s message says. Nothing about the companion. No greetings, no questions.
 - If there is nothing worth keeping, return {{"facts": []}}."""
 
@@ -56,13 +60,13 @@ def worth_reading(text: str) -> bool:
     return not (text.rstrip().endswith("?") and not personal & {w.lower() for w in words})
 
 
-def prompt(person: str, message: StoredMessage, previous_reply: str | None, known: list[str]) -> list[Message]:
+def prompt(person: str, message: StoredMessage, previous_reply: str | None) -> list[Message]:
     said = datetime.fromisoformat(message.created_at).astimezone()
     context = f'The companion had just said (context only, not a source): "{previous_reply[:300]}"\n' \
         if previous_reply else ""
-    topics = f"Known topics: {', '.join(known[:30])}\n" if known else ""
-    return [{"role": "system", "content": INSTRUCTIONS.format(person=person)},
-            {"role": "user", "content": f"Date: {said:%A %Y-%m-%d}\n{topics}{context}"
+    slots = ", ".join(SLOTS[:-1]) + " or " + SLOTS[-1]
+    return [{"role": "system", "content": INSTRUCTIONS.format(person=person, slots=slots)},
+            {"role": "user", "content": f"Date: {said:%A %Y-%m-%d}\n{context}"
                                         f'{person} wrote: "{annotate(message.content, said)}"'}]
 
 
@@ -76,12 +80,11 @@ def _stems(text: str) -> list[str]:
     return [w[:5] for w in telling_words(text)]
 
 
-async def extract(model: Model, person: str, message: StoredMessage, previous_reply: str | None,
-                  known: list[str]) -> list[Candidate]:
+async def extract(model: Model, person: str, message: StoredMessage, previous_reply: str | None) -> list[Candidate]:
     """The facts in one message of the person's, checked against it."""
     if not worth_reading(message.content):
         return []
-    out = await model.complete_json(prompt(person, message, previous_reply, known), FACT_SCHEMA,
+    out = await model.complete_json(prompt(person, message, previous_reply), FACT_SCHEMA,
                                     GenerateOptions(max_tokens=300, temperature=0.0, seed=0))
     said = datetime.fromisoformat(message.created_at).astimezone()
     source = annotate(message.content, said)
@@ -98,16 +101,15 @@ async def extract(model: Model, person: str, message: StoredMessage, previous_re
 async def learn_from(memory_store: Store, model: Model, user: User, message: StoredMessage,
                      previous_reply: str | None) -> tuple[list[factbook.Fact], list[factbook.Fact]]:
     """Extract and keep the facts of one message; returns (facts kept, facts they superseded)."""
-    known = await factbook.topics(memory_store, user)
     said = datetime.fromisoformat(message.created_at).astimezone()
     spans = find_spans(message.content, said)
     happened = spans[0].start.date().isoformat() if spans else None
     kept, replaced = [], []
-    for candidate in await extract(model, user.name, message, previous_reply, known):
+    for candidate in await extract(model, user.name, message, previous_reply):
         fact, old = await factbook.add_fact(memory_store, user, candidate.text, candidate.topic,
                                             happened_on=happened, source_message_id=message.id,
-                                            created_at=message.created_at)
-        if not old and fact.source_message_id != message.id:
+                                            created_at=message.created_at, single_valued=frozenset(SLOTS))
+        if fact.source_message_id != message.id:
             continue  # already known: merged
         kept.append(fact)
         replaced += old
