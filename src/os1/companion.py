@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,7 +16,7 @@ from os1.memory.memory import Memory
 from os1.memory.portrait import person_note, portrait
 from os1.memory.recall import Scope
 from os1.memory.reflect import ReflectionReport, needs_reflection, reflect
-from os1.memory.requests import MemoryRequest, confirms, memory_request
+from os1.memory.requests import MemoryRequest, confirms, declines, memory_request
 from os1.memory.store import Conversation, Store, StoredMessage, User
 from os1.models.base import GenerateOptions, Message, Model, ModelError, PromptTooLong
 from os1.persona import Identity, Persona, asks_for_name
@@ -76,9 +76,12 @@ class Companion:
                         f"{MAX_INPUT_CHARS:,} at once. It's saved, but please send it in smaller pieces.")
             return
         if await self.store.get_state(user, PENDING_FORGET.format(conversation.id)):
-            async for event in self._settle_forget(user, conversation, message):
-                yield event
-            return
+            if confirms(text) or declines(text):
+                async for event in self._settle_forget(user, conversation, message):
+                    yield event
+                return
+            # Neither yes nor no: they moved on. Nothing is forgotten, and this message is answered as usual.
+            await self.store.delete_state(user, PENDING_FORGET.format(conversation.id))
         request = memory_request(text)
         if request is not None and request.kind == "forget":
             async for event in self._offer_forget(user, conversation, message, request):
@@ -236,9 +239,11 @@ class Companion:
             return
         plan = await self.memory.plan_forget(user, pending["topic"])
         # The request and the list shown for it hold the same words: they go too.
-        exchange = [m for m in await self.store.messages(conversation, limit=HISTORY_LOOKBACK)
+        exchange = [m.id for m in await self.store.messages(conversation, limit=HISTORY_LOOKBACK)
                     if m.id in pending["messages"] or m.id == message.id]
-        gone = await self.memory.forget(user, plan, also=[m.id for m in exchange])
+        # Counted apart from what was offered, so the count told is the one asked about.
+        plan = replace(plan, messages=[m for m in plan.messages if m.id not in exchange])
+        gone = await self.memory.forget(user, plan, also=exchange)
         self._windows.pop(conversation.id, None)
         await self.store.delete_state(user, PERSON_NOTE.format(conversation.id))
         async for event in self._say(conversation, f"Done. It's gone for good: {gone} "

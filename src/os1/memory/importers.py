@@ -72,7 +72,7 @@ def detect_format(path: Path) -> Format:
             return "os1"
         if path.suffix.lower() in {".jsonl", ".ndjson"}:
             return "jsonl"  # let read_jsonl say which line is wrong
-    raise ImportFormatError(f"{path}: not a format {_ACCEPTED}.")
+    raise ImportFormatError(f"{path}: not a format OS1 knows; {_ACCEPTED}.")
 
 
 def read_conversations(path: Path, me: str | None = None) -> Iterator[ImportedConversation]:

@@ -18,7 +18,7 @@ from os1.memory import facts as factbook
 from os1.memory.embeddings import Embedder
 from os1.memory.importers import ImportedConversation
 from os1.memory.recall import KINDS, NO_SCOPE, SIGNALS, MemoryItem, Scope, recall, utc_iso
-from os1.memory.store import NewMessage, Role, Store, StoredMessage, User, telling_words
+from os1.memory.store import NewMessage, Role, Store, StoredMessage, User, scrub_recalled, telling_words
 from os1.memory.vectors import Vectors
 
 ImportProgress = Callable[[int, int], None]  # (messages done, messages in all)
@@ -110,7 +110,11 @@ class Memory:
                        (user.id, str(fact_ids)))
             db.execute("DELETE FROM summaries WHERE user_id = ? AND id IN (SELECT value FROM json_each(?))",
                        (user.id, str(summary_ids)))
+            scrub_recalled(db, user, {("fact", i) for i in fact_ids} | {("summary", i) for i in summary_ids})
             scrub_words(db, user, telling_words(plan.query))
+            # The companion's per-conversation notes on the person (its system prompt) were made from what is
+            # forgotten; they are made again when next needed.
+            db.execute("DELETE FROM companion_state WHERE user_id = ? AND key GLOB 'person_note:*'", (user.id,))
 
         await self.store.write(op)
         listed = [m.id for m in plan.messages]
@@ -125,7 +129,10 @@ def scrub_words(db: sqlite3.Connection, user: User, words: list[str]) -> None:
     from what is being forgotten."""
     if not words:
         return
-    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")", re.IGNORECASE)
+    # A longer word also matches its other forms ("record": "records", "recorded"); a short one only its plural
+    # or possessive, so forgetting "my ex" keeps "He is excited about the move."
+    forms = [re.escape(w) + (r"\w*" if len(w) > 3 else r"(?:s|es|'s|’s)?") for w in words]
+    pattern = re.compile(r"\b(?:" + "|".join(forms) + r")\b", re.IGNORECASE)
 
     def keep(text: str) -> str:
         return " ".join(s for s in re.split(r"(?<=[.!?])\s+", text) if not pattern.search(s))

@@ -94,22 +94,52 @@ async def restore_person(store: Store, user: User, doc: dict[str, Any]) -> dict[
         for j in doc.get("journal", []):
             db.execute("INSERT INTO journal (user_id, text, ask_next, created_at) VALUES (?, ?, ?, ?)",
                        (user.id, j["text"], j["ask_next"], j["created_at"]))
+        summary_ids: dict[int, int] = {}
         for s in doc.get("summaries", []):
-            db.execute("INSERT INTO summaries (user_id, conversation_id, text, first_message_id, last_message_id, "
-                       "started_at, ended_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       (user.id, conv_ids[s["conversation_id"]], s["text"], msg_ids.get(s["first_message_id"], 0),
-                        msg_ids.get(s["last_message_id"], 0), s["started_at"], s["ended_at"], s["created_at"]))
+            cur = db.execute("INSERT INTO summaries (user_id, conversation_id, text, first_message_id, "
+                             "last_message_id, started_at, ended_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             (user.id, conv_ids[s["conversation_id"]], s["text"],
+                              msg_ids.get(s["first_message_id"], 0), msg_ids.get(s["last_message_id"], 0),
+                              s["started_at"], s["ended_at"], s["created_at"]))
+            summary_ids[s["id"]] = int(cur.lastrowid or 0)
+        # What a message recalled names its items by id: the new ids, so that forgetting one finds its copies.
+        new_ids = {"message": msg_ids, "fact": fact_ids, "summary": summary_ids}
+        for conv in doc.get("conversations", []):
+            for m in conv["messages"]:
+                if m["meta"].get("recalled"):
+                    meta = {**m["meta"], "recalled": _renumbered(m["meta"]["recalled"], new_ids, conv_ids)}
+                    db.execute("UPDATE messages SET meta = ? WHERE id = ?",
+                               (json.dumps(meta, ensure_ascii=False), msg_ids[m["id"]]))
         for st in doc.get("state", []):
             if st["key"] == "learned_through":
                 st = {**st, "value": str(max([v for k, v in msg_ids.items() if k <= int(st["value"])], default=0))}
-            elif ":" in st["key"]:
-                continue  # per-conversation notes are rebuilt; their conversation ids changed
-            db.execute("INSERT INTO companion_state (user_id, key, value, updated_at) VALUES (?, ?, ?, ?)",
+            elif st["key"].rsplit(":", 1)[-1].isdigit():
+                continue  # per-conversation notes ("person_note:12") are rebuilt; their conversation ids changed
+            # The export's state wins over what is here already (a name chosen before anything was said).
+            db.execute("INSERT OR REPLACE INTO companion_state (user_id, key, value, updated_at) VALUES (?, ?, ?, ?)",
                        (user.id, st["key"], st["value"], st["updated_at"]))
         return {"conversations": len(conv_ids), "messages": len(msg_ids), "facts": len(fact_ids)}
 
     try:
         return await store.write(op)
+    except RestoreError:
+        raise
     except (KeyError, TypeError) as exc:
         raise RestoreError(f"The export is damaged or incomplete (missing {exc}); nothing was restored.") from exc
+    except (ValueError, AttributeError, sqlite3.IntegrityError) as exc:  # a wrong value: a role, a number, ...
+        raise RestoreError(f"The export is damaged ({exc}); nothing was restored.") from exc
 
+
+def _renumbered(recalled: list[dict[str, Any]], new_ids: dict[str, dict[int, int]],
+                conv_ids: dict[int, int]) -> list[dict[str, Any]]:
+    """Recalled copies with their items' restored ids (a copy names no kind when it is of a message); copies of
+    items the export does not hold are left out."""
+    out = []
+    for item in recalled:
+        ids = new_ids.get(item.get("kind", "message"), {})
+        if item.get("id") in ids:
+            item = {**item, "id": ids[item["id"]]}
+            if item.get("conversation_id") is not None:
+                item["conversation_id"] = conv_ids.get(item["conversation_id"])
+            out.append(item)
+    return out

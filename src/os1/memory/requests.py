@@ -12,6 +12,7 @@ _POLITE = r"^\s*(?:(?:ok(?:ay)?|hey|so|and|also|um+|please|can you|could you|wou
           r"i'd like you to|i need you to)[\s,]+)*"
 _SHOW = re.compile(_POLITE + r"(?:tell me )?what (?:do|did|else do) you (?:know|remember|have learned|"
                    r"know or remember) about me\b|^\s*what have you learned about me\b|"
+                   r"^\s*(?:please\s+)?tell me (?:everything |all )?(?:what )?you (?:know|remember) about me\b|"
                    r"^\s*how much do you (?:know|remember) about me\b", re.IGNORECASE)
 _FORGET = re.compile(_POLITE + r"(?:forget|delete|erase|wipe)\s+(?:(?:about|all about|everything about|"
                      r"everything (?:i|that i) (?:told|said|mentioned)(?: to)?(?: you)? about|"
@@ -44,6 +45,14 @@ def memory_request(text: str) -> MemoryRequest | None:
         if topic and topic.lower() not in _VAGUE:
             return MemoryRequest("forget", topic)
     return None
+
+
+_NO = re.compile(r"^\s*(?:no|nope|nah|don't|do not|keep (?:it|them)|cancel|never ?mind|wait)\b", re.IGNORECASE)
+
+
+def declines(text: str) -> bool:
+    """Whether a reply to "shall I forget…?" says no."""
+    return bool(_NO.match(text))
 
 
 def confirms(text: str) -> bool:

@@ -230,20 +230,18 @@ class Store:
             owned = [row[0] for row in db.execute(
                 "SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id "
                 "WHERE c.user_id = ? AND m.id IN (SELECT value FROM json_each(?))", (user.id, json.dumps(message_ids)))]
-            gone = set(owned)
-            for mid, meta_json in db.execute(
-                    "SELECT m.id, m.meta FROM messages m JOIN conversations c ON c.id = m.conversation_id "
-                    "WHERE c.user_id = ? AND m.meta LIKE '%recalled%'", (user.id,)).fetchall():
-                meta = json.loads(meta_json)
-                kept = [item for item in meta.get("recalled", []) if item.get("id") not in gone]
-                if len(kept) != len(meta.get("recalled", [])):
-                    meta["recalled"] = kept
-                    db.execute("UPDATE messages SET meta = ? WHERE id = ?", (json.dumps(meta), mid))
             # A summary made from a forgotten message would keep its content: it goes too (reflection redoes it).
-            db.execute("DELETE FROM summaries WHERE user_id = ? AND EXISTS (SELECT 1 FROM json_each(?) j "
-                       "WHERE j.value BETWEEN first_message_id AND last_message_id "
-                       "AND summaries.conversation_id = (SELECT conversation_id FROM messages WHERE id = j.value))",
-                       (user.id, json.dumps(owned)))
+            covering = [row[0] for row in db.execute(
+                "SELECT id FROM summaries WHERE user_id = ? AND EXISTS (SELECT 1 FROM json_each(?) j "
+                "WHERE j.value BETWEEN first_message_id AND last_message_id "
+                "AND summaries.conversation_id = (SELECT conversation_id FROM messages WHERE id = j.value))",
+                (user.id, json.dumps(owned)))]
+            drawn = [row[0] for row in db.execute(  # the facts drawn from them go with them (ON DELETE CASCADE)
+                "SELECT id FROM facts WHERE source_message_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(owned),))]
+            scrub_recalled(db, user, {("message", i) for i in owned} | {("summary", i) for i in covering}
+                           | {("fact", i) for i in drawn})
+            db.execute("DELETE FROM summaries WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(covering),))
             db.execute("DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(owned),))
             return len(owned)
 
@@ -328,6 +326,21 @@ class Store:
         if self._db is None:
             raise RuntimeError("the store is closed")
         return self._db
+
+
+def scrub_recalled(db: sqlite3.Connection, user: User, gone: set[tuple[str, int]]) -> None:
+    """Remove the copies of these (kind, id) items from what this person's later messages recalled. A copy that
+    names no kind is of a message."""
+    if not gone:
+        return
+    for mid, meta_json in db.execute(
+            "SELECT m.id, m.meta FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+            "WHERE c.user_id = ? AND m.meta LIKE '%recalled%'", (user.id,)).fetchall():
+        meta = json.loads(meta_json)
+        kept = [item for item in meta.get("recalled", []) if (item.get("kind", "message"), item.get("id")) not in gone]
+        if len(kept) != len(meta.get("recalled", [])):
+            meta["recalled"] = kept
+            db.execute("UPDATE messages SET meta = ? WHERE id = ?", (json.dumps(meta), mid))
 
 
 _CONV = "id, user_id, title, created_at, updated_at"

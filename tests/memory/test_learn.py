@@ -1,0 +1,124 @@
+"""Learning facts after the fact: only from the person's own words, dated, superseding, resumable."""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from os1.memory.embeddings import load_embedder
+from os1.memory.facts import facts, topic_history
+from os1.memory.learn import LEARNED_THROUGH, catch_up
+from os1.memory.memory import Memory
+from os1.memory.store import Conversation, NewMessage, Store, User
+from os1.models.base import Message
+from os1.testing import ScriptedModel
+
+
+@pytest.fixture
+async def memory(tmp_path: Path) -> AsyncIterator[Memory]:
+    store = await Store.open(tmp_path / "os1.db")
+    yield Memory(store, load_embedder("e5"))
+    await store.close()
+
+
+async def person(memory: Memory) -> tuple[User, Conversation]:
+    theo = await memory.store.user("Theodore")
+    return theo, await memory.store.new_conversation(theo)
+
+
+def wrote(prompt: list[Message]) -> str:
+    """What the learning prompt says the person wrote."""
+    return prompt[-1]["content"].split(' wrote: "', 1)[1]
+
+
+async def test_facts_are_learned_from_the_persons_messages_only(memory: Memory, scripted: ScriptedModel) -> None:
+    theo, conv = await person(memory)
+    await memory.store.append(conv, "assistant", "I grew up by the sea and I still dream of lighthouses.")
+    await memory.store.append(conv, "user", "My sister Ottilie plays the cello in an orchestra.")
+    await memory.store.append(conv, "assistant", "The cello! I adore its low voice on rainy evenings.")
+    scripted.enqueue_json({"facts": [{"fact": "Theodore's sister Ottilie plays the cello.", "topic": "sister"}]})
+    report = await catch_up(memory, scripted, theo)
+    assert (report.messages, report.facts, report.superseded) == (1, 1, 0)
+    assert len(scripted.prompts) == 1  # the companion's lines are never read as a source
+    assert wrote(scripted.prompts[0]).startswith("My sister Ottilie plays the cello")
+    assert [f.text for f in await facts(memory.store, theo)] == ["Theodore's sister Ottilie plays the cello."]
+
+
+async def test_a_fact_the_person_did_not_say_is_dropped(memory: Memory, scripted: ScriptedModel) -> None:
+    theo, conv = await person(memory)
+    await memory.store.append(conv, "assistant", "I love the smell of rain on hot stone.")
+    await memory.store.append(conv, "user", "I moved to Berlin and my flat has a balcony.")
+    scripted.enqueue_json({"facts": [
+        {"fact": "Theodore moved to Berlin.", "topic": "home city"},
+        {"fact": "Theodore likes the sound of cities at night.", "topic": "likes: city sounds"},  # the persona's
+        {"fact": "Theodore loves the smell of rain on hot stone.", "topic": "likes: rain"},  # the companion's line
+        {"fact": "Does Theodore enjoy Berlin?", "topic": "home city"},  # a question, not a fact
+    ]})
+    report = await catch_up(memory, scripted, theo)
+    assert [f.text for f in await facts(memory.store, theo)] == ["Theodore moved to Berlin."]
+    assert report.facts == 1
+    context = scripted.prompts[0][-1]["content"]
+    assert "rain on hot stone" in context and "not a source" in context  # shown, but only as context
+
+
+async def test_moving_supersedes_the_old_home_and_recall_gives_the_new_one(memory: Memory,
+                                                                          scripted: ScriptedModel) -> None:
+    theo, conv = await person(memory)
+    await memory.store.append(conv, "user", "I live in LA these days, near the beach.")
+    await memory.store.append(conv, "user", "I moved to Berlin for the new job.")
+    scripted.enqueue_json({"facts": [{"fact": "Theodore lives in LA.", "topic": "home city"}]})
+    scripted.enqueue_json({"facts": [{"fact": "Theodore moved to Berlin.", "topic": "Home City"}]})
+    report = await catch_up(memory, scripted, theo)
+    assert (report.facts, report.superseded) == (2, 1)
+    la, berlin = await topic_history(memory.store, theo, "home city")
+    assert la.superseded_by == berlin.id and berlin.active
+    found = await memory.recall(theo, "Where do I live now? LA or Berlin?", kinds=frozenset({"fact"}))
+    assert [i.text for i in found] == ["Theodore moved to Berlin."]
+
+
+async def test_relative_dates_are_resolved_before_the_model_reads_them(memory: Memory,
+                                                                       scripted: ScriptedModel) -> None:
+    theo, conv = await person(memory)
+    said = "2026-11-18T12:00:00.000+00:00"  # a Wednesday: last Sunday is the 15th
+    await memory.store.append_many(conv, [NewMessage("user", "I ran my first 10k last Sunday!", created_at=said)])
+    scripted.enqueue_json({"facts": [{"fact": "Theodore ran his first 10k on 2026-11-15.", "topic": "running"}]})
+    await catch_up(memory, scripted, theo)
+    assert wrote(scripted.prompts[0]).startswith("I ran my first 10k last Sunday [2026-11-15]!")
+    assert "Date: Wednesday 2026-11-18" in scripted.prompts[0][-1]["content"]
+    [fact] = await facts(memory.store, theo)
+    assert fact.happened_on == "2026-11-15" and fact.created_at == said
+
+
+async def test_what_was_read_is_not_read_again(memory: Memory, scripted: ScriptedModel) -> None:
+    theo, conv = await person(memory)
+    last = await memory.store.append(conv, "user", "My cat Mochi sleeps on my keyboard.")
+    scripted.enqueue_json({"facts": [{"fact": "Theodore has a cat named Mochi.", "topic": "cat's name"}]})
+    await catch_up(memory, scripted, theo)
+    assert await memory.store.get_state(theo, LEARNED_THROUGH) == str(last.id)
+    again = await catch_up(memory, scripted, theo)
+    assert (again.messages, again.facts) == (0, 0)
+    assert len(scripted.prompts) == 1
+
+
+async def test_learning_stops_when_asked_and_resumes_later(memory: Memory, scripted: ScriptedModel) -> None:
+    theo, conv = await person(memory)
+    first = await memory.store.append(conv, "user", "My brother Felix is a pilot for a small airline.")
+    await memory.store.append(conv, "user", "I'm learning to play the banjo these days.")
+    scripted.enqueue_json({"facts": [{"fact": "Theodore's brother Felix is a pilot.", "topic": "brother"}]})
+    scripted.enqueue_json({"facts": [{"fact": "Theodore is learning the banjo.", "topic": "hobby: banjo"}]})
+    stopped = await catch_up(memory, scripted, theo, should_stop=lambda: len(scripted.prompts) >= 1)
+    assert (stopped.messages, stopped.facts) == (1, 1)
+    assert await memory.store.get_state(theo, LEARNED_THROUGH) == str(first.id)
+    resumed = await catch_up(memory, scripted, theo)
+    assert (resumed.messages, resumed.facts) == (1, 1)
+    assert len(scripted.prompts) == 2 and wrote(scripted.prompts[1]).startswith("I'm learning to play the banjo")
+    assert {f.topic for f in await facts(memory.store, theo)} == {"brother", "hobby: banjo"}
+
+
+async def test_short_messages_never_reach_the_model(memory: Memory, scripted: ScriptedModel) -> None:
+    theo, conv = await person(memory)
+    for text in ("ok thanks", "haha yes", "what's the weather like today?"):
+        await memory.store.append(conv, "user", text)
+    report = await catch_up(memory, scripted, theo)  # nothing queued: a model call would fail
+    assert report.messages == 3 and report.facts == 0
+    assert scripted.prompts == []
