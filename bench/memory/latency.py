@@ -1,0 +1,162 @@
+"""Recall latency at 1k–100k memories of one person, against the peer a memory must beat: a brute-force scan.
+
+One person is filled with N messages (conversations of 20, both speakers, a few a day over the years before
+2026) through `Memory.import_conversations`, so they are stored, word-indexed and embedded as any import is.
+The texts come from a pool of a few thousand distinct small-talk lines, and the embedder is memoized, so
+filling 100k embeds each distinct line once instead of taking hours; queries are embedded for real, each
+time, on both sides.
+
+The peer loads every message text and vector of that person into Python once (untimed), then per query embeds
+it, scores every message (shared words + cosine) and takes the top 10: the simplest thing that works.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+from bench.memory import filler
+from bench.memory.scoring import percentile
+
+from os1.memory.embeddings import Embedder, Vector
+from os1.memory.importers import ImportedConversation, ImportedMessage
+from os1.memory.memory import Memory
+from os1.memory.store import Role, Store, User
+
+PER_CONVERSATION = 20
+WORD = re.compile(r"[a-z0-9']+")
+STOP = frozenset("a an the i my me you your is am are was were do did does to of in on at for with and what who "
+                 "which where when how it that this".split())
+
+
+class MemoEmbedder:
+    """An embedder that embeds each distinct passage once (same name and vectors as the one it wraps)."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self._cache: dict[str, Vector] = {}
+        self.embedded = 0  # passages actually sent to the model
+
+    def embed_passages(self, texts: list[str]) -> Vector:
+        new = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if new:
+            self._cache.update(zip(new, self.inner.embed_passages(new), strict=True))
+            self.embedded += len(new)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._cache[t] for t in texts])
+
+    def embed_query(self, text: str) -> Vector:
+        return self.inner.embed_query(text)
+
+
+def pool(rng: random.Random, size: int) -> tuple[list[str], list[str]]:
+    """`size` distinct lines for the person and the companion's replies to draw from."""
+    person: dict[str, None] = {}
+    while len(person) < size:
+        person[filler.user_line(rng)[0]] = None
+    companion = {filler.companion_line(rng, mood): None for mood in ("good", "bad", "neutral") * 200}
+    return list(person), list(companion)
+
+
+def conversations(n: int, seed: int, pool_size: int = 3000) -> list[ImportedConversation]:
+    rng = random.Random(seed)
+    person, companion = pool(rng, pool_size)
+    count = max(1, n // PER_CONVERSATION)
+    start = datetime(2023, 1, 1, 19, tzinfo=UTC)
+    step = (datetime(2025, 12, 31, tzinfo=UTC) - start) / count
+    out = []
+    for c in range(count):
+        at = start + step * c
+        messages = []
+        for m in range(PER_CONVERSATION):
+            role: Role = "user" if m % 2 == 0 else "assistant"
+            text = rng.choice(person if role == "user" else companion)
+            messages.append(ImportedMessage(role, text, at + timedelta(minutes=m), f"fill{n}-{c}-{m}"))
+        out.append(ImportedConversation("bench", f"fill{n}-{c}", None, tuple(messages)))
+    return out
+
+
+@dataclass
+class Scan:
+    """The brute-force peer: every message of one person, in Python."""
+
+    embedder: Embedder
+    texts: list[str]
+    words: list[frozenset[str]]
+    matrix: Vector
+
+    @classmethod
+    async def load(cls, store: Store, user: User, embedder: Embedder) -> Scan:
+        rows = await store.read(
+            "SELECT m.content, v.vec FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+            "JOIN vectors v ON v.kind = 'message' AND v.item_id = m.id AND v.model = ? WHERE c.user_id = ?",
+            (embedder.name, user.id))
+        texts = [str(r[0]) for r in rows]
+        matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float16).reshape(len(rows), embedder.dim)
+        return cls(embedder, texts, [terms(t) for t in texts], matrix.astype(np.float32))
+
+    def search(self, query: str, limit: int = 10) -> list[str]:
+        vector = self.embedder.embed_query(query)
+        wanted = terms(query)
+        overlap = np.fromiter((len(wanted & w) for w in self.words), dtype=np.float32, count=len(self.words))
+        scores = overlap + self.matrix @ vector
+        top = np.argpartition(-scores, min(limit, len(scores) - 1))[:limit]
+        return [self.texts[i] for i in top[np.argsort(-scores[top])]]
+
+
+def terms(text: str) -> frozenset[str]:
+    return frozenset(w for w in WORD.findall(text.lower()) if w not in STOP)
+
+
+@dataclass
+class LatencyResult:
+    memories: int
+    fill_s: float
+    embedded_passages: int
+    os1_ms: list[float]
+    scan_ms: list[float]
+
+    def summary(self) -> dict[str, float | int]:
+        os1_p50, os1_p95 = percentile(self.os1_ms, 50), percentile(self.os1_ms, 95)
+        scan_p50, scan_p95 = percentile(self.scan_ms, 50), percentile(self.scan_ms, 95)
+        return {"memories": self.memories, "fill_s": round(self.fill_s, 1), "embedded": self.embedded_passages,
+                "os1_p50_ms": round(os1_p50, 2), "os1_p95_ms": round(os1_p95, 2),
+                "scan_p50_ms": round(scan_p50, 2), "scan_p95_ms": round(scan_p95, 2),
+                "ratio_p50": round(os1_p50 / scan_p50, 3), "ratio_p95": round(os1_p95 / scan_p95, 3)}
+
+
+async def measure(folder: Path, n: int, embedder: MemoEmbedder, queries: Sequence[str], now: datetime,
+                  roles: tuple[Role, ...], seed: int) -> LatencyResult:
+    """Fill one person with `n` messages (kept in `folder`: a second run reuses them), then time each query
+    through OS1's recall and through the scan."""
+    store = await Store.open(folder / f"latency-{n}.db")
+    try:
+        memory = Memory(store, embedder)
+        user = await store.user(f"latency-{n}")
+        before, started = embedder.embedded, time.perf_counter()
+        await memory.import_conversations(user, conversations(n, seed))
+        fill_s = time.perf_counter() - started
+        scan = await Scan.load(store, user, embedder)
+        for q in queries[:3]:  # warm both: the vector matrix into RAM, SQLite's pages into the cache
+            await memory.recall(user, q, now=now, roles=roles)
+            scan.search(q)
+        os1_ms, scan_ms = [], []
+        for q in queries:
+            started = time.perf_counter()
+            await memory.recall(user, q, now=now, limit=10, roles=roles)
+            os1_ms.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            scan.search(q)
+            scan_ms.append((time.perf_counter() - started) * 1000)
+        return LatencyResult(n, fill_s, embedder.embedded - before, os1_ms, scan_ms)
+    finally:
+        await store.close()
