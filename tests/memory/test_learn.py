@@ -26,9 +26,9 @@ async def person(memory: Memory) -> tuple[User, Conversation]:
     return theo, await memory.store.new_conversation(theo)
 
 
-def wrote(prompt: list[Message]) -> str:
-    """What the learning prompt says the person wrote."""
-    return prompt[-1]["content"].split(' wrote: "', 1)[1]
+def wrote(prompt: list[Message], number: int = 1) -> str:
+    """What the learning prompt says the person wrote, in its numbered message."""
+    return prompt[-1]["content"].split(f"\n[{number}] ", 1)[1].split(': "', 1)[1]
 
 
 async def test_facts_are_learned_from_the_persons_messages_only(memory: Memory, scripted: ScriptedModel) -> None:
@@ -65,9 +65,9 @@ async def test_moving_supersedes_the_old_home_and_recall_gives_the_new_one(memor
                                                                           scripted: ScriptedModel) -> None:
     theo, conv = await person(memory)
     await memory.store.append(conv, "user", "I live in LA these days, near the beach.")
-    await memory.store.append(conv, "user", "I moved to Berlin for the new job.")
-    scripted.enqueue_json({"facts": [{"fact": "Theodore lives in LA.", "topic": "home city"}]})
-    scripted.enqueue_json({"facts": [{"fact": "Theodore moved to Berlin.", "topic": "Home City"}]})
+    await memory.store.append(await memory.store.new_conversation(theo), "user", "I moved to Berlin for the new job.")
+    scripted.enqueue_json({"facts": [{"fact": "Theodore lives in LA.", "topic": "home city", "from": 1}]})
+    scripted.enqueue_json({"facts": [{"fact": "Theodore moved to Berlin.", "topic": "Home City", "from": 1}]})
     report = await catch_up(memory, scripted, theo)
     assert (report.facts, report.superseded) == (2, 1)
     la, berlin = await topic_history(memory.store, theo, "home city")
@@ -84,7 +84,7 @@ async def test_relative_dates_are_resolved_before_the_model_reads_them(memory: M
     scripted.enqueue_json({"facts": [{"fact": "Theodore ran his first 10k on 2026-11-15.", "topic": "running"}]})
     await catch_up(memory, scripted, theo)
     assert wrote(scripted.prompts[0]).startswith("I ran my first 10k last Sunday [2026-11-15]!")
-    assert "Date: Wednesday 2026-11-18" in scripted.prompts[0][-1]["content"]
+    assert "[1] Wednesday 2026-11-18: " in scripted.prompts[0][-1]["content"]
     [fact] = await facts(memory.store, theo)
     assert fact.happened_on == "2026-11-15" and fact.created_at == said
 
@@ -103,7 +103,8 @@ async def test_what_was_read_is_not_read_again(memory: Memory, scripted: Scripte
 async def test_learning_stops_when_asked_and_resumes_later(memory: Memory, scripted: ScriptedModel) -> None:
     theo, conv = await person(memory)
     first = await memory.store.append(conv, "user", "My brother Felix is a pilot for a small airline.")
-    await memory.store.append(conv, "user", "I'm learning to play the banjo these days.")
+    later = await memory.store.new_conversation(theo)  # another conversation: read in a call of its own
+    await memory.store.append(later, "user", "I'm learning to play the banjo these days.")
     scripted.enqueue_json({"facts": [{"fact": "Theodore's brother Felix is a pilot.", "topic": "brother"}]})
     scripted.enqueue_json({"facts": [{"fact": "Theodore is learning the banjo.", "topic": "hobby: banjo"}]})
     stopped = await catch_up(memory, scripted, theo, should_stop=lambda: len(scripted.prompts) >= 1)
@@ -122,3 +123,20 @@ async def test_short_messages_never_reach_the_model(memory: Memory, scripted: Sc
     report = await catch_up(memory, scripted, theo)  # nothing queued: a model call would fail
     assert report.messages == 3 and report.facts == 0
     assert scripted.prompts == []
+
+
+async def test_an_import_is_read_several_messages_at_a_time(memory: Memory, scripted: ScriptedModel) -> None:
+    theo, conv = await person(memory)
+    sister = await memory.store.append(conv, "user", "My sister Ana lives in Porto with her husband.")
+    await memory.store.append(conv, "assistant", "Porto! Do you visit her often?")
+    baby = await memory.store.append(conv, "user", "Ana just had a baby girl, they called her Lia.")
+    scripted.enqueue_json({"facts": [
+        {"fact": "Theodore's sister Ana lives in Porto.", "topic": "sister: Ana", "from": 1},
+        {"fact": "Ana had a baby girl named Lia.", "topic": "Ana: baby", "from": 2},
+        {"fact": "Ana's husband is called Lia.", "topic": "Ana: husband", "from": 1},  # not in message 1
+    ]})
+    report = await catch_up(memory, scripted, theo)
+    assert len(scripted.prompts) == 1 and wrote(scripted.prompts[0], 2).startswith("Ana just had a baby girl")
+    assert report.facts == 2
+    sources = {f.text: f.source_message_id for f in await facts(memory.store, theo)}
+    assert sources == {"Theodore's sister Ana lives in Porto.": sister.id, "Ana had a baby girl named Lia.": baby.id}

