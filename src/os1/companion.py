@@ -13,7 +13,7 @@ from os1.config import Settings
 from os1.events import Error, Event, Named, Recalled, Status, TextDelta, TurnEnded, TurnStarted
 from os1.memory.learn import catch_up
 from os1.memory.memory import Memory
-from os1.memory.portrait import person_note, portrait
+from os1.memory.portrait import known_reply, person_note, portrait
 from os1.memory.recall import Scope
 from os1.memory.reflect import ReflectionReport, needs_reflection, reflect
 from os1.memory.requests import MemoryRequest, confirms, declines, memory_request
@@ -30,6 +30,7 @@ RECALL_LIMIT = 4  # memories brought into one prompt: enough to answer, few enou
 MIN_SIMILARITY = 0.84  # below this, a memory found only by meaning is a guess, not a memory
 PERSON_NOTE = "person_note:{}"  # companion_state key: the system prompt's note on the person, per conversation
 PENDING_FORGET = "pending_forget:{}"
+SHOWN_FACTS = 30
 
 
 @dataclass
@@ -87,6 +88,10 @@ class Companion:
             async for event in self._offer_forget(user, conversation, message, request):
                 yield event
             return
+        if request is not None and request.kind == "show":
+            async for event in self._show_known(user, conversation, message):
+                yield event
+            return
         try:
             if not self.model.loaded:
                 yield Status("loading", f"Waking up ({self.model.name})…")
@@ -95,7 +100,7 @@ class Companion:
                 name = await self.identity.name(user) or await self.identity.choose_name(user, self.model)
                 if await self.identity.first_time_asked(user):
                     yield Named(name)
-            prompt, recalled = await self.build_prompt(user, conversation, message, request)
+            prompt, recalled = await self.build_prompt(user, conversation, message)
             if recalled:
                 yield Recalled(tuple(recalled))
         except PromptTooLong as exc:
@@ -153,11 +158,11 @@ class Companion:
         budget = await self._budget(system, reserve=self.settings.max_reply_tokens * 2)
         await self.model.warm(await self._fit(user, conversation, history, system, budget))
 
-    async def build_prompt(self, user: User, conversation: Conversation, new: StoredMessage,
-                           request: MemoryRequest | None = None) -> tuple[list[Message], list[dict[str, Any]]]:
+    async def build_prompt(self, user: User, conversation: Conversation,
+                           new: StoredMessage) -> tuple[list[Message], list[dict[str, Any]]]:
         """System block, then as much history as fits, then what the new message calls up from earlier, then
         the new message itself (which must fit on its own). Returns the prompt and the recalled items."""
-        recalled = await self._recall(user, conversation, new, request)
+        recalled = await self._recall(user, conversation, new)
         if recalled:
             new = await self.store.update_meta(new, {**new.meta, "recalled": recalled})
         history = [m for m in await self.store.messages(conversation, limit=HISTORY_LOOKBACK) if m.id != new.id]
@@ -170,12 +175,8 @@ class Companion:
                                 f"I have room for {budget:,}).")
         return await self._fit(user, conversation, history, system, budget), recalled
 
-    async def _recall(self, user: User, conversation: Conversation, new: StoredMessage,
-                      request: MemoryRequest | None) -> list[dict[str, Any]]:
-        """What the new message calls up. Asked "what do you know about me?", everything known is called up."""
-        if request is not None and request.kind == "show":
-            known = await portrait(self.store, user, facts_limit=30)
-            return [{"kind": "fact", "id": f.id, "text": f.text, "time": f.created_at} for f in known.facts]
+    async def _recall(self, user: User, conversation: Conversation, new: StoredMessage) -> list[dict[str, Any]]:
+        """What the new message calls up from earlier."""
         window = self._windows.get(conversation.id)
         scope = Scope(conversation.id, window.start_id if window else 0, new.id)
         # Only what the person said: the companion's own earlier words, shown back to a small model, get parroted.
@@ -226,6 +227,17 @@ class Companion:
             if isinstance(event, TurnEnded):
                 pending = {"topic": request.topic, "messages": [message.id, event.message_id]}
                 await self.store.set_state(user, PENDING_FORGET.format(conversation.id), json.dumps(pending))
+            yield event
+
+    async def _show_known(self, user: User, conversation: Conversation,
+                          message: StoredMessage) -> AsyncIterator[Event]:
+        """"What do you know about me?": the true list, straight from memory. A small model asked to recount it
+        too often tells its own character back, or claims to know nothing."""
+        known = await portrait(self.store, user, facts_limit=SHOWN_FACTS)
+        items = [{"kind": "fact", "id": f.id, "text": f.text, "time": f.created_at} for f in known.facts]
+        if items:
+            yield Recalled(tuple(items))
+        async for event in self._say(conversation, known_reply(known)):
             yield event
 
     async def _settle_forget(self, user: User, conversation: Conversation,

@@ -156,6 +156,7 @@ def chat_interactive(runner: asyncio.Runner, rt: Runtime, user: User, conversati
             text = runner.run(read_line(console, f"[{PERSON_STYLE}]{user.name} ›[/] "))
         except (KeyboardInterrupt, EOFError):
             console.print()
+            _remember_before_leaving(runner, rt, user, console)
             return 0
         if not text.strip():
             continue
@@ -191,4 +192,25 @@ def chat_piped(runner: asyncio.Runner, rt: Runtime, user: User, conversation: Co
         reply = runner.run(_drive(rt.companion.respond(user, conversation, text), show))
         if not json_out and len(errors) == before:
             print(reply, flush=True)
+    _remember_before_leaving(runner, rt, user, None)
     return 1 if errors else 0
+
+
+def _remember_before_leaving(runner: asyncio.Runner, rt: Runtime, user: User, console: Console | None) -> None:
+    """Learn from what was said in this session before the process ends (the replies are all out already).
+    Ctrl-C skips it; whatever is left is learned at the start of the next session."""
+    for task in list(_background):
+        task.cancel()
+    spinner = console.status("Remembering what you said… (Ctrl-C skips)", spinner="dots") if console else None
+    try:
+        if spinner:
+            spinner.start()
+        runner.run(rt.companion.learn(user))
+    except KeyboardInterrupt:
+        pass
+    except Exception as exc:  # learning is a bonus; leaving must not fail because of it
+        print(f"os1: could not finish learning from this session ({exc}); it will be done next time.",
+              file=sys.stderr)
+    finally:
+        if spinner:
+            spinner.stop()

@@ -48,3 +48,14 @@ def person_note(person: str, known: Portrait) -> str:
     if known.journal and known.journal[0].ask_next:
         lines.append(f"Something you wanted to ask {person} when you next talked: {known.journal[0].ask_next}")
     return "\n".join(lines)
+
+
+def known_reply(known: Portrait) -> str:
+    """What the companion says when asked what it knows: all of it, plainly, and how to take things back."""
+    if not known.profile and not known.facts:
+        return ("Beyond what we've said right here, I don't know anything about you yet. I'd like to, though. "
+                "What should I know?")
+    lines = [f"- {BLOCKS[name].split(':')[0].capitalize()}: {text}" for name, text in known.profile.items()]
+    lines += [f"- {f.text}" for f in known.facts]
+    return ("Here's what I know about you so far:\n" + "\n".join(lines)
+            + "\nIf there's anything you'd rather I didn't keep, tell me to forget it.")
