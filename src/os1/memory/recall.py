@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from os1.memory.facts import facts_by_id, search_facts
-from os1.memory.store import Role, Store, User
+from os1.memory.store import Role, Store, User, telling_words
 from os1.memory.summaries import search_summaries, summaries_between, summaries_by_id
 from os1.memory.vectors import Vectors
 from os1.memory.when import Span, annotate, query_span
@@ -25,6 +25,11 @@ KINDS = frozenset({"message", "fact", "summary"})
 RRF_K = 60  # the usual reciprocal-rank constant: ranks deep in a list still count, a little
 CANDIDATES = 40  # per signal and kind
 ITEM_CHARS = 300
+SIGNAL_WEIGHT = {"words": 1.0, "meaning": 1.0, "time": 1.0}
+SPAN_BOOST = 1.5
+# Words that say a question is about a time, not a topic: "what did we talk about last weekend?"
+TIME_QUESTION_WORDS = frozenset("talk talked talking chat chatted discuss discussed happen happened happening "
+                                "doing done did up new news anything something everything day week".split())
 KIND_WEIGHT = {"fact": 1.3, "summary": 1.0, "message": 1.0}  # a fact is the distilled form: prefer it on a tie
 
 Key = tuple[str, int]
@@ -75,26 +80,39 @@ async def recall(store: Store, vectors: Vectors | None, user: User, query: str, 
     """This person's memories for `query`, best first. `roles` limits which speakers' messages count;
     `min_similarity` drops what only the meaning signal found, and only weakly."""
     now = now or datetime.now().astimezone()
-    ranked: list[list[Key]] = []
+    ranked: list[tuple[float, list[Key]]] = []
     if "words" in signals:
-        ranked += await _by_words(store, user, query, kinds, roles, scope)
+        ranked += [(SIGNAL_WEIGHT["words"], keys) for keys in await _by_words(store, user, query, kinds, roles, scope)]
     span = query_span(query, now) if "time" in signals else None
+    in_span: set[Key] = set()
     if span is not None:
-        ranked += await _by_time(store, user, span, kinds, roles)
+        by_time = await _by_time(store, user, span, kinds, roles)
+        if about_time_only(query, span):  # "what did we talk about last weekend?": the time is the question
+            ranked += [(SIGNAL_WEIGHT["time"], keys) for keys in by_time]
+        else:  # "what pastime have I picked up recently?": the topic leads, the time only tips the balance
+            in_span = {key for keys in by_time for key in keys}
     weak: set[Key] = set()
     if "meaning" in signals and vectors is not None:
         hits = await vectors.search(user, query, CANDIDATES * 2, kinds)
-        found_otherwise = {key for keys in ranked for key in keys}
+        found_otherwise = {key for _, keys in ranked for key in keys}
         weak = {(h.kind, h.item_id) for h in hits if h.score < min_similarity} - found_otherwise
-        ranked.append([(h.kind, h.item_id) for h in hits])
+        ranked.append((SIGNAL_WEIGHT["meaning"], [(h.kind, h.item_id) for h in hits]))
     scores: dict[Key, float] = defaultdict(float)
-    for keys in ranked:
+    for weight, keys in ranked:
         for rank, key in enumerate(keys):
-            scores[key] += KIND_WEIGHT[key[0]] / (RRF_K + rank + 1)
+            scores[key] += weight * KIND_WEIGHT[key[0]] / (RRF_K + rank + 1)
+    for key in in_span & scores.keys():
+        scores[key] *= SPAN_BOOST
     order = sorted((k for k in scores if k not in weak), key=lambda k: (-scores[k], -k[1]))
     items = await hydrate(store, user, order[:limit * 4 + 20], scores)
     kept = [i for i in items if not scope.excludes(i) and (i.role is None or i.role in roles)]
     return kept[:limit]
+
+
+def about_time_only(query: str, span: Span) -> bool:
+    """Whether, once the time phrase is taken out, nothing is left that names a topic."""
+    rest = query.replace(span.phrase, " ")
+    return not [w for w in telling_words(rest) if w not in TIME_QUESTION_WORDS]
 
 
 async def _by_words(store: Store, user: User, query: str, kinds: frozenset[str], roles: tuple[Role, ...],
