@@ -20,6 +20,7 @@ from os1.memory.importers import ImportedConversation
 from os1.memory.recall import KINDS, NO_SCOPE, SIGNALS, MemoryItem, Scope, recall, utc_iso
 from os1.memory.store import NewMessage, Role, Store, StoredMessage, User, scrub_recalled, telling_words
 from os1.memory.vectors import Vectors
+from os1.memory.when import find_spans
 
 ImportProgress = Callable[[int, int], None]  # (messages done, messages in all)
 
@@ -58,7 +59,13 @@ class Memory:
                             kinds=kinds, roles=roles, scope=scope, min_similarity=min_similarity)
 
     async def remember(self, user: User, messages: list[StoredMessage]) -> None:
-        """Index what was just said by meaning (words are indexed by the store as it writes)."""
+        """Index what was just said by meaning and by the times it mentions (words are indexed by the store
+        as it writes)."""
+        mentions = [(m.id, utc_iso(s.start), utc_iso(s.end)) for m in messages if m.role == "user"
+                    for s in find_spans(m.content, datetime.fromisoformat(m.created_at).astimezone())]
+        if mentions:
+            await self.store.write(lambda db: db.executemany(
+                "INSERT INTO mentions (message_id, start, end) VALUES (?, ?, ?)", mentions))
         if self.vectors is not None:
             await self.vectors.add(user, [("message", m.id, m.content) for m in messages
                                           if m.content and m.status in ("complete", "interrupted")])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[tuple[str, Migration]] = []
@@ -171,3 +172,30 @@ def m003_facts_profile_journal_summaries_vectors(db: sqlite3.Connection) -> None
     for table, kind in (("messages", "message"), ("facts", "fact"), ("summaries", "summary")):
         db.execute(f"CREATE TRIGGER {table}_vectors_delete AFTER DELETE ON {table} BEGIN "
                    f"DELETE FROM vectors WHERE kind = '{kind}' AND item_id = old.id; END")
+
+
+@migration
+def m004_mentioned_times(db: sqlite3.Connection) -> None:
+    """The times a message talks about ("last Saturday" said on a Monday), resolved when it is stored, so
+    "what did I do last weekend?" finds it although it was said after the weekend."""
+    from os1.memory.when import find_spans  # here: the store must not need date parsing to open
+
+    _run_statements(db, """
+        CREATE TABLE mentions (
+            message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            start TEXT NOT NULL,
+            end TEXT NOT NULL
+        );
+        CREATE INDEX mentions_by_start ON mentions(start);
+        CREATE INDEX mentions_by_message ON mentions(message_id)
+    """)
+    rows = db.execute("SELECT id, content, created_at FROM messages WHERE role = 'user'").fetchall()
+    for message_id, content, created_at in rows:
+        said = datetime.fromisoformat(created_at).astimezone()
+        db.executemany("INSERT INTO mentions (message_id, start, end) VALUES (?, ?, ?)",
+                       [(message_id, utc(s.start), utc(s.end)) for s in find_spans(content, said)])
+
+
+def utc(moment: datetime) -> str:
+    """A moment as the store writes times: UTC, milliseconds, so that text order is time order."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
