@@ -22,7 +22,6 @@ from os1.memory.portrait import portrait
 from os1.memory.profile import BLOCKS
 from os1.runtime import open_memory, user_name
 
-SEARCH_SIMILARITY = 0.8  # below this, a match by meaning alone is noise rather than a find
 USER = click.option("--user", "user", help="Whose memories (default: your login name).")
 
 
@@ -83,8 +82,8 @@ def memory_search(query: str, user: str | None, limit: int, json_out: bool) -> N
 
     async def run() -> list[dict[str, Any]]:
         async with person_store(settings) as (store, person):
-            found = await open_memory(settings, store).recall(person, query, limit=limit,
-                                                              min_similarity=SEARCH_SIMILARITY)
+            memory = open_memory(settings, store)
+            found = await memory.recall(person, query, limit=limit, min_similarity=memory.weak_match)
             return [item.as_dict() for item in found]
 
     items = asyncio.run(run())

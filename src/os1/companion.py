@@ -27,7 +27,6 @@ HISTORY_LOOKBACK = 400  # messages read back per turn; the window never reaches 
 SAFETY_TOKENS = 48  # room for what a chat template adds beyond the per-message estimate
 SIZE_CACHE_LIMIT = 100_000
 RECALL_LIMIT = 4  # memories brought into one prompt: enough to answer, few enough for a small model
-MIN_SIMILARITY = 0.84  # below this, a memory found only by meaning is a guess, not a memory
 PERSON_NOTE = "person_note:{}"  # companion_state key: the system prompt's note on the person, per conversation
 PENDING_FORGET = "pending_forget:{}"
 SHOWN_FACTS = 30
@@ -181,7 +180,7 @@ class Companion:
         scope = Scope(conversation.id, window.start_id if window else 0, new.id)
         # Only what the person said: the companion's own earlier words, shown back to a small model, get parroted.
         items = await self.memory.recall(user, new.content, limit=RECALL_LIMIT, roles=("user",), scope=scope,
-                                         min_similarity=MIN_SIMILARITY)
+                                         min_similarity=self.memory.strong_match)
         return [item.as_dict() for item in items]
 
     # -- learning, between turns -------------------------------------------------------------------------

