@@ -25,7 +25,7 @@ KINDS = frozenset({"message", "fact", "summary"})
 RRF_K = 60  # the usual reciprocal-rank constant: ranks deep in a list still count, a little
 CANDIDATES = 40  # per signal and kind
 ITEM_CHARS = 300
-SIGNAL_WEIGHT = {"words": 0.5, "meaning": 1.0, "time": 1.0}  # measured on bench/memory: words alone mislead more
+SIGNAL_WEIGHT = {"words": 0.25, "meaning": 1.0, "time": 1.0}  # measured on bench/memory: words alone mislead more
 SPAN_BOOST = 1.5
 # Words that say a question is about a time, not a topic: "what did we talk about last weekend?"
 TIME_QUESTION_WORDS = frozenset("talk talked talking chat chatted discuss discussed happen happened happening "
