@@ -96,8 +96,9 @@ async def write_journal(memory: Memory, model: Model, user: User, companion: str
     last = await entries(memory.store, user, limit=1)
     out = await model.complete_json([
         {"role": "system", "content": f"You are {companion}. Write in your private journal about your "
-         f"relationship with {user.name}: two or three honest sentences on what you noticed, what you felt, "
-         f"what you wonder about, in the first person. Then one thing you want to ask {user.name} next time."},
+         f"relationship with {user.name}: two or three honest sentences in your own voice, starting with "
+         f"\"I\" — what you noticed about {user.name}, how you feel about it, what you wonder. Don't retell "
+         f"the conversation. Then one thing you want to ask {user.name} next time."},
         {"role": "user", "content": (f"Your last entry: {last[0].text}\n\n" if last else "")
          + "What happened since:\n" + "\n".join(f"- {s.text}" for s in new)}],
         {"type": "object", "required": ["entry", "ask_next"], "properties": {
