@@ -9,6 +9,7 @@ comparable with another's. Superseded facts are left out: recall gives what is t
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -27,6 +28,9 @@ CANDIDATES = 40  # per signal and kind
 ITEM_CHARS = 300
 SIGNAL_WEIGHT = {"words": 0.25, "meaning": 1.0, "time": 1.0}  # measured on bench/memory: words alone mislead more
 SPAN_BOOST = 1.5
+PRESENT = re.compile(r"\b(?:now|these days|currently|at the moment|still|anymore|nowadays|lately|at present)\b",
+                     re.IGNORECASE)
+PRESENT_BOOST = 0.3
 # Words that say a question is about a time, not a topic: "what did we talk about last weekend?"
 TIME_QUESTION_WORDS = frozenset("talk talked talking chat chatted discuss discussed happen happened happening "
                                 "doing done did up new news anything something everything day week spend spent "
@@ -107,7 +111,19 @@ async def recall(store: Store, vectors: Vectors | None, user: User, query: str, 
     order = sorted((k for k in scores if k not in weak), key=lambda k: (-scores[k], -k[1]))
     items = await hydrate(store, user, order[:limit * 4 + 20], scores)
     kept = [i for i in items if not scope.excludes(i) and (i.role is None or i.role in roles)]
+    if PRESENT.search(query):
+        kept = newer_first(kept)
     return kept[:limit]
+
+
+def newer_first(items: list[MemoryItem]) -> list[MemoryItem]:
+    """For a question about now ("where do I live these days?"), lift later items over earlier ones of similar
+    standing: what was said last about a thing is what is true now."""
+    if len(items) < 2:
+        return items
+    times = sorted(i.time for i in items)
+    rank = {t: n / (len(times) - 1) for n, t in enumerate(times)}
+    return sorted(items, key=lambda i: -i.score * (1 + PRESENT_BOOST * rank[i.time]))
 
 
 def about_time_only(query: str, span: Span) -> bool:

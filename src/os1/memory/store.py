@@ -345,7 +345,8 @@ def scrub_recalled(db: sqlite3.Connection, user: User, gone: set[tuple[str, int]
 
 _CONV = "id, user_id, title, created_at, updated_at"
 _WORD = re.compile(r"\w+", re.UNICODE)
-# Words too common to say anything about what a message is about.
+# Words too common to say anything about what a message is about (and words of time: "right now", "these
+# days" say when, not what; the time signal reads them).
 STOPWORDS = frozenset("""
 a about after again all am an and any are as at be because been before being but by can could did do does doing
 don down during each few for from had has have having he her here hers him his how i if in into is it its just
@@ -353,6 +354,7 @@ me more most my no nor not now of off on once only or other our out over own sam
 that the their them then there these they this those through to too under until up very was we were what when
 where which while who whom why will with would you your yours yourself tell told know remember said say hi hey
 hello ok okay yes yeah please thanks thank really think like want get got go going one also
+now right currently moment days these lately recently still anymore nowadays
 """.split())
 
 
