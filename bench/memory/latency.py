@@ -42,6 +42,8 @@ class MemoEmbedder:
         self.inner = inner
         self.name = inner.name
         self.dim = inner.dim
+        self.strong_match = inner.strong_match
+        self.weak_match = inner.weak_match
         self._cache: dict[str, Vector] = {}
         self.embedded = 0  # passages actually sent to the model
 
@@ -117,46 +119,57 @@ def terms(text: str) -> frozenset[str]:
     return frozenset(w for w in WORD.findall(text.lower()) if w not in STOP)
 
 
+SIDES = ("OS1 hybrid", "OS1 words", "OS1 meaning", "embed query", "scan")
+
+
 @dataclass
 class LatencyResult:
     memories: int
-    fill_s: float
+    fill_s: float | None
     embedded_passages: int
-    os1_ms: list[float]
-    scan_ms: list[float]
+    ms: dict[str, list[float]]  # side → one time per query
 
-    def summary(self) -> dict[str, float | int]:
-        os1_p50, os1_p95 = percentile(self.os1_ms, 50), percentile(self.os1_ms, 95)
-        scan_p50, scan_p95 = percentile(self.scan_ms, 50), percentile(self.scan_ms, 95)
-        return {"memories": self.memories, "fill_s": round(self.fill_s, 1), "embedded": self.embedded_passages,
-                "os1_p50_ms": round(os1_p50, 2), "os1_p95_ms": round(os1_p95, 2),
-                "scan_p50_ms": round(scan_p50, 2), "scan_p95_ms": round(scan_p95, 2),
-                "ratio_p50": round(os1_p50 / scan_p50, 3), "ratio_p95": round(os1_p95 / scan_p95, 3)}
+    def summary(self) -> dict[str, float | int | None]:
+        out: dict[str, float | int | None] = {"memories": self.memories, "embedded": self.embedded_passages,
+                                              "fill_s": None if self.fill_s is None else round(self.fill_s, 1)}
+        for side, times in self.ms.items():
+            out[f"{side} p50_ms"] = round(percentile(times, 50), 2)
+            out[f"{side} p95_ms"] = round(percentile(times, 95), 2)
+        for q in ("p50", "p95"):
+            out[f"ratio_{q}"] = round(percentile(self.ms["OS1 hybrid"], int(q[1:]))
+                                      / percentile(self.ms["scan"], int(q[1:])), 3)
+        return out
 
 
 async def measure(folder: Path, n: int, embedder: MemoEmbedder, queries: Sequence[str], now: datetime,
                   roles: tuple[Role, ...], seed: int) -> LatencyResult:
     """Fill one person with `n` messages (kept in `folder`: a second run reuses them), then time each query
-    through OS1's recall and through the scan."""
+    through OS1's recall (all signals, and words or meaning alone), the query's embedding alone, and the scan."""
     store = await Store.open(folder / f"latency-{n}.db")
     try:
         memory = Memory(store, embedder)
         user = await store.user(f"latency-{n}")
         before, started = embedder.embedded, time.perf_counter()
-        await memory.import_conversations(user, conversations(n, seed))
-        fill_s = time.perf_counter() - started
+        imported = await memory.import_conversations(user, conversations(n, seed))
+        fill_s = time.perf_counter() - started if imported.messages else None  # None: reused from an earlier run
         scan = await Scan.load(store, user, embedder)
+        sides = {"OS1 hybrid": frozenset({"words", "meaning", "time"}), "OS1 words": frozenset({"words"}),
+                 "OS1 meaning": frozenset({"meaning"})}
         for q in queries[:3]:  # warm both: the vector matrix into RAM, SQLite's pages into the cache
             await memory.recall(user, q, now=now, roles=roles)
             scan.search(q)
-        os1_ms, scan_ms = [], []
-        for q in queries:
+        ms: dict[str, list[float]] = {side: [] for side in SIDES}
+        for q in queries:  # interleaved, so drifting background load touches every side alike
+            for side, signals in sides.items():
+                started = time.perf_counter()
+                await memory.recall(user, q, now=now, limit=10, signals=signals, roles=roles)
+                ms[side].append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
-            await memory.recall(user, q, now=now, limit=10, roles=roles)
-            os1_ms.append((time.perf_counter() - started) * 1000)
+            embedder.embed_query(q)
+            ms["embed query"].append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
             scan.search(q)
-            scan_ms.append((time.perf_counter() - started) * 1000)
-        return LatencyResult(n, fill_s, embedder.embedded - before, os1_ms, scan_ms)
+            ms["scan"].append((time.perf_counter() - started) * 1000)
+        return LatencyResult(n, fill_s, embedder.embedded - before, ms)
     finally:
         await store.close()

@@ -8,13 +8,15 @@ comparable with another's. Superseded facts are left out: recall gives what is t
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from os1.memory.embeddings import Vector
 from os1.memory.facts import facts_by_id, search_facts
 from os1.memory.store import Role, Store, User, telling_words
 from os1.memory.summaries import search_summaries, summaries_between, summaries_by_id
@@ -85,6 +87,21 @@ async def recall(store: Store, vectors: Vectors | None, user: User, query: str, 
     """This person's memories for `query`, best first. `roles` limits which speakers' messages count;
     `min_similarity` drops what only the meaning signal found, and only weakly."""
     now = now or datetime.now().astimezone()
+    # The query's embedding is made on another thread while the store searches by words and time.
+    embedding = asyncio.ensure_future(vectors.query_vector(query)) \
+        if "meaning" in signals and vectors is not None else None
+    try:
+        return await _recall(store, vectors, user, query, embedding, now, limit, signals, kinds, roles, scope,
+                             min_similarity)
+    finally:
+        if embedding is not None and not embedding.done():
+            embedding.cancel()
+
+
+async def _recall(store: Store, vectors: Vectors | None, user: User, query: str,
+                  embedding: asyncio.Future[Vector] | None, now: datetime, limit: int, signals: frozenset[str],
+                  kinds: frozenset[str], roles: tuple[Role, ...], scope: Scope,
+                  min_similarity: float) -> list[MemoryItem]:
     ranked: list[tuple[float, list[Key]]] = []
     if "words" in signals:
         ranked += [(SIGNAL_WEIGHT["words"], keys) for keys in await _by_words(store, user, query, kinds, roles, scope)]
@@ -97,8 +114,8 @@ async def recall(store: Store, vectors: Vectors | None, user: User, query: str, 
         else:  # "what pastime have I picked up recently?": the topic leads, the time only tips the balance
             in_span = {key for keys in by_time for key in keys}
     weak: set[Key] = set()
-    if "meaning" in signals and vectors is not None:
-        hits = await vectors.search(user, query, CANDIDATES * 2, kinds)
+    if embedding is not None and vectors is not None:
+        hits = await vectors.search(user, await embedding, CANDIDATES * 2, kinds)
         found_otherwise = {key for _, keys in ranked for key in keys}
         weak = {(h.kind, h.item_id) for h in hits if h.score < min_similarity} - found_otherwise
         ranked.append((SIGNAL_WEIGHT["meaning"], [(h.kind, h.item_id) for h in hits]))
@@ -113,7 +130,14 @@ async def recall(store: Store, vectors: Vectors | None, user: User, query: str, 
     kept = [i for i in items if not scope.excludes(i) and (i.role is None or i.role in roles)]
     if PRESENT.search(query):
         kept = newer_first(kept)
-    return kept[:limit]
+    return [with_dates(item) for item in kept[:limit]]
+
+
+def with_dates(item: MemoryItem) -> MemoryItem:
+    """A message with the times it talks about written out: "last Sunday [2026-03-08]"."""
+    if item.kind != "message":
+        return item
+    return replace(item, text=_cut(annotate(item.text, datetime.fromisoformat(item.time).astimezone())))
 
 
 def newer_first(items: list[MemoryItem]) -> list[MemoryItem]:
@@ -182,8 +206,7 @@ async def hydrate(store: Store, user: User, keys: list[Key], scores: dict[Key, f
         by_kind[kind].append(item_id)
     items: dict[Key, MemoryItem] = {}
     for m in await _messages(store, user, by_kind["message"]):
-        said = datetime.fromisoformat(m[4])
-        items["message", m[0]] = MemoryItem("message", m[0], _cut(annotate(m[3], said.astimezone())), m[4],
+        items["message", m[0]] = MemoryItem("message", m[0], m[3], m[4],
                                             (m[5] or str(m[0]),), scores.get(("message", m[0]), 0.0), m[2], m[1])
     facts = await facts_by_id(store, user, by_kind["fact"])
     sources = await _source_ids(store, user, [f.source_message_id for f in facts.values() if f.source_message_id])
