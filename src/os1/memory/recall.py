@@ -225,11 +225,14 @@ async def hydrate(store: Store, user: User, keys: list[Key], scores: dict[Key, f
 async def _messages(store: Store, user: User, ids: list[int]) -> list[tuple[Any, ...]]:
     if not ids:
         return []
+    # From the ids to their messages, then the owner check per message: joining on the person first would
+    # walk every message they ever wrote.
     return await store.read(
-        "SELECT m.id, m.conversation_id, m.role, m.content, m.created_at, m.external_id FROM messages m "
-        "JOIN conversations c ON c.id = m.conversation_id WHERE c.user_id = ? "
-        "AND m.status IN ('complete', 'interrupted') AND m.id IN (SELECT value FROM json_each(?))",
-        (user.id, json.dumps(ids)))
+        "SELECT m.id, m.conversation_id, m.role, m.content, m.created_at, m.external_id "
+        "FROM json_each(?) j CROSS JOIN messages m ON m.id = j.value "
+        "WHERE m.status IN ('complete', 'interrupted') "
+        "AND (SELECT c.user_id FROM conversations c WHERE c.id = m.conversation_id) = ?",
+        (json.dumps(ids), user.id))
 
 
 async def _source_ids(store: Store, user: User, ids: list[int]) -> dict[int, str]:
