@@ -102,6 +102,8 @@ class Scan:
             "SELECT m.content, v.vec FROM messages m JOIN conversations c ON c.id = m.conversation_id "
             "JOIN vectors v ON v.kind = 'message' AND v.item_id = m.id AND v.model = ? WHERE c.user_id = ?",
             (embedder.name, user.id))
+        if not rows:
+            raise RuntimeError(f"no {embedder.name} vectors for {user.name}: nothing for the scan to score")
         texts = [str(r[0]) for r in rows]
         matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float16).reshape(len(rows), embedder.dim)
         return cls(embedder, texts, [terms(t) for t in texts], matrix.astype(np.float32))
@@ -152,6 +154,8 @@ async def measure(folder: Path, n: int, embedder: MemoEmbedder, queries: Sequenc
         before, started = embedder.embedded, time.perf_counter()
         imported = await memory.import_conversations(user, conversations(n, seed))
         fill_s = time.perf_counter() - started if imported.messages else None  # None: reused from an earlier run
+        if memory.vectors is not None:
+            await memory.vectors.catch_up(user)  # a reused store filled with another embedder's vectors
         scan = await Scan.load(store, user, embedder)
         sides = {"OS1 hybrid": frozenset({"words", "meaning", "time"}), "OS1 words": frozenset({"words"}),
                  "OS1 meaning": frozenset({"meaning"})}

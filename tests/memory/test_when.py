@@ -246,3 +246,11 @@ def test_query_span(question: str, label: str) -> None:
 def test_naive_now_is_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         find_spans("today", datetime(2026, 11, 20))
+
+
+def test_a_bare_day_of_the_month_is_the_nearest_in_the_sentences_tense() -> None:
+    assert annotate("On the 11th I ran my first 10k.", FRI) == "On the 11th [2026-11-11] I ran my first 10k."
+    assert annotate("On the 26th I got my flu jab.", FRI) == "On the 26th [2026-10-26] I got my flu jab."
+    assert annotate("On the 26th I will fly home.", FRI) == "On the 26th [2026-11-26] I will fly home."
+    assert annotate("On the 31st we went out.", FRI) == "On the 31st [2026-10-31] we went out."
+    assert annotate("on the 3rd of May", FRI) == "on the 3rd of May [2026-05-03]"  # the month's own rule

@@ -311,3 +311,22 @@ def _mode(qualifier: str | None, ctx: _Context) -> str:
     if qualifier and _norm(qualifier) in _SHIFTS:
         return _MODES[_SHIFTS[_norm(qualifier)]]
     return "future" if ctx.future else "past"
+
+
+@_rule(r"on the (\d{1,2})(?:st|nd|rd|th)(?!\s+(?:of\s+)?(?:" + "|".join(m[:3] for m in _MONTHS) + "))")
+def _day_of_month(m: re.Match[str], ctx: _Context) -> Range | None:
+    """"On the 11th": the nearest 11th in the sentence's tense (this month's, or the one before or after)."""
+    day, today = int(m[1]), ctx.today
+    if not 1 <= day <= 31:
+        return None
+    step = 1 if ctx.future else -1
+    year, month = today.year, today.month
+    if (day < today.day) if ctx.future else (day > today.day):
+        first = _first_of_month(year, month, step)
+        year, month = first.year, first.month
+    for _ in range(3):  # the 31st: the nearest month that has one
+        if _exists(year, month, day):
+            return ctx.days(date(year, month, day))
+        first = _first_of_month(year, month, step)
+        year, month = first.year, first.month
+    return None
