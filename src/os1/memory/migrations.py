@@ -199,3 +199,9 @@ def m004_mentioned_times(db: sqlite3.Connection) -> None:
 def utc(moment: datetime) -> str:
     """A moment as the store writes times: UTC, milliseconds, so that text order is time order."""
     return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+@migration
+def m005_messages_by_time(db: sqlite3.Connection) -> None:
+    """Time-aware recall ("what did we talk about last weekend?") reads messages by when they were said."""
+    db.execute("CREATE INDEX messages_by_time ON messages(created_at)")

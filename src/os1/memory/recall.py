@@ -13,7 +13,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from os1.memory.embeddings import Vector
@@ -30,6 +30,7 @@ CANDIDATES = 40  # per signal and kind
 ITEM_CHARS = 300
 SIGNAL_WEIGHT = {"words": 0.25, "meaning": 1.0, "time": 1.0}  # measured on bench/memory: words alone mislead more
 SPAN_BOOST = 1.5
+MENTION_REACH_DAYS = 400  # the longest time a message can mention is a year ("last year")
 PRESENT = re.compile(r"\b(?:now|these days|currently|at the moment|still|anymore|nowadays|lately|at present)\b",
                      re.IGNORECASE)
 PRESENT_BOOST = 0.3
@@ -176,18 +177,22 @@ async def _by_time(store: Store, user: User, span: Span, kinds: frozenset[str],
     lists: list[list[Key]] = []
     if "message" in kinds:
         # What talks about that time first (said then or later: "on Saturday I…"), then what was said then.
+        # Read by the index on start: no time a message mentions spans more than a year, which bounds the scan.
         rows = await store.read(
-            "SELECT m.id FROM mentions t JOIN messages m ON m.id = t.message_id "
-            "JOIN conversations c ON c.id = m.conversation_id WHERE c.user_id = ? AND t.start < ? AND t.end > ? "
+            "SELECT m.id FROM mentions t INDEXED BY mentions_by_start JOIN messages m ON m.id = t.message_id "
+            "WHERE t.start < ? AND t.start >= ? AND t.end > ? "
+            "AND (SELECT c.user_id FROM conversations c WHERE c.id = m.conversation_id) = ? "
             "AND m.status IN ('complete', 'interrupted') AND m.role IN (SELECT value FROM json_each(?)) "
             "GROUP BY m.id ORDER BY min(julianday(t.end) - julianday(t.start)), m.id DESC LIMIT ?",
-            (user.id, end, start, json.dumps(roles), CANDIDATES))
+            (end, utc_iso(span.start - timedelta(days=MENTION_REACH_DAYS)), start, user.id, json.dumps(roles),
+             CANDIDATES))
         lists.append([("message", int(r[0])) for r in rows])
         rows = await store.read(
-            "SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.user_id = ? "
-            "AND m.created_at >= ? AND m.created_at < ? AND m.status IN ('complete', 'interrupted') "
-            "AND m.role IN (SELECT value FROM json_each(?)) ORDER BY length(m.content) DESC LIMIT ?",
-            (user.id, start, end, json.dumps(roles), CANDIDATES))
+            "SELECT m.id FROM messages m INDEXED BY messages_by_time WHERE m.created_at >= ? AND m.created_at < ? "
+            "AND (SELECT c.user_id FROM conversations c WHERE c.id = m.conversation_id) = ? "
+            "AND m.status IN ('complete', 'interrupted') AND m.role IN (SELECT value FROM json_each(?)) "
+            "ORDER BY length(m.content) DESC LIMIT ?",
+            (start, end, user.id, json.dumps(roles), CANDIDATES))
         lists.append([("message", int(r[0])) for r in rows])
     if "fact" in kinds:
         rows = await store.read("SELECT id FROM facts WHERE user_id = ? AND superseded_by IS NULL "
