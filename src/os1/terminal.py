@@ -23,6 +23,7 @@ from os1.runtime import Runtime
 
 COMPANION_STYLE = "bold #e8745c"
 PERSON_STYLE = "bold #8a8a8a"
+EXIT_LEARNING_S = 10.0
 
 
 @dataclass
@@ -205,8 +206,10 @@ def _remember_before_leaving(runner: asyncio.Runner, rt: Runtime, user: User, co
     try:
         if spinner:
             spinner.start()
-        runner.run(rt.companion.learn(user))
-    except KeyboardInterrupt:
+        learning = rt.companion.learn(user)
+        # At the prompt, leaving should feel prompt: a bounded wait; what is left is learned next time.
+        runner.run(asyncio.wait_for(learning, EXIT_LEARNING_S) if console else learning)
+    except (KeyboardInterrupt, TimeoutError):
         pass
     except Exception as exc:  # learning is a bonus; leaving must not fail because of it
         print(f"os1: could not finish learning from this session ({exc}); it will be done next time.",
