@@ -173,11 +173,7 @@ async def catch_up(memory: Memory, model: Model, user: User, *, limit: int | Non
     if memory.vectors is not None:
         await memory.vectors.catch_up(user)
     start = int(await store.get_state(user, LEARNED_THROUGH) or 0)
-    rows = await store.read(
-        "SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.user_id = ? "
-        "AND m.id > ? AND m.role = 'user' AND m.status IN ('complete', 'interrupted') ORDER BY m.id LIMIT ?",
-        (user.id, start, -1 if limit is None else limit))
-    messages = [await store.message(user, int(r[0])) for r in rows]
+    messages = await store.messages_after(user, start, "user", limit)
     learned = superseded = done = 0
     for batch in batches(messages) + [[]]:  # the empty batch at the end moves the mark past trailing chit-chat
         if should_stop():

@@ -17,10 +17,19 @@ from datetime import datetime
 from os1.memory import facts as factbook
 from os1.memory.embeddings import Embedder
 from os1.memory.importers import ImportedConversation
-from os1.memory.recall import KINDS, NO_SCOPE, SIGNALS, MemoryItem, Scope, recall, utc_iso
-from os1.memory.store import NewMessage, Role, Store, StoredMessage, User, scrub_recalled, telling_words
+from os1.memory.recall import KINDS, NO_SCOPE, SIGNALS, MemoryItem, Scope, recall
+from os1.memory.store import (
+    NewMessage,
+    Role,
+    Store,
+    StoredMessage,
+    User,
+    mentioned_times,
+    scrub_recalled,
+    telling_words,
+    utc_iso,
+)
 from os1.memory.vectors import Vectors
-from os1.memory.when import find_spans
 
 ImportProgress = Callable[[int, int], None]  # (messages done, messages in all)
 
@@ -70,8 +79,8 @@ class Memory:
     async def remember(self, user: User, messages: list[StoredMessage]) -> None:
         """Index what was just said by meaning and by the times it mentions (words are indexed by the store
         as it writes)."""
-        mentions = [(m.id, utc_iso(s.start), utc_iso(s.end)) for m in messages if m.role == "user"
-                    for s in find_spans(m.content, datetime.fromisoformat(m.created_at).astimezone())]
+        mentions = [(m.id, start, end) for m in messages if m.role == "user"
+                    for start, end in mentioned_times(m.content, m.created_at)]
         if mentions:
             await self.store.write(lambda db: db.executemany(
                 "INSERT INTO mentions (message_id, start, end) VALUES (?, ?, ?)", mentions))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[tuple[str, Migration]] = []
@@ -178,7 +177,7 @@ def m003_facts_profile_journal_summaries_vectors(db: sqlite3.Connection) -> None
 def m004_mentioned_times(db: sqlite3.Connection) -> None:
     """The times a message talks about ("last Saturday" said on a Monday), resolved when it is stored, so
     "what did I do last weekend?" finds it although it was said after the weekend."""
-    from os1.memory.when import find_spans  # here: the store must not need date parsing to open
+    from os1.memory.store import mentioned_times  # here: the store imports this module
 
     _run_statements(db, """
         CREATE TABLE mentions (
@@ -191,14 +190,9 @@ def m004_mentioned_times(db: sqlite3.Connection) -> None:
     """)
     rows = db.execute("SELECT id, content, created_at FROM messages WHERE role = 'user'").fetchall()
     for message_id, content, created_at in rows:
-        said = datetime.fromisoformat(created_at).astimezone()
         db.executemany("INSERT INTO mentions (message_id, start, end) VALUES (?, ?, ?)",
-                       [(message_id, utc(s.start), utc(s.end)) for s in find_spans(content, said)])
+                       [(message_id, start, end) for start, end in mentioned_times(content, created_at)])
 
-
-def utc(moment: datetime) -> str:
-    """A moment as the store writes times: UTC, milliseconds, so that text order is time order."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 @migration

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime
 from typing import Any
 
-from os1.memory.migrations import utc
-from os1.memory.store import Store, User, now_iso
-from os1.memory.when import find_spans
+from os1.memory.store import Store, User, mentioned_times, now_iso
 
 FORMAT = "os1-memory"
 VERSION = 1
@@ -82,10 +79,9 @@ async def restore_person(store: Store, user: User, doc: dict[str, Any]) -> dict[
                                   json.dumps(m["meta"], ensure_ascii=False), m.get("external_id")))
                 msg_ids[m["id"]] = int(cur.lastrowid or 0)
                 if m["role"] == "user":
-                    said = datetime.fromisoformat(m["created_at"]).astimezone()
-                    spans = find_spans(m["content"], said)
                     db.executemany("INSERT INTO mentions (message_id, start, end) VALUES (?, ?, ?)",
-                                   [(msg_ids[m["id"]], utc(s.start), utc(s.end)) for s in spans])
+                                   [(msg_ids[m["id"]], start, end)
+                                    for start, end in mentioned_times(m["content"], m["created_at"])])
         fact_ids: dict[int, int] = {}
         for f in doc.get("facts", []):
             cur = db.execute("INSERT INTO facts (user_id, text, topic, happened_on, source_message_id, created_at, "

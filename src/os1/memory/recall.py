@@ -13,12 +13,12 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from os1.memory.embeddings import Vector
 from os1.memory.facts import facts_by_id, search_facts
-from os1.memory.store import Role, Store, User, telling_words
+from os1.memory.store import Role, Store, User, telling_words, utc_iso
 from os1.memory.summaries import search_summaries, summaries_between, summaries_by_id
 from os1.memory.vectors import Vectors
 from os1.memory.when import Span, annotate, query_span
@@ -249,11 +249,6 @@ async def _covered_ids(store: Store, conversation_id: int, first: int, last: int
     rows = await store.read("SELECT id, external_id FROM messages WHERE conversation_id = ? AND id BETWEEN ? AND ? "
                             "AND role = 'user' ORDER BY id", (conversation_id, first, last))
     return tuple(str(r[1] or r[0]) for r in rows)
-
-
-def utc_iso(moment: datetime) -> str:
-    """A moment as the store writes times: UTC, milliseconds, so that text order is time order."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def _cut(text: str) -> str:

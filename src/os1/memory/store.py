@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from os1.memory.migrations import migrate
+from os1.memory.when import find_spans
 
 T = TypeVar("T")
 Role = Literal["user", "assistant"]
@@ -75,7 +76,18 @@ class NewMessage:
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
+    return utc_iso(datetime.now(UTC))
+
+
+def utc_iso(moment: datetime) -> str:
+    """A moment as the store writes times: UTC, milliseconds, so that text order is time order."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def mentioned_times(content: str, created_at: str) -> list[tuple[str, str]]:
+    """The (start, end) of every time a message talks about, resolved against when it was said."""
+    said = datetime.fromisoformat(created_at).astimezone()
+    return [(utc_iso(s.start), utc_iso(s.end)) for s in find_spans(content, said)]
 
 
 class Store:
@@ -176,6 +188,15 @@ class Store:
             return stored
 
         return await self.write(op)
+
+    async def messages_after(self, user: User, after_id: int, role: Role,
+                             limit: int | None = None) -> list[StoredMessage]:
+        """This person's kept messages by `role` after `after_id`, oldest first, across conversations."""
+        rows = await self.read(
+            f"SELECT {_MSG_OF_M} FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+            "WHERE c.user_id = ? AND m.id > ? AND m.role = ? AND m.status IN ('complete', 'interrupted') "
+            "ORDER BY m.id LIMIT ?", (user.id, after_id, role, -1 if limit is None else limit))
+        return [_message(r) for r in rows]
 
     async def message(self, user: User, message_id: int) -> StoredMessage:
         rows = await self.read(f"SELECT {_MSG_OF_M} FROM messages m JOIN conversations c ON c.id = m.conversation_id "
