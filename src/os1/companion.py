@@ -150,6 +150,7 @@ class Companion:
         its name if it has none yet (so the system prompt never changes mid-conversation), and pre-read the
         prompt up to where their message will go."""
         await self.model.load()
+        await self.memory.warm()
         if await self.identity.name(user) is None:
             await self.identity.choose_name(user, self.model)
         history = await self.store.messages(conversation, limit=HISTORY_LOOKBACK)
