@@ -113,3 +113,20 @@ async def test_forget_leaves_no_trace_in_the_file(tmp_path: Path) -> None:
 def _all_bytes(folder: Path) -> bytes:
     """Every byte of the database, its WAL and anything else SQLite left beside it."""
     return b"".join(p.read_bytes() for p in folder.iterdir() if p.is_file())
+
+
+async def test_a_word_search_leaves_out_words_too_common_to_rank(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from os1.memory import store as store_module
+
+    monkeypatch.setattr(store_module, "RANKING_BUDGET", 20)
+    store = await Store.open(tmp_path / "os1.db")
+    theo = await store.user("theodore")
+    conv = await store.new_conversation(theo)
+    for n in range(40):
+        await store.append(conv, "user", f"Work was long again today, day {n}.")
+    wanted = await store.append(conv, "user", "My sister Ottilie works at the harbour.")
+    found = await store.search(theo, "Where does Ottilie work?", limit=5)
+    assert [m.id for m in found] == [wanted.id]  # "work" (41 rows) was over budget; "ottilie" led
+    assert len(await store.search(theo, "a long day", limit=50)) == 40  # all common: still searched, by the rarest
+    await store.close()

@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from os1.memory.store import Store, User, fts_query, now_iso
+from os1.memory.store import Store, User, now_iso
 
 _COLUMNS = "id, text, topic, happened_on, source_message_id, created_at, superseded_by, superseded_at"
 _FILLER = re.compile(r"^(?:(?:the|a|an|my|his|her|their|user's|person's)\s+)+")
@@ -104,14 +104,12 @@ async def topics(store: Store, user: User, limit: int = 40) -> list[str]:
 async def search_facts(store: Store, user: User, query: str, limit: int = 20,
                        include_superseded: bool = False) -> list[Fact]:
     """Facts matching the query's words (BM25), best first."""
-    match = fts_query(query)
-    if not match:
-        return []
     where = "" if include_superseded else "AND f.superseded_by IS NULL"
-    rows = await store.read(
+    rows = await store.ranked(
+        "facts_fts", query,
         f"SELECT {', '.join('f.' + c for c in _COLUMNS.split(', '))} FROM facts_fts "
         f"JOIN facts f ON f.id = facts_fts.rowid WHERE facts_fts MATCH ? AND f.user_id = ? {where} "
-        "ORDER BY bm25(facts_fts) LIMIT ?", (match, user.id, limit))
+        "ORDER BY bm25(facts_fts) LIMIT ?", (user.id, limit))
     return [_fact(r) for r in rows]
 
 

@@ -7,6 +7,7 @@ through the same store.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import sqlite3
@@ -29,7 +30,7 @@ from os1.memory.store import (
     telling_words,
     utc_iso,
 )
-from os1.memory.vectors import Vectors
+from os1.memory.vectors import Entry, Vectors
 
 ImportProgress = Callable[[int, int], None]  # (messages done, messages in all)
 
@@ -71,7 +72,7 @@ class Memory:
     async def warm(self) -> None:
         """Load the embedding model now, so the first recall doesn't wait for it (~0.2-0.6 s)."""
         if self.vectors is not None:
-            await self.vectors.query_vector("")
+            await asyncio.to_thread(self.vectors.embedder.embed_query, "")
 
     async def recall(self, user: User, query: str, *, now: datetime | None = None, limit: int = 10,
                      signals: frozenset[str] = SIGNALS, kinds: frozenset[str] = KINDS,
@@ -90,12 +91,12 @@ class Memory:
             await self.store.write(lambda db: db.executemany(
                 "INSERT INTO mentions (message_id, start, end) VALUES (?, ?, ?)", mentions))
         if self.vectors is not None:
-            await self.vectors.add(user, [("message", m.id, m.content) for m in messages
+            await self.vectors.add(user, [Entry("message", m.id, m.content, m.role) for m in messages
                                           if m.content and m.status in ("complete", "interrupted")])
 
     async def remember_facts(self, user: User, learned: list[factbook.Fact]) -> None:
         if self.vectors is not None:
-            await self.vectors.add(user, [("fact", f.id, f.text) for f in learned])
+            await self.vectors.add(user, [Entry("fact", f.id, f.text) for f in learned])
 
     async def import_conversations(self, user: User, conversations: Iterable[ImportedConversation],
                                    progress: ImportProgress | None = None) -> ImportReport:

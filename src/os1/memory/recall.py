@@ -16,11 +16,10 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from os1.memory.embeddings import Vector
 from os1.memory.facts import facts_by_id, search_facts
 from os1.memory.store import Role, Store, User, telling_words, utc_iso
 from os1.memory.summaries import search_summaries, summaries_between, summaries_by_id
-from os1.memory.vectors import Vectors
+from os1.memory.vectors import VectorHit, Vectors
 from os1.memory.when import Span, annotate, query_span
 
 SIGNALS = frozenset({"words", "meaning", "time"})
@@ -88,21 +87,21 @@ async def recall(store: Store, vectors: Vectors | None, user: User, query: str, 
     """This person's memories for `query`, best first. `roles` limits which speakers' messages count;
     `min_similarity` drops what only the meaning signal found, and only weakly."""
     now = now or datetime.now().astimezone()
-    # The query's embedding is made on another thread while the store searches by words and time.
-    embedding = asyncio.ensure_future(vectors.query_vector(query)) \
+    # The search by meaning (embedding the query, then the product over the person's vectors) runs on another
+    # thread while the store searches by words and time.
+    by_meaning = asyncio.ensure_future(vectors.search(user, query, CANDIDATES * 2, kinds, roles)) \
         if "meaning" in signals and vectors is not None else None
     try:
-        return await _recall(store, vectors, user, query, embedding, now, limit, signals, kinds, roles, scope,
+        return await _recall(store, user, query, by_meaning, now, limit, signals, kinds, roles, scope,
                              min_similarity)
     finally:
-        if embedding is not None and not embedding.done():
-            embedding.cancel()
+        if by_meaning is not None and not by_meaning.done():
+            by_meaning.cancel()
 
 
-async def _recall(store: Store, vectors: Vectors | None, user: User, query: str,
-                  embedding: asyncio.Future[Vector] | None, now: datetime, limit: int, signals: frozenset[str],
-                  kinds: frozenset[str], roles: tuple[Role, ...], scope: Scope,
-                  min_similarity: float) -> list[MemoryItem]:
+async def _recall(store: Store, user: User, query: str, by_meaning: asyncio.Future[list[VectorHit]] | None,
+                  now: datetime, limit: int, signals: frozenset[str], kinds: frozenset[str],
+                  roles: tuple[Role, ...], scope: Scope, min_similarity: float) -> list[MemoryItem]:
     ranked: list[tuple[float, list[Key]]] = []
     if "words" in signals:
         ranked += [(SIGNAL_WEIGHT["words"], keys) for keys in await _by_words(store, user, query, kinds, roles, scope)]
@@ -115,8 +114,8 @@ async def _recall(store: Store, vectors: Vectors | None, user: User, query: str,
         else:  # "what pastime have I picked up recently?": the topic leads, the time only tips the balance
             in_span = {key for keys in by_time for key in keys}
     weak: set[Key] = set()
-    if embedding is not None and vectors is not None:
-        hits = await vectors.search(user, await embedding, CANDIDATES * 2, kinds)
+    if by_meaning is not None:
+        hits = await by_meaning
         found_otherwise = {key for _, keys in ranked for key in keys}
         weak = {(h.kind, h.item_id) for h in hits if h.score < min_similarity} - found_otherwise
         ranked.append((SIGNAL_WEIGHT["meaning"], [(h.kind, h.item_id) for h in hits]))

@@ -18,6 +18,7 @@ from os1.memory.memory import Memory
 from os1.memory.profile import BLOCK_CHARS, BLOCKS, profile, render_profile, set_blocks
 from os1.memory.store import Conversation, StoredMessage, User
 from os1.memory.summaries import Summary, add_summary, summarized_through
+from os1.memory.vectors import Entry
 from os1.models.base import GenerateOptions, Model
 
 MIN_NEW_MESSAGES = 4  # a two-line exchange is not worth a summary yet
@@ -70,7 +71,7 @@ async def _summarise(memory: Memory, model: Model, user: User, conversation: Con
     text = f"{_day(chunk[0])}: " + " ".join(str(out.get("summary", "")).split())
     summary = await add_summary(memory.store, user, conversation, text, chunk)
     if memory.vectors is not None:
-        await memory.vectors.add(user, [("summary", summary.id, summary.text)])
+        await memory.vectors.add(user, [Entry("summary", summary.id, summary.text)])
     return summary
 
 

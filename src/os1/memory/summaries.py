@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from os1.memory.store import Conversation, Store, StoredMessage, User, fts_query, now_iso
+from os1.memory.store import Conversation, Store, StoredMessage, User, now_iso
 
 _COLUMNS = "id, conversation_id, text, first_message_id, last_message_id, started_at, ended_at"
 
@@ -53,13 +53,11 @@ async def summaries_by_id(store: Store, user: User, ids: list[int]) -> dict[int,
 
 
 async def search_summaries(store: Store, user: User, query: str, limit: int = 10) -> list[Summary]:
-    match = fts_query(query)
-    if not match:
-        return []
-    rows = await store.read(
+    rows = await store.ranked(
+        "summaries_fts", query,
         f"SELECT {', '.join('s.' + c for c in _COLUMNS.split(', '))} FROM summaries_fts "
         "JOIN summaries s ON s.id = summaries_fts.rowid WHERE summaries_fts MATCH ? AND s.user_id = ? "
-        "ORDER BY bm25(summaries_fts) LIMIT ?", (match, user.id, limit))
+        "ORDER BY bm25(summaries_fts) LIMIT ?", (user.id, limit))
     return [_summary(r) for r in rows]
 
 

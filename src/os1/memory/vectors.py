@@ -9,11 +9,11 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from os1.memory.embeddings import Embedder, Vector
 from os1.memory.store import Store, User
 
-KIND_CODES = {"message": 1, "fact": 2, "summary": 3}
 WARM_PEOPLE = 64  # indexes kept in RAM; a household server rarely has more people talking at once
 
 
@@ -24,45 +24,80 @@ class VectorHit:
     score: float
 
 
+@dataclass(frozen=True)
+class Entry:
+    """Something to find by meaning: a message (with who said it), a fact or a summary."""
+
+    kind: str
+    item_id: int
+    text: str
+    role: str | None = None  # messages only
+
+    @property
+    def group(self) -> str:
+        return group_of(self.kind, self.role)
+
+
+def group_of(kind: str, role: str | None) -> str:
+    # Messages are kept apart by speaker: recall mostly wants only what the person said, and searching half
+    # the rows takes half the time (the product over 100k rows is bound by memory bandwidth).
+    return f"message:{role}" if kind == "message" else kind
+
+
+class _Rows:
+    """One group's vectors. Grows by doubling; a search reads one consistent (matrix, ids, size) snapshot,
+    so it may run on another thread while rows are added."""
+
+    def __init__(self, dim: int) -> None:
+        self.view: tuple[npt.NDArray[np.float32], list[int], int] = (np.zeros((0, dim), dtype=np.float32), [], 0)
+
+    def add(self, ids: list[int], vectors: Vector) -> None:
+        matrix, known, size = self.view
+        needed = size + len(ids)
+        if needed > len(matrix):
+            grown = np.zeros((max(needed, 2 * len(matrix), 256), matrix.shape[1]), dtype=np.float32)
+            grown[:size] = matrix[:size]
+            matrix = grown
+        matrix[size:needed] = vectors  # beyond the size any reader's snapshot sees
+        self.view = (matrix, known + ids, needed)
+
+    def top(self, query: Vector, limit: int) -> list[tuple[float, int]]:
+        matrix, ids, size = self.view
+        if not size:
+            return []
+        scores = matrix[:size] @ query
+        k = min(limit, size)
+        best = np.argpartition(-scores, k - 1)[:k]
+        return [(float(scores[i]), ids[i]) for i in best]
+
+
 class VectorIndex:
     """One person's vectors, searched by cosine similarity (rows and queries have length 1)."""
 
     def __init__(self, dim: int) -> None:
-        self._kinds: list[str] = []
-        self._ids: list[int] = []
-        self._matrix = np.zeros((0, dim), dtype=np.float32)
-        self._codes = np.zeros(0, dtype=np.int8)  # each row's kind as a small number, for fast filtering
-        self._size = 0
+        self.dim = dim
+        self._groups: dict[str, _Rows] = {}
 
     def __len__(self) -> int:
-        return self._size
+        return sum(rows.view[2] for rows in self._groups.values())
 
-    def add(self, keys: list[tuple[str, int]], vectors: Vector) -> None:
-        needed = self._size + len(keys)
-        if needed > len(self._matrix):  # grow by doubling: appends stay cheap
-            grown = np.zeros((max(needed, 2 * len(self._matrix), 256), self._matrix.shape[1]), dtype=np.float32)
-            grown[:self._size] = self._matrix[:self._size]
-            self._matrix = grown
-            codes = np.zeros(len(grown), dtype=np.int8)
-            codes[:self._size] = self._codes[:self._size]
-            self._codes = codes
-        self._matrix[self._size:needed] = vectors
-        self._codes[self._size:needed] = [KIND_CODES.get(k, 0) for k, _ in keys]
-        self._kinds += [k for k, _ in keys]
-        self._ids += [i for _, i in keys]
-        self._size = needed
+    def add(self, entries: list[tuple[str, int]], vectors: Vector) -> None:
+        """Add (group, item id) rows with their vectors."""
+        by_group: dict[str, list[int]] = {}
+        for n, (group, _) in enumerate(entries):
+            by_group.setdefault(group, []).append(n)
+        for group, rows in by_group.items():
+            self._groups.setdefault(group, _Rows(self.dim)).add([entries[n][1] for n in rows], vectors[rows])
 
-    def search(self, query: Vector, limit: int, kinds: frozenset[str] | None = None) -> list[VectorHit]:
-        if not self._size:
-            return []
-        scores = self._matrix[:self._size] @ query
-        if kinds is not None:
-            wanted = np.isin(self._codes[:self._size], [KIND_CODES.get(k, 0) for k in kinds])
-            scores = np.where(wanted, scores, -2.0)
-        k = min(limit, self._size)
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top])]
-        return [VectorHit(self._kinds[i], self._ids[i], float(scores[i])) for i in top if scores[i] > -2.0]
+    def search(self, query: Vector, limit: int, kinds: frozenset[str] | None = None,
+               roles: tuple[str, ...] | None = None) -> list[VectorHit]:
+        hits: list[tuple[float, str, int]] = []
+        for group, rows in list(self._groups.items()):
+            kind, _, role = group.partition(":")
+            if (kinds is None or kind in kinds) and (not role or roles is None or role in roles):
+                hits += [(score, kind, item_id) for score, item_id in rows.top(query, limit)]
+        hits.sort(key=lambda h: -h[0])
+        return [VectorHit(kind, item_id, score) for score, kind, item_id in hits[:limit]]
 
 
 class Vectors:
@@ -73,13 +108,13 @@ class Vectors:
         self.embedder = embedder
         self._indexes: OrderedDict[int, VectorIndex] = OrderedDict()
 
-    async def add(self, user: User, items: list[tuple[str, int, str]]) -> None:
-        """Embed and keep (kind, id, text) items of this person."""
+    async def add(self, user: User, items: list[Entry]) -> None:
+        """Embed and keep these items of this person."""
         if not items:
             return
-        vectors = await asyncio.to_thread(self.embedder.embed_passages, [text for _, _, text in items])
-        rows = [(kind, item_id, user.id, self.embedder.name, vec.astype(np.float16).tobytes())
-                for (kind, item_id, _), vec in zip(items, vectors, strict=True)]
+        vectors = await asyncio.to_thread(self.embedder.embed_passages, [item.text for item in items])
+        rows = [(item.kind, item.item_id, user.id, self.embedder.name, vec.astype(np.float16).tobytes())
+                for item, vec in zip(items, vectors, strict=True)]
 
         def op(db: sqlite3.Connection) -> None:
             db.executemany("INSERT OR REPLACE INTO vectors (kind, item_id, user_id, model, vec) "
@@ -87,15 +122,15 @@ class Vectors:
 
         await self.store.write(op)
         if user.id in self._indexes:
-            self._indexes[user.id].add([(kind, item_id) for kind, item_id, _ in items], vectors)
+            self._indexes[user.id].add([(item.group, item.item_id) for item in items], vectors)
 
-    async def search(self, user: User, query: str | Vector, limit: int,
-                     kinds: frozenset[str] | None = None) -> list[VectorHit]:
-        vector = await self.query_vector(query) if isinstance(query, str) else query
-        return (await self.index(user)).search(vector, limit, kinds)
-
-    async def query_vector(self, text: str) -> Vector:
-        return await asyncio.to_thread(self.embedder.embed_query, text)
+    async def search(self, user: User, query: str, limit: int, kinds: frozenset[str] | None = None,
+                     roles: tuple[str, ...] | None = None) -> list[VectorHit]:
+        """This person's items closest in meaning to `query`, best first. The query is embedded and searched
+        in one trip to a worker thread, so recall's word and time searches run beside it."""
+        index = await self.index(user)
+        return await asyncio.to_thread(
+            lambda: index.search(self.embedder.embed_query(query), limit, kinds, roles))
 
     async def index(self, user: User) -> VectorIndex:
         index = self._indexes.get(user.id)
@@ -111,21 +146,22 @@ class Vectors:
         """Drop the in-RAM copy (after items were deleted); the next search reloads what is left."""
         self._indexes.pop(user.id, None)
 
-    async def missing(self, user: User, limit: int = 512) -> list[tuple[str, int, str]]:
+    async def missing(self, user: User, limit: int = 512) -> list[Entry]:
         """This person's messages, facts and summaries that have no vector from this embedder yet."""
         rows = await self.store.read(
-            """SELECT 'message', m.id, m.content FROM messages m JOIN conversations c ON c.id = m.conversation_id
+            """SELECT 'message', m.id, m.content, m.role
+               FROM messages m JOIN conversations c ON c.id = m.conversation_id
                WHERE c.user_id = ? AND m.status IN ('complete', 'interrupted') AND NOT EXISTS
                  (SELECT 1 FROM vectors v WHERE v.kind = 'message' AND v.item_id = m.id AND v.model = ?)
                UNION ALL
-               SELECT 'fact', f.id, f.text FROM facts f WHERE f.user_id = ? AND NOT EXISTS
+               SELECT 'fact', f.id, f.text, NULL FROM facts f WHERE f.user_id = ? AND NOT EXISTS
                  (SELECT 1 FROM vectors v WHERE v.kind = 'fact' AND v.item_id = f.id AND v.model = ?)
                UNION ALL
-               SELECT 'summary', s.id, s.text FROM summaries s WHERE s.user_id = ? AND NOT EXISTS
+               SELECT 'summary', s.id, s.text, NULL FROM summaries s WHERE s.user_id = ? AND NOT EXISTS
                  (SELECT 1 FROM vectors v WHERE v.kind = 'summary' AND v.item_id = s.id AND v.model = ?)
                LIMIT ?""",
             (user.id, self.embedder.name, user.id, self.embedder.name, user.id, self.embedder.name, limit))
-        return [(str(r[0]), int(r[1]), str(r[2])) for r in rows]
+        return [Entry(str(r[0]), int(r[1]), str(r[2]), r[3]) for r in rows]
 
     async def catch_up(self, user: User) -> int:
         """Embed whatever of this person's memory has no vector yet (after an upgrade or a crash)."""
@@ -136,11 +172,13 @@ class Vectors:
         return done
 
     async def _load(self, user: User) -> VectorIndex:
-        rows = await self.store.read("SELECT kind, item_id, vec FROM vectors WHERE user_id = ? AND model = ?",
-                                     (user.id, self.embedder.name))
+        rows = await self.store.read(
+            "SELECT v.kind, v.item_id, v.vec, m.role FROM vectors v "
+            "LEFT JOIN messages m ON v.kind = 'message' AND m.id = v.item_id WHERE v.user_id = ? AND v.model = ?",
+            (user.id, self.embedder.name))
         index = VectorIndex(self.embedder.dim)
         if rows:
             matrix = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float16)
-            index.add([(str(r[0]), int(r[1])) for r in rows],
+            index.add([(group_of(str(r[0]), r[3]), int(r[1])) for r in rows],
                       matrix.reshape(len(rows), self.embedder.dim).astype(np.float32))
         return index
