@@ -14,6 +14,7 @@ from rich.table import Table
 
 from os1.cli_memory import memory, reflect
 from os1.cli_support import USER_ERRORS, err, open_with_progress, person_store, settings_from
+from os1.cli_voice import talk, voices
 from os1.runtime import user_name
 
 
@@ -107,6 +108,8 @@ def _print_transcript(messages: list[Any], json_out: bool) -> None:
 
 cli.add_command(memory)
 cli.add_command(reflect)
+cli.add_command(talk)
+cli.add_command(voices)
 
 
 def main() -> None:

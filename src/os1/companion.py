@@ -17,7 +17,7 @@ from os1.memory.portrait import known_reply, person_note, portrait
 from os1.memory.recall import Scope
 from os1.memory.reflect import ReflectionReport, needs_reflection, reflect
 from os1.memory.requests import MemoryRequest, confirms, declines, memory_request
-from os1.memory.store import Conversation, Store, StoredMessage, User
+from os1.memory.store import Conversation, Store, StoredMessage, User, now_iso
 from os1.models.base import GenerateOptions, Message, Model, ModelError, PromptTooLong
 from os1.persona import Identity, Persona, asks_for_name
 from os1.prompt import Window, fit_window, render, system_prompt
@@ -30,6 +30,7 @@ RECALL_LIMIT = 4  # memories brought into one prompt: enough to answer, few enou
 PERSON_NOTE = "person_note:{}"  # companion_state key: the system prompt's note on the person, per conversation
 PENDING_FORGET = "pending_forget:{}"
 SHOWN_FACTS = 30
+DRAFT_ID = 2**62  # the id of a message not stored yet (see anticipate): after every real one
 
 
 @dataclass
@@ -158,12 +159,28 @@ class Companion:
         budget = await self._budget(system, reserve=self.settings.max_reply_tokens * 2)
         await self.model.warm(await self._fit(user, conversation, history, system, budget))
 
-    async def build_prompt(self, user: User, conversation: Conversation,
-                           new: StoredMessage) -> tuple[list[Message], list[dict[str, Any]]]:
+    async def anticipate(self, user: User, conversation: Conversation, text: str) -> None:
+        """Pre-read the prompt that `text` would make, while the person may still be speaking (voice listens
+        ahead): if their turn ends with these words, only the reply's header is left to read. Stores nothing."""
+        text = text.strip()
+        if not text or len(text) > MAX_INPUT_CHARS or memory_request(text) is not None:
+            return
+        draft = StoredMessage(DRAFT_ID, conversation.id, "user", text, "complete", now_iso(), {})
+        try:
+            prompt, _ = await self.build_prompt(user, conversation, draft, draft=True)
+            await self.model.warm(prompt)
+        except (PromptTooLong, ModelError):
+            return  # the real turn will say what is wrong
+
+    async def build_prompt(self, user: User, conversation: Conversation, new: StoredMessage,
+                           draft: bool = False) -> tuple[list[Message], list[dict[str, Any]]]:
         """System block, then as much history as fits, then what the new message calls up from earlier, then
-        the new message itself (which must fit on its own). Returns the prompt and the recalled items."""
+        the new message itself (which must fit on its own). Returns the prompt and the recalled items.
+        A `draft` (see anticipate) keeps what it recalls to itself instead of storing it with the message."""
         recalled = await self._recall(user, conversation, new)
-        if recalled:
+        if recalled and draft:
+            new = replace(new, meta={**new.meta, "recalled": recalled})
+        elif recalled:
             new = await self.store.update_meta(new, {**new.meta, "recalled": recalled})
         history = [m for m in await self.store.messages(conversation, limit=HISTORY_LOOKBACK) if m.id != new.id]
         history.append(new)
@@ -296,6 +313,8 @@ class Companion:
         return [{"role": "system", "content": system_prompt(self.persona, name, user.name, [note])}]
 
     async def _size(self, message: StoredMessage) -> int:
+        if message.id == DRAFT_ID:
+            return await self.model.count_tokens(render([message]))
         if len(self._sizes) > SIZE_CACHE_LIMIT:
             self._sizes.clear()
         if message.id not in self._sizes:

@@ -25,7 +25,7 @@ def one_blas_thread() -> None:
     thread per core, and those threads spin on after it, slowing the language model's next prefill (measured:
     +25% to first token). os1/__init__ sets OPENBLAS_NUM_THREADS, but that only works if numpy was not loaded
     first (llama_cpp loads it too)."""
-    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+    from threadpoolctl import threadpool_limits
 
     threadpool_limits(1, user_api="blas")
 

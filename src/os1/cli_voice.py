@@ -1,0 +1,158 @@
+"""`os1 talk` (out loud, or from a wav file to a wav file) and `os1 voices`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from os1.cli_support import USER_ERRORS, err, open_with_progress, settings_from
+from os1.events import Error, Event, Heard, TextDelta, TurnEnded
+from os1.memory.store import Conversation, Store, User
+from os1.runtime import Runtime, user_name
+from os1.voice.base import AudioError, Voice, VoiceInfo
+
+if TYPE_CHECKING:
+    from os1.voice.stt import WhisperTranscriber
+
+Show = Callable[[Event], None]
+
+VOICE_STATE = "voice"  # companion_state key: the voice this person chose
+
+
+@click.command()
+@click.option("--user", "user", help="Who is talking (default: your login name).")
+@click.option("--model", "model", help="embedded (default), embedded:small, gguf:PATH or openai:MODEL@URL")
+@click.option("--voice", "voice_id", help="The companion's voice (see os1 voices). Remembered for next time.")
+@click.option("--input", "source", type=click.Path(dir_okay=False, path_type=Path),
+              help="Take the question from this wav file instead of the microphone.")
+@click.option("--output", "target", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --input: write the spoken reply to this wav file.")
+@click.option("--new", "new", is_flag=True, help="Start a fresh conversation instead of continuing the last.")
+@click.option("--json", "json_out", is_flag=True, help="Print the turn's events as JSON lines (incl. what was heard).")
+def talk(user: str | None, model: str | None, voice_id: str | None, source: Path | None, target: Path | None,
+         new: bool, json_out: bool) -> None:
+    """Talk out loud: speak, and hear the answer. Interrupt it any time by speaking."""
+    if target is not None and source is None:
+        raise click.UsageError("--output needs --input (a live conversation plays through the speakers).")
+    with asyncio.Runner() as runner:
+        rt = open_with_progress(runner, settings_from(user=user, model=model), quiet=json_out)
+        try:
+            code = runner.run(_talk(rt, voice_id, source, target, new, json_out))
+        except AudioError as exc:
+            err.print(f"[red]os1:[/] {exc}")
+            code = 2
+        except USER_ERRORS as exc:
+            err.print(f"[red]os1:[/] {exc}")
+            code = 2
+        finally:
+            runner.run(rt.close())
+    sys.exit(code)
+
+
+async def _talk(rt: Runtime, voice_id: str | None, source: Path | None, target: Path | None, new: bool,
+                json_out: bool) -> int:
+    from os1.voice.stt import WhisperTranscriber
+
+    person = await rt.store.user(user_name(rt.settings))
+    conversation = None if new else await rt.store.latest_conversation(person)
+    conversation = conversation or await rt.store.new_conversation(person)
+    voice = await _voice(rt.store, person, voice_id, interactive=source is None and sys.stdin.isatty())
+    stt = WhisperTranscriber()
+    show = _printer(json_out, person)
+    if source is not None:
+        from os1.voice.headless import talk_file
+
+        ok = await talk_file(rt.companion, person, conversation, stt, voice, source, target, show)
+        return 0 if ok else 1
+    return await _live(rt, person, conversation, stt, voice, show)
+
+
+async def _live(rt: Runtime, person: User, conversation: Conversation, stt: WhisperTranscriber, voice: Voice,
+                show: Show) -> int:
+    from os1.voice.devices import check_devices, duplex
+    from os1.voice.loop import VoiceLoop
+    from os1.voice.vad import VoiceActivity
+
+    check_devices()
+    err.print("Getting ready to listen…")
+    await asyncio.to_thread(stt.warm)
+    await rt.companion.prepare(person, conversation)
+    loop = VoiceLoop(rt.companion, person, conversation, VoiceActivity(), stt, voice, show)
+    err.print(f"[bold]Listening.[/] Speak whenever you like ({voice.info.label}). Ctrl-C ends.")
+    try:
+        await loop.run(duplex(loop.outbox))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        pass
+    return 0
+
+
+async def _voice(store: Store, person: User, voice_id: str | None, interactive: bool) -> Voice:
+    """The voice to speak with: the one asked for (then remembered), else the one chosen before, else — on a
+    first talk at a terminal — the person picks, as one does with a new companion."""
+    from os1.voice.tts import DEFAULT_VOICE, available_voices, load_voice
+
+    if voice_id is None:
+        voice_id = await store.get_state(person, VOICE_STATE)
+    if voice_id is None and interactive:
+        voice_id = _ask_voice([v for v in available_voices() if v.installed], DEFAULT_VOICE)
+    voice = await asyncio.to_thread(load_voice, voice_id)
+    await store.set_state(person, VOICE_STATE, voice.info.id)
+    return voice
+
+
+def _ask_voice(installed: list[VoiceInfo], default: str) -> str | None:
+    if len(installed) < 2:
+        return None
+    console = Console(stderr=True, highlight=False)
+    console.print("How should I sound? (you can change it later with --voice)")
+    for n, v in enumerate(installed, start=1):
+        console.print(f"  {n}. {v.label}" + ("  [dim](default)[/]" if v.id == default else ""))
+    choice = click.prompt("Voice", default="", show_default=False, err=True).strip()
+    if choice.isdigit() and 1 <= int(choice) <= len(installed):
+        return installed[int(choice) - 1].id
+    return choice or None
+
+
+def _printer(json_out: bool, person: User) -> Show:
+    console = Console(highlight=False)
+
+    def show(event: Event) -> None:
+        if json_out:
+            print(event.to_json(), flush=True)
+        elif isinstance(event, Heard):
+            console.print(f"[bold]{person.name}:[/] {event.text}")
+        elif isinstance(event, TextDelta):
+            console.print(event.text, end="")
+        elif isinstance(event, TurnEnded):
+            console.print(" [dim](interrupted)[/]" if event.interrupted else "")
+        elif isinstance(event, Error):
+            err.print(f"[red]os1:[/] {event.message}")
+
+    return show
+
+
+@click.command()
+@click.option("--json", "json_out", is_flag=True, help="Print JSON instead of a table.")
+def voices(json_out: bool) -> None:
+    """The voices OS1 can speak with, and how to install the others."""
+    from os1.voice.tts import DEFAULT_VOICE, available_voices
+
+    listed = available_voices()
+    if json_out:
+        print(json.dumps([{**v.__dict__, "default": v.id == DEFAULT_VOICE} for v in listed], indent=2))
+        return
+    table = Table(box=None, pad_edge=False)
+    for column in ("voice", "", "license", "installed"):
+        table.add_column(column)
+    for v in listed:
+        table.add_row(v.id + (" (default)" if v.id == DEFAULT_VOICE else ""), v.label, v.license,
+                      "yes" if v.installed else f"no: {v.install_hint}")
+    Console().print(table)

@@ -1,0 +1,240 @@
+"""The live voice loop: listen, answer out loud, stop when interrupted — on the same turn function as the chat.
+
+Audio arrives as (microphone, played) frame pairs of 32 ms at 16 kHz from a duplex device (or a simulated
+room); what to play is pulled from an Outbox by the same device. Per frame:
+
+1. the echo of what was played is taken out of the microphone signal (echo.py);
+2. Silero VAD gives a speech probability; while the companion talks a higher one is needed (`barge_threshold`);
+3. the turn detector (turns.py) decides: the person started (barge-in if the companion is talking: playback
+   stops at the next block, the reply is cancelled and stored flagged interrupted), paused (transcribe what
+   was said so far and pre-read the prompt it makes: listen ahead), or finished (answer).
+
+Answering runs `companion.respond()` as a task; its text is cut into phrases (phrasing.py), each synthesised
+on a worker thread while the model goes on writing, and queued for the speaker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from os1.companion import Companion
+from os1.events import Error, Event, Heard, TextDelta, TurnEnded
+from os1.memory.store import Conversation, User
+from os1.voice.audio import resample
+from os1.voice.base import EAR_RATE, Audio, Samples, Transcriber, Voice
+from os1.voice.echo import EchoCanceller
+from os1.voice.outbox import Outbox
+from os1.voice.phrasing import Phrases
+from os1.voice.turns import FRAME_MS, Decision, TurnDetector, TurnPolicy
+from os1.voice.vad import VoiceActivity
+
+PREROLL_MS = 300  # audio kept from before speech was confirmed: the first syllable starts before the VAD is sure
+BARGE_THRESHOLD = 0.8  # speech probability needed to interrupt the companion (echo residue stays below it)
+
+Frames = AsyncIterator[tuple[Samples, Samples]]  # (microphone, what the speaker played), 32 ms at EAR_RATE
+
+
+@dataclass
+class TurnTimes:
+    """One voice turn, in ms from the end of the person's speech (the first silent frame)."""
+
+    ended_ms: float = 0.0  # when the turn detector decided the turn was over
+    heard_ms: float = 0.0  # when the final transcript was ready
+    first_token_ms: float = 0.0
+    first_phrase_ms: float = 0.0
+    first_audio_ms: float = 0.0  # when the first reply audio went to the speaker
+    stt_ms: float = 0.0  # time spent transcribing the final audio (0 when the listen-ahead one was used)
+    listened_ahead: bool = False
+
+    def as_dict(self) -> dict[str, float]:
+        return {k: round(float(v), 1) for k, v in self.__dict__.items()}
+
+
+@dataclass
+class _Turn:
+    """The person's current utterance."""
+
+    frames: list[Samples] = field(default_factory=list)
+    transcript: asyncio.Task[str] | None = None
+    transcript_frames: int = 0  # how many frames the transcript covers
+    anticipated: str | None = None
+
+
+class VoiceLoop:
+    def __init__(self, companion: Companion, user: User, conversation: Conversation, vad: VoiceActivity,
+                 stt: Transcriber, voice: Voice, emit: Callable[[Event], None],
+                 policy: TurnPolicy | None = None) -> None:
+        self.companion, self.user, self.conversation = companion, user, conversation
+        self.vad, self.stt, self.voice, self.emit = vad, stt, voice, emit
+        self.turns = TurnDetector(policy)
+        self.echo = EchoCanceller()
+        self.outbox = Outbox()
+        self.times: list[TurnTimes] = []
+        self._preroll: deque[Samples] = deque(maxlen=int(PREROLL_MS / FRAME_MS))
+        self._turn = _Turn()
+        self._reply: asyncio.Task[None] | None = None
+        self._speech_ended_at = 0.0
+        self._responding = False  # the current reply has reached the companion (its input is stored)
+        self._last_frames: list[Samples] = []  # the utterance being answered
+        self.barge_ins = 0
+        self._anticipating: asyncio.Future[None] | None = None
+
+    @property
+    def talking(self) -> bool:
+        """Whether the companion is answering or still has reply audio to play."""
+        return (self._reply is not None and not self._reply.done()) or self.outbox.busy
+
+    async def run(self, frames: Frames) -> None:
+        """Listen and answer until the frames run out (the device closed), then let the last reply finish."""
+        async for mic, played in frames:
+            self._frame(mic, played)
+        if self.turns.speaking:  # the stream ended mid-turn: answer what was said
+            self._end_turn()
+        if self._reply is not None:
+            await asyncio.gather(self._reply, return_exceptions=True)
+
+    def _frame(self, mic: Samples, played: Samples) -> None:
+        self.echo.played(played)
+        if self.times and not self.times[-1].first_audio_ms and self.outbox.first_sound_at is not None:
+            self.times[-1].first_audio_ms = (self.outbox.first_sound_at - self._speech_ended_at) * 1000
+        clean = self.echo.clean(mic)
+        probability = self.vad.probability(clean)
+        if self.talking and probability < BARGE_THRESHOLD:
+            probability = 0.0
+        if self.turns.speaking:
+            self._turn.frames.append(clean)
+        else:
+            self._preroll.append(clean)
+        decision = self.turns.frame(probability)
+        if decision is Decision.STARTED:
+            self._started()
+        elif decision is Decision.TRANSCRIBE:
+            self._listen_ahead()
+        elif decision is Decision.ENDED:
+            self._end_turn()
+
+    def _started(self) -> None:
+        frames = list(self._preroll)
+        if self._reply is not None and not self._reply.done() and not self._responding:
+            # They went on before the answer began (the pause fooled the turn detector): one utterance after all.
+            frames = self._last_frames + frames
+            self._reply.cancel()
+        elif self.talking:
+            self._barge_in()
+        self._turn = _Turn(frames=frames)
+        self._preroll.clear()
+
+    def _barge_in(self) -> None:
+        """The person spoke over the companion: silence now, drop the rest, keep what was said (interrupted)."""
+        self.outbox.clear()
+        if self._reply is not None and not self._reply.done():
+            self._reply.cancel()
+        self.barge_ins += 1
+
+    def _listen_ahead(self) -> None:
+        turn = self._turn
+        audio = Audio(np.concatenate(turn.frames), EAR_RATE)
+        turn.transcript_frames = len(turn.frames)
+        turn.transcript = asyncio.ensure_future(asyncio.to_thread(self.stt.transcribe, audio))
+        turn.transcript.add_done_callback(lambda task: self._heard_ahead(turn, task))
+
+    def _heard_ahead(self, turn: _Turn, task: asyncio.Task[str]) -> None:
+        if turn is not self._turn or task.cancelled() or task.exception() is not None:
+            return
+        text = task.result()
+        if text and self.turns.speaking:
+            turn.anticipated = text
+            self._anticipating = asyncio.ensure_future(self.companion.anticipate(self.user, self.conversation, text))
+        if self.turns.heard(text) is Decision.ENDED:
+            self._end_turn()
+
+    def _end_turn(self) -> None:
+        turn, self._turn = self._turn, _Turn()
+        self._speech_ended_at = time.perf_counter() - self.turns.silence_ms / 1000
+        self.turns.reset()
+        times = TurnTimes(ended_ms=self._since_speech())
+        self.times.append(times)
+        self._last_frames, self._responding = turn.frames, False
+        self._reply = asyncio.ensure_future(self._answer(turn, times))
+
+    async def _answer(self, turn: _Turn, times: TurnTimes) -> None:
+        text = await self._final_transcript(turn, times)
+        times.heard_ms = self._since_speech()
+        if not text:
+            return  # noise, a cough: nothing to answer
+        self._responding = True
+        self.emit(Heard(text))
+        self.outbox.mark()
+        mouth: asyncio.Queue[str | None] = asyncio.Queue()
+        speaking = asyncio.ensure_future(self._speak(mouth, times))
+        phrases = Phrases()
+        said: list[str] = []
+        stored: int | None = None
+        try:
+            async for event in self.companion.respond(self.user, self.conversation, text):
+                self.emit(event)
+                if isinstance(event, TurnEnded):
+                    stored = event.message_id
+                elif isinstance(event, TextDelta):
+                    said.append(event.text)
+                    if not times.first_token_ms:
+                        times.first_token_ms = self._since_speech()
+                    for phrase in phrases.add(event.text):
+                        mouth.put_nowait(phrase)
+                elif isinstance(event, Error):
+                    mouth.put_nowait(event.message)
+            for phrase in phrases.finish():
+                mouth.put_nowait(phrase)
+            mouth.put_nowait(None)
+            await speaking
+        except asyncio.CancelledError:
+            speaking.cancel()
+            if stored is not None:  # written in full, but not all of it was heard
+                await self._mark_interrupted(stored)
+            self.emit(TurnEnded(stored, "".join(said).strip(), interrupted=True))
+            raise
+
+    async def _mark_interrupted(self, message_id: int) -> None:
+        store = self.companion.store
+        await store.set_status(await store.message(self.user, message_id), "interrupted")
+
+    async def _final_transcript(self, turn: _Turn, times: TurnTimes) -> str:
+        """The words of the whole utterance: the listen-ahead transcript when it covers all the speech (only
+        silence came after it), else a fresh one."""
+        if turn.transcript is not None and turn.transcript_frames >= _last_voiced(turn.frames):
+            times.listened_ahead = True
+            try:
+                return (await turn.transcript).strip()
+            except Exception:  # noqa: BLE001 - fall through to a fresh transcription
+                pass
+        if not turn.frames:
+            return ""
+        started = time.perf_counter()
+        text = await asyncio.to_thread(self.stt.transcribe, Audio(np.concatenate(turn.frames), EAR_RATE))
+        times.stt_ms = (time.perf_counter() - started) * 1000
+        return text.strip()
+
+    async def _speak(self, phrases: asyncio.Queue[str | None], times: TurnTimes) -> None:
+        """Synthesise phrases in order, queueing each for the speaker as soon as it is ready."""
+        while (phrase := await phrases.get()) is not None:
+            audio = await asyncio.to_thread(self.voice.synthesize, phrase)
+            if not times.first_phrase_ms:
+                times.first_phrase_ms = self._since_speech()
+            self.outbox.put(resample(audio, EAR_RATE).samples)
+
+    def _since_speech(self) -> float:
+        return (time.perf_counter() - self._speech_ended_at) * 1000
+
+
+def _last_voiced(frames: list[Samples], floor: float = 0.01) -> int:
+    """How many frames up to and including the last one with sound above `floor` (peak)."""
+    for i in range(len(frames) - 1, -1, -1):
+        if float(np.max(np.abs(frames[i]))) > floor:
+            return i + 1
+    return 0

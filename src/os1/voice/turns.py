@@ -1,0 +1,132 @@
+"""When has the person finished speaking? Turn-taking from voice activity and what was said so far.
+
+Silence alone is a poor judge: people pause mid-sentence ("I was thinking… maybe Lisbon") and a fixed long
+wait makes every answer slow. So a pause is judged by the words before it:
+
+- a pause of `listen_ms` (200 ms) is the moment to transcribe what has been said so far (listen ahead), so the
+  words are ready when the turn ends;
+- if those words sound finished (a sentence end, not a trailing "and", "because", "um", "my"…), the turn ends
+  after `finished_ms` of silence in all (450 ms);
+- otherwise it waits up to `unfinished_ms` (1.4 s) for the person to go on, and only then ends the turn.
+
+Speech must last `start_ms` (96 ms) to count: a cough or a click is not the person talking.
+The detector is pure: frames and transcripts in, decisions out, no clock or threads; the live loop feeds it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from os1.voice.base import EAR_RATE, FRAME
+
+FRAME_MS = FRAME * 1000 / EAR_RATE  # 32 ms
+
+# Words a finished sentence rarely ends on: a person who stops after one of these is thinking, not done.
+TRAILING = frozenset("""
+and but or so because cause if when while then than that which who whose where like um uh er erm hmm
+the a an my your his her our their this these those to of for with about from in on at by as into onto
+is are was were am be been i i'm we you they he she it's and so maybe also just really very
+""".split())
+_LAST_WORD = re.compile(r"([\w']+)\W*$")
+
+
+class Decision(Enum):
+    NOTHING = "nothing"
+    STARTED = "started"  # the person started speaking (barge-in, when the companion is talking)
+    TRANSCRIBE = "transcribe"  # a pause: transcribe what was said so far
+    ENDED = "ended"  # the turn is over: answer it
+
+
+@dataclass(frozen=True)
+class TurnPolicy:
+    threshold: float = 0.5  # speech probability that counts as speech
+    release: float = 0.35  # and below which it counts as silence (between: keeps the current state)
+    start_ms: float = 96.0
+    listen_ms: float = 200.0
+    finished_ms: float = 450.0
+    unfinished_ms: float = 1400.0
+    max_turn_s: float = 60.0
+
+
+def sounds_finished(text: str) -> bool:
+    """Whether a transcript reads as a complete thought the person meant to end there."""
+    text = text.strip()
+    if not text:
+        return False
+    if text.endswith(("...", "…", ",", "-", "—")):
+        return False
+    last = _LAST_WORD.search(text.lower())
+    if last is None:
+        return False
+    return last.group(1) not in TRAILING
+
+
+class TurnDetector:
+    """Follows one person's speech frame by frame. Call `frame(probability)` for every 32 ms frame, and
+    `heard(text)` when the transcript asked for by a TRANSCRIBE decision is ready."""
+
+    def __init__(self, policy: TurnPolicy | None = None) -> None:
+        self.policy = policy or TurnPolicy()
+        self.reset()
+
+    def reset(self) -> None:
+        self.speaking = False  # inside a turn (the person has started and not finished)
+        self._voiced = 0.0  # ms of speech in a row, before the turn counts as started
+        self._silence = 0.0  # ms of silence since the last speech
+        self._length = 0.0  # ms since the turn started
+        self._asked = False  # a transcript of this pause was asked for
+        self._words: str | None = None  # the transcript of everything up to this pause, once heard
+        self._in_speech = False
+
+    @property
+    def silence_ms(self) -> float:
+        return self._silence
+
+    def frame(self, probability: float) -> Decision:
+        p = self.policy
+        if probability >= p.threshold:
+            self._in_speech = True
+        elif probability < p.release:
+            self._in_speech = False
+        if not self.speaking:
+            self._voiced = self._voiced + FRAME_MS if self._in_speech else 0.0
+            if self._voiced >= p.start_ms:
+                self.speaking, self._length, self._silence = True, self._voiced, 0.0
+                return Decision.STARTED
+            return Decision.NOTHING
+        self._length += FRAME_MS
+        if self._in_speech:
+            if self._silence:
+                self._silence, self._asked, self._words = 0.0, False, None  # they went on: the pause is void
+            return Decision.ENDED if self._length >= p.max_turn_s * 1000 else Decision.NOTHING
+        self._silence += FRAME_MS
+        if self._silence >= p.listen_ms and not self._asked:
+            self._asked = True
+            return Decision.TRANSCRIBE
+        return self._judge()
+
+    def heard(self, text: str) -> Decision:
+        """The transcript up to the current pause arrived (it may arrive after more frames)."""
+        if not self.speaking or not self._asked:
+            return Decision.NOTHING  # stale: they spoke again since it was asked for
+        self._words = text
+        return self._judge()
+
+    def _judge(self) -> Decision:
+        p = self.policy
+        if self._silence >= p.unfinished_ms:
+            return self._end()
+        if self._words is not None and self._silence >= p.finished_ms and sounds_finished(self._words):
+            return self._end()
+        if self._words is not None and not self._words.strip() and self._silence >= p.finished_ms:
+            return self._end()  # nothing intelligible was said: don't keep the person waiting on noise
+        return Decision.NOTHING
+
+    def _end(self) -> Decision:
+        self.speaking = False
+        self._voiced = 0.0
+        self._asked = False
+        self._words = None
+        return Decision.ENDED

@@ -1,0 +1,60 @@
+from os1.voice.turns import FRAME_MS, Decision, TurnDetector, TurnPolicy, sounds_finished
+
+
+def feed(detector: TurnDetector, probability: float, ms: float) -> list[Decision]:
+    return [d for d in (detector.frame(probability) for _ in range(round(ms / FRAME_MS))) if d is not Decision.NOTHING]
+
+
+def test_a_click_is_not_speech_but_a_word_is() -> None:
+    detector = TurnDetector()
+    assert feed(detector, 0.9, 64) == [] and not detector.speaking
+    assert feed(detector, 0.0, 100) == []
+    assert feed(detector, 0.9, 200) == [Decision.STARTED]
+
+
+def test_a_finished_sentence_ends_the_turn_soon() -> None:
+    detector = TurnDetector()
+    feed(detector, 0.9, 1000)
+    assert feed(detector, 0.0, 224) == [Decision.TRANSCRIBE]
+    assert detector.heard("What did I tell you about my sister?") is Decision.NOTHING  # only ~220 ms of silence
+    ended = feed(detector, 0.0, 300)
+    assert ended == [Decision.ENDED]
+    assert detector.silence_ms <= TurnPolicy().finished_ms + FRAME_MS
+
+
+def test_a_pause_mid_sentence_waits_for_more() -> None:
+    detector = TurnDetector()
+    feed(detector, 0.9, 800)
+    assert feed(detector, 0.0, 224) == [Decision.TRANSCRIBE]
+    assert detector.heard("I was thinking that maybe we could go to the") is Decision.NOTHING
+    assert feed(detector, 0.0, 800) == []  # 1 s of silence: still their turn
+    assert feed(detector, 0.9, 500) == []  # and they go on
+    assert detector.speaking
+    assert feed(detector, 0.0, 224) == [Decision.TRANSCRIBE]
+    assert detector.heard("I was thinking that maybe we could go to the beach.") is Decision.NOTHING
+    assert feed(detector, 0.0, 300) == [Decision.ENDED]
+
+
+def test_silence_ends_an_unfinished_turn_in_the_end() -> None:
+    detector = TurnDetector()
+    feed(detector, 0.9, 500)
+    feed(detector, 0.0, 224)
+    detector.heard("and then")
+    assert feed(detector, 0.0, TurnPolicy().unfinished_ms) == [Decision.ENDED]
+
+
+def test_a_late_transcript_of_a_pause_they_spoke_after_is_ignored() -> None:
+    detector = TurnDetector()
+    feed(detector, 0.9, 500)
+    feed(detector, 0.0, 224)
+    feed(detector, 0.9, 300)  # they went on before the transcript came back
+    assert detector.heard("Hello there.") is Decision.NOTHING
+    assert feed(detector, 0.0, 300) == [Decision.TRANSCRIBE]  # the new pause is transcribed anew; no end yet
+
+
+def test_what_sounds_finished() -> None:
+    assert sounds_finished("Can you remind me to call my sister?")
+    assert sounds_finished("That's all.")
+    assert sounds_finished("I moved to Berlin")
+    for unfinished in ("I went to the", "and", "So I was thinking, um", "It was really...", "because", "my", ""):
+        assert not sounds_finished(unfinished), unfinished
