@@ -17,6 +17,7 @@ from os1.cli_support import USER_ERRORS, err, open_with_progress, settings_from
 from os1.events import Error, Event, Heard, TextDelta, TurnEnded
 from os1.memory.store import Conversation, Store, User
 from os1.runtime import Runtime, user_name
+from os1.voice.audio import EarUnavailable
 from os1.voice.base import AudioError, Voice, VoiceInfo
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def talk(user: str | None, model: str | None, voice_id: str | None, source: Path
         rt = open_with_progress(runner, settings_from(user=user, model=model), quiet=json_out)
         try:
             code = runner.run(_talk(rt, voice_id, source, target, new, json_out))
-        except AudioError as exc:
+        except (AudioError, EarUnavailable) as exc:
             err.print(f"[red]os1:[/] {exc}")
             code = 2
         except USER_ERRORS as exc:

@@ -57,7 +57,7 @@ async def converse(runtime: Runtime, stt: WhisperTranscriber, room_setup: dict[s
 
     async def interrupter() -> None:
         nonlocal onset
-        while loop.outbox.first_sound_at is None:
+        while loop.outbox.first_sound_at is None:  # noqa: ASYNC110 - the outbox is filled from another task
             await asyncio.sleep(0.01)
         await asyncio.sleep(interrupt_after_s)
         assert interrupt is not None

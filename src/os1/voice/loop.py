@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from os1.companion import Companion
-from os1.events import Error, Event, Heard, TextDelta, TurnEnded
+from os1.events import Error, Event, Heard, Status, TextDelta, TurnEnded
 from os1.memory.store import Conversation, User
 from os1.voice.audio import resample
 from os1.voice.base import EAR_RATE, Audio, Samples, Transcriber, Voice
@@ -46,6 +46,7 @@ class TurnTimes:
 
     ended_ms: float = 0.0  # when the turn detector decided the turn was over
     heard_ms: float = 0.0  # when the final transcript was ready
+    prompt_ms: float = 0.0  # when recall was done and the prompt built (the model starts reading it)
     first_token_ms: float = 0.0
     first_phrase_ms: float = 0.0
     first_audio_ms: float = 0.0  # when the first reply audio went to the speaker
@@ -84,6 +85,12 @@ class VoiceLoop:
         self._last_frames: list[Samples] = []  # the utterance being answered
         self.barge_ins = 0
         self._anticipating: asyncio.Future[None] | None = None
+        self._preparing: asyncio.Future[None] | None = None
+
+    @property
+    def answering(self) -> bool:
+        """Whether a reply is being heard, written or voiced (its audio may still be playing after)."""
+        return self._reply is not None and not self._reply.done()
 
     @property
     def talking(self) -> bool:
@@ -96,8 +103,8 @@ class VoiceLoop:
             self._frame(mic, played)
         if self.turns.speaking:  # the stream ended mid-turn: answer what was said
             self._end_turn()
-        if self._reply is not None:
-            await asyncio.gather(self._reply, return_exceptions=True)
+        await asyncio.gather(*(t for t in (self._reply, self._preparing, self._anticipating) if t is not None),
+                             return_exceptions=True)
 
     def _frame(self, mic: Samples, played: Samples) -> None:
         self.echo.played(played)
@@ -179,7 +186,9 @@ class VoiceLoop:
         try:
             async for event in self.companion.respond(self.user, self.conversation, text):
                 self.emit(event)
-                if isinstance(event, TurnEnded):
+                if isinstance(event, Status) and event.state == "thinking":
+                    times.prompt_ms = self._since_speech()
+                elif isinstance(event, TurnEnded):
                     stored = event.message_id
                 elif isinstance(event, TextDelta):
                     said.append(event.text)
@@ -193,6 +202,9 @@ class VoiceLoop:
                 mouth.put_nowait(phrase)
             mouth.put_nowait(None)
             await speaking
+            # While the person thinks: pre-read the prompt up to their next message (not part of the reply, so
+            # speaking now is no interruption).
+            self._preparing = asyncio.ensure_future(self.companion.prepare(self.user, self.conversation))
         except asyncio.CancelledError:
             speaking.cancel()
             if stored is not None:  # written in full, but not all of it was heard

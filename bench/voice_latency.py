@@ -1,0 +1,257 @@
+"""Voice latency: from the end of the person's speech to the first sound of the reply, stage by stage.
+
+Spoken questions (half by espeak-ng, half by Piper's "joe" voice) are played, one per turn, into OS1's live voice
+loop through a simulated room paced in real time: Silero VAD and the turn detector decide when each question is
+over, Whisper tiny.en transcribes (listening ahead at pauses), the companion recalls and answers on the embedded
+model, and the reply is voiced phrase by phrase. One conversation, so later turns carry history like a real one.
+
+Each turn is timed from the end of speech (the first silent frame after the question) to:
+  end of turn   the turn detector's decision        heard   the final transcript
+  prompt        recall done, prompt built            first token, first phrase (synthesised), first audio.
+Word error rate of the transcripts against the questions' text is reported for each speaker.
+
+The target (DESIGN.md): p50 ≤ 800 ms, p95 ≤ 1.5 s from end of speech to first reply audio. The peer measured on
+this machine kind with the same models, Pipecat 1.14, gave p50 1,271 ms, p95 4,004 ms (DESIGN.md).
+
+Run:  .venv/bin/python bench/voice_latency.py [--questions 24] [--voice kokoro-alpha] [--model embedded]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from os1.config import load_settings
+from os1.events import Event, Heard
+from os1.runtime import open_runtime
+from os1.voice.audio import read_wav
+from os1.voice.base import Audio
+from os1.voice.loop import TurnTimes, VoiceLoop
+from os1.voice.room import Room
+from os1.voice.stt import WhisperTranscriber
+from os1.voice.tts import DEFAULT_VOICE, load_voice
+from os1.voice.vad import VoiceActivity
+from os1.voice.wer import word_error_rate
+
+REPO = Path(__file__).resolve().parents[1]
+PEER = {"p50": 1271.0, "p95": 4004.0}  # Pipecat 1.14, same models, same machine kind (DESIGN.md)
+TARGET = {"p50": 800.0, "p95": 1500.0}
+
+QUESTIONS = (
+    "Hey, are you there?",
+    "I just got home from work and I'm exhausted.",
+    "Can you remind me what my sister's name is?",
+    "What should I cook for dinner tonight?",
+    "I have a job interview on Monday and I'm nervous.",
+    "How do you think I should prepare for it?",
+    "Tell me something that would make me smile.",
+    "What's a good book to read on a rainy weekend?",
+    "Do you remember what I told you about my trip?",
+    "I'm thinking about learning to play the piano.",
+    "Is it too late to start at my age?",
+    "What time is it in Tokyo right now?",
+    "My friend Paul is coming over on Saturday.",
+    "What could we do together if the weather is bad?",
+    "I had a strange dream last night.",
+    "Do you ever dream?",
+    "Can you help me write a short birthday message for my mother?",
+    "Make it a little warmer and less formal.",
+    "I think I've been working too much lately.",
+    "How can I tell when I need a break?",
+    "What did we talk about earlier this evening?",
+    "Thanks, that actually helps a lot.",
+    "Do you like music?",
+    "Goodnight, talk to you tomorrow.",
+)
+
+
+# Sentences with a pause in the middle, the way people think aloud: (before the pause, after it). A turn that
+# ends at the pause is a false cut-off: the companion would answer half a thought.
+PAUSED = (
+    ("I was thinking that maybe", "we could go to the beach this weekend."),
+    ("My sister called and", "she said she is moving to Lisbon."),
+    ("Can you remind me to", "call the dentist tomorrow morning?"),
+    ("The thing is, um", "I don't really like my job anymore."),
+    ("I went to the", "new bakery on the corner today."),
+    ("So yesterday", "I finally finished the book you recommended."),
+    ("What do you think about", "learning a new language at my age?"),
+    ("I need to buy a present for", "my mother's birthday next week."),
+    ("If it rains on Saturday", "we should probably stay home."),
+    ("Honestly, I feel like", "I've been working too much lately."),
+    ("Could you help me with", "a message for my friend Paul?"),
+    ("Last night I dreamt that", "I could fly over the city."),
+)
+PAUSES_S = (0.5, 0.7, 0.9)
+
+
+def speak_question(text: str, speaker: str, folder: Path, n: int) -> Audio:
+    path = folder / f"q{n:02d}-{speaker}.wav"
+    if speaker == "espeak":
+        subprocess.run(["espeak-ng", "-v", "en-us", "-s", "160", "-w", str(path), text], check=True)
+        return read_wav(path)
+    return load_voice("joe").synthesize(text)
+
+
+async def one_turn(loop_args: dict[str, Any], question: Audio) -> tuple[TurnTimes | None, str]:
+    heard: list[str] = []
+
+    def emit(event: Event) -> None:
+        if isinstance(event, Heard):
+            heard.append(event.text)
+
+    loop = VoiceLoop(**loop_args, emit=emit)
+    room = Room(loop.outbox)
+    room.say(0.3, question)
+    # The turn is over for the benchmark once the reply has been written and voiced and has started playing
+    # (the rest of its playback would only add wall time).
+    def done() -> bool:
+        return bool(loop.times) and loop.times[0].first_audio_ms > 0 and not loop.answering
+
+    frames = room.frames(done=done, linger_s=0.1, limit_s=90)
+    await loop.run(frames)
+    return (loop.times[0] if loop.times else None), " ".join(heard)
+
+
+async def hear_out(loop: VoiceLoop, first: Audio, second: Audio, pause: float) -> list[tuple[str, float]]:
+    """The turns the loop heard in `first`, a pause, then `second`: (text, ms from end of speech to end of turn)."""
+    heard: list[str] = []
+    loop.emit = lambda e: heard.append(e.text) if isinstance(e, Heard) else None
+    room = Room(loop.outbox)
+    line = room.say(0.3, first)
+    room.say(line.end_s + pause, second)
+    await loop.run(room.frames(done=lambda: not loop.talking and not loop.turns.speaking, linger_s=0.3,
+                               limit_s=30))
+    return [(text, times.ended_ms) for text, times in zip(heard, loop.times, strict=False)]
+
+
+async def false_cutoffs(folder: Path, stt: WhisperTranscriber) -> dict[str, Any]:
+    """Each PAUSED sentence spoken with a pause in the middle, through the live loop (a scripted model answers:
+    only the turn-taking is measured). Counts the sentences answered before they were finished."""
+    from os1.testing import ScriptedModel
+
+    settings = load_settings(folder / "turns-home").with_overrides(user="theodore")
+    runtime = await open_runtime(settings, model=ScriptedModel())
+    voice = load_voice("espeak")
+    cut, total, waits = 0, 0, []
+    try:
+        person = await runtime.store.user("theodore")
+        for pause in PAUSES_S:
+            for n, (first, second) in enumerate(PAUSED):
+                conversation = await runtime.store.new_conversation(person)
+                speaker = "espeak" if n % 2 == 0 else "piper"
+                a = speak_question(first, speaker, folder, 100 + n)
+                b = speak_question(second, speaker, folder, 200 + n)
+                heard = await hear_out(VoiceLoop(runtime.companion, person, conversation, VoiceActivity(), stt,
+                                                 voice, lambda e: None), a, b, pause)
+                total += 1
+                if len(heard) != 1:
+                    cut += 1
+                else:
+                    waits.append(heard[0][1])
+    finally:
+        await runtime.close()
+    return {"sentences": total, "cut": cut, "pauses_s": PAUSES_S,
+            "end_of_turn_p50_ms": percentile(waits, 50) if waits else None}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="os1-voice-bench-") as tmp:
+        folder = Path(tmp)
+        model_dir = Path(os.environ.get("OS1_MODEL_DIR") or REPO / ".cache" / "models")
+        settings = load_settings(folder / "home").with_overrides(model=args.model, user="theodore", temperature=0.0,
+                                                                 seed=0, model_dir_override=model_dir)
+        runtime = await open_runtime(settings)
+        try:
+            person = await runtime.store.user("theodore")
+            conversation = await runtime.store.new_conversation(person)
+            stt = WhisperTranscriber()
+            voice = load_voice(args.voice)
+            print(f"voice: {voice.info.label}; model: {runtime.model.name}; warming up…", flush=True)
+            await asyncio.to_thread(stt.warm)
+            await asyncio.to_thread(voice.synthesize, "Hello.")
+            await runtime.companion.prepare(person, conversation)
+            loop_args = {"companion": runtime.companion, "user": person, "conversation": conversation,
+                         "vad": VoiceActivity(), "stt": stt, "voice": voice}
+            rows: list[dict[str, Any]] = []
+            for n, text in enumerate(QUESTIONS[:args.questions]):
+                speaker = "espeak" if n % 2 == 0 else "piper"
+                question = speak_question(text, speaker, folder, n)
+                loop_args["vad"] = VoiceActivity()
+                started = time.perf_counter()
+                times, heard = await one_turn(loop_args, question)
+                row = {"n": n + 1, "speaker": speaker, "question": text, "heard": heard,
+                       "wer": round(word_error_rate(text, heard), 3),
+                       "wall_s": round(time.perf_counter() - started, 1), **(times.as_dict() if times else {})}
+                rows.append(row)
+                print(f"{n + 1:2d} {speaker:6s} first audio {row.get('first_audio_ms', 0):7.0f} ms  "
+                      f"wer {row['wer']:.2f}  heard: {heard!r}", flush=True)
+        finally:
+            await runtime.close()
+        turns = await false_cutoffs(folder, stt) if args.cutoffs else None
+    return {"voice": args.voice, "model": args.model, "rows": rows, "turn_taking": turns}
+
+
+def report(result: dict[str, Any]) -> None:
+    rows = [r for r in result["rows"] if r.get("first_audio_ms")]
+    stages = ("ended_ms", "heard_ms", "prompt_ms", "first_token_ms", "first_phrase_ms", "first_audio_ms")
+    print(f"\nend of speech → stage, ms over {len(rows)} turns (voice {result['voice']}, model {result['model']})")
+    print(f"  {'stage':16s} {'p50':>7s} {'p95':>7s}")
+    for stage in stages:
+        values = [float(r[stage]) for r in rows if r.get(stage)]
+        if values:
+            print(f"  {stage[:-3]:16s} {percentile(values, 50):7.0f} {percentile(values, 95):7.0f}")
+    ahead = sum(1 for r in rows if r.get("listened_ahead"))
+    print(f"  transcript ready from listening ahead in {ahead} of {len(rows)} turns")
+    audio = [float(r["first_audio_ms"]) for r in rows]
+    if audio:
+        p50, p95 = percentile(audio, 50), percentile(audio, 95)
+        print(f"\nfirst reply audio: p50 {p50:.0f} ms, p95 {p95:.0f} ms  (target p50 ≤ {TARGET['p50']:.0f}, "
+              f"p95 ≤ {TARGET['p95']:.0f}: {'PASS' if p50 <= TARGET['p50'] else 'MISS'} / "
+              f"{'PASS' if p95 <= TARGET['p95'] else 'MISS'})")
+        print(f"peer (Pipecat 1.14, DESIGN.md): p50 {PEER['p50']:.0f}, p95 {PEER['p95']:.0f}  →  OS1/peer "
+              f"p50 {p50 / PEER['p50']:.2f}×, p95 {p95 / PEER['p95']:.2f}×")
+    turns = result.get("turn_taking")
+    if turns:
+        print(f"false cut-offs: {turns['cut']} of {turns['sentences']} sentences with a mid-sentence pause of "
+              f"{', '.join(f'{p:.1f}' for p in turns['pauses_s'])} s were answered before they were finished "
+              f"(end of turn after the finished sentences: p50 {turns['end_of_turn_p50_ms']:.0f} ms)")
+    missed = len(result["rows"]) - len(rows)
+    if missed:
+        print(f"turns with no reply audio: {missed}")
+    for speaker in ("espeak", "piper"):
+        wers = [r["wer"] for r in result["rows"] if r["speaker"] == speaker]
+        if wers:
+            print(f"STT word error rate, {speaker}-spoken questions: mean {statistics.mean(wers):.3f} "
+                  f"({sum(1 for w in wers if w == 0)} of {len(wers)} exact)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--questions", type=int, default=len(QUESTIONS))
+    parser.add_argument("--voice", default=DEFAULT_VOICE)
+    parser.add_argument("--model", default="embedded")
+    parser.add_argument("--no-cutoffs", dest="cutoffs", action="store_false",
+                        help="skip the false cut-off phase (sentences with a pause mid-way)")
+    parser.add_argument("--json", type=Path, help="also write every turn's figures here")
+    args = parser.parse_args()
+    result = asyncio.run(run(args))
+    report(result)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
