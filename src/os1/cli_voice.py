@@ -18,7 +18,7 @@ from os1.events import Error, Event, Heard, TextDelta, TurnEnded
 from os1.memory.store import Conversation, Store, User
 from os1.runtime import Runtime, user_name
 from os1.voice.audio import EarUnavailable
-from os1.voice.base import AudioError, Voice, VoiceInfo
+from os1.voice.base import Audio, AudioError, Voice, VoiceInfo
 
 if TYPE_CHECKING:
     from os1.voice.stt import WhisperTranscriber
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 Show = Callable[[Event], None]
 
 VOICE_STATE = "voice"  # companion_state key: the voice this person chose
+LEAVING_S = 10.0
 
 
 @click.command()
@@ -43,10 +44,19 @@ def talk(user: str | None, model: str | None, voice_id: str | None, source: Path
     """Talk out loud: speak, and hear the answer. Interrupt it any time by speaking."""
     if target is not None and source is None:
         raise click.UsageError("--output needs --input (a live conversation plays through the speakers).")
+    question = None
+    if source is not None:
+        from os1.voice.headless import load_question
+
+        try:
+            question = load_question(source)  # a broken or silent file is said at once, before any model loads
+        except AudioError as exc:
+            err.print(f"[red]os1:[/] {exc}")
+            sys.exit(2)
     with asyncio.Runner() as runner:
         rt = open_with_progress(runner, settings_from(user=user, model=model), quiet=json_out)
         try:
-            code = runner.run(_talk(rt, voice_id, source, target, new, json_out))
+            code = runner.run(_talk(rt, voice_id, source, question, target, new, json_out))
         except (AudioError, EarUnavailable) as exc:
             err.print(f"[red]os1:[/] {exc}")
             code = 2
@@ -58,8 +68,8 @@ def talk(user: str | None, model: str | None, voice_id: str | None, source: Path
     sys.exit(code)
 
 
-async def _talk(rt: Runtime, voice_id: str | None, source: Path | None, target: Path | None, new: bool,
-                json_out: bool) -> int:
+async def _talk(rt: Runtime, voice_id: str | None, source: Path | None, question: Audio | None,
+                target: Path | None, new: bool, json_out: bool) -> int:
     from os1.voice.stt import WhisperTranscriber
 
     person = await rt.store.user(user_name(rt.settings))
@@ -71,7 +81,7 @@ async def _talk(rt: Runtime, voice_id: str | None, source: Path | None, target: 
     if source is not None:
         from os1.voice.headless import talk_file
 
-        ok = await talk_file(rt.companion, person, conversation, stt, voice, source, target, show)
+        ok = await talk_file(rt.companion, person, conversation, stt, voice, source, target, show, question)
         return 0 if ok else 1
     return await _live(rt, person, conversation, stt, voice, show)
 
@@ -91,6 +101,11 @@ async def _live(rt: Runtime, person: User, conversation: Conversation, stt: Whis
     try:
         await loop.run(duplex(loop.outbox))
     except (KeyboardInterrupt, asyncio.CancelledError):
+        pass
+    err.print("Remembering what you said…")
+    try:  # bounded: leaving should feel prompt; what is left is learned next session
+        await asyncio.wait_for(rt.companion.learn(person), LEAVING_S)
+    except (TimeoutError, asyncio.CancelledError, KeyboardInterrupt):
         pass
     return 0
 

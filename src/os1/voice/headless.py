@@ -22,13 +22,19 @@ from os1.voice.phrasing import Phrases
 PHRASE_GAP_S = 0.12  # breath between phrases
 
 
-async def hear_file(path: Path, stt: Transcriber) -> str:
-    """What the person says in the wav at `path`; AudioError when it is broken, silent or wordless."""
+def load_question(path: Path) -> Audio:
+    """The audio in the wav at `path`; AudioError when it is broken or silent (checked before any model loads)."""
     audio = read_wav(path)
     if audio.seconds < 0.1:
         raise AudioError(f"{path} holds almost no audio ({audio.seconds:.2f} s). Record the question again.")
     if is_silent(audio):
         raise AudioError(f"{path} is silent: I hear no sound in it. Check the recording's input level.")
+    return audio
+
+
+async def hear_file(path: Path, stt: Transcriber, audio: Audio | None = None) -> str:
+    """What the person says in the wav at `path`; AudioError when it is broken, silent or wordless."""
+    audio = audio or load_question(path)
     text = (await asyncio.to_thread(stt.transcribe, resample(audio, EAR_RATE))).strip()
     if not text:
         raise AudioError(f"I couldn't make out any words in {path}. Speak a little closer to the microphone, "
@@ -37,9 +43,10 @@ async def hear_file(path: Path, stt: Transcriber) -> str:
 
 
 async def talk_file(companion: Companion, user: User, conversation: Conversation, stt: Transcriber,
-                    voice: Voice, source: Path, target: Path | None, emit: Callable[[Event], None]) -> bool:
+                    voice: Voice, source: Path, target: Path | None, emit: Callable[[Event], None],
+                    audio: Audio | None = None) -> bool:
     """Answer the question in `source`, speaking the reply into `target`. False when the turn failed."""
-    text = await hear_file(source, stt)
+    text = await hear_file(source, stt, audio)
     emit(Heard(text))
     phrases = Phrases()
     spoken: list[asyncio.Future[Audio]] = []
