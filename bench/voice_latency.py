@@ -69,7 +69,7 @@ QUESTIONS = (
     "What did we talk about earlier this evening?",
     "Thanks, that actually helps a lot.",
     "Do you like music?",
-    "Goodnight, talk to you tomorrow.",
+    "Good night, talk to you tomorrow.",
 )
 
 

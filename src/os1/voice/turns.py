@@ -30,6 +30,9 @@ the a an my your his her our their this these those to of for with about from in
 is are was were am be been i i'm we you they he she it's and so maybe also just really very
 """.split())
 _LAST_WORD = re.compile(r"([\w']+)\W*$")
+# A sentence that opens with one of these needs a second clause: "If it rains on Saturday…" is half a thought.
+_SUBORDINATE = re.compile(r"^(?:if|when|whenever|because|although|though|while|since|unless|once|after|before|"
+                          r"as soon as|even if|in case)\b", re.IGNORECASE)
 
 
 class Decision(Enum):
@@ -58,9 +61,11 @@ def sounds_finished(text: str) -> bool:
     if text.endswith(("...", "…", ",", "-", "—")):
         return False
     last = _LAST_WORD.search(text.lower())
-    if last is None:
+    if last is None or last.group(1) in TRAILING:
         return False
-    return last.group(1) not in TRAILING
+    if _SUBORDINATE.match(text) and not re.search(r"[,;:]", text) and not text.endswith("?"):
+        return False  # "If it rains on Saturday." — Whisper's full stop does not make it finished
+    return True
 
 
 class TurnDetector:
