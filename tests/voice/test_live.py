@@ -123,3 +123,26 @@ async def test_its_own_voice_coming_back_does_not_interrupt_it(runtime: Runtime,
     stored = await runtime.store.messages(await runtime.store.latest_conversation(person))  # type: ignore[arg-type]
     assert [(m.role, m.status) for m in stored] == [("user", "complete"), ("assistant", "complete")]
     assert len(room.sound_times()) * 0.032 > 10  # the whole reply was played
+
+
+async def test_going_on_after_a_pause_before_any_answer_is_heard_makes_one_utterance(
+        runtime: Runtime, scripted: ScriptedModel, stt: WhisperTranscriber, tmp_path: Path) -> None:
+    scripted.delay_s = 0.3  # the first answer is still being written when the person goes on
+    scripted.enqueue("Oh, a present, how lovely.")
+    scripted.enqueue("Your mother will love something personal.")
+    person = await runtime.store.user("theodore")
+    conversation = await runtime.store.new_conversation(person)
+    events: list[Event] = []
+    loop = VoiceLoop(runtime.companion, person, conversation, VoiceActivity(), stt, load_voice("espeak"),
+                     events.append)
+    room = Room(loop.outbox)
+    first = room.say(0.5, spoken("I need to buy a present.", tmp_path))
+    room.say(first.end_s + 0.9, spoken("For my mother's birthday next week.", tmp_path))
+    await loop.run(room.frames(done=lambda: not loop.talking and not loop.turns.speaking, linger_s=1.5))
+    stored = await runtime.store.messages(conversation)
+    kept = [(m.role, m.content) for m in stored if m.status == "complete"]
+    assert [role for role, _ in kept] == ["user", "assistant"]
+    assert "present" in kept[0][1].lower() and "mother" in kept[0][1].lower()
+    assert kept[1][1] == "Your mother will love something personal."
+    withdrawn = [m for m in stored if m.status != "complete"]
+    assert withdrawn and all(m.status == "rejected" for m in withdrawn)  # the half was answered, then withdrawn

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from os1.companion import Companion
-from os1.events import Error, Event, Heard, Status, TextDelta, TurnEnded
+from os1.events import Error, Event, Heard, Status, TextDelta, TurnEnded, TurnStarted
 from os1.memory.store import Conversation, User
 from os1.voice.audio import resample
 from os1.voice.base import EAR_RATE, Audio, Samples, Transcriber, Voice
@@ -35,6 +35,7 @@ from os1.voice.turns import FRAME_MS, Decision, TurnDetector, TurnPolicy
 from os1.voice.vad import VoiceActivity
 
 PREROLL_MS = 300  # audio kept from before speech was confirmed: the first syllable starts before the VAD is sure
+CONTINUE_S = 1.5  # speech this soon after the end of a turn, before any answer was heard, continues that turn
 BARGE_THRESHOLD = 0.8  # speech probability needed to interrupt the companion (echo residue stays below it)
 
 Frames = AsyncIterator[tuple[Samples, Samples]]  # (microphone, what the speaker played), 32 ms at EAR_RATE
@@ -82,6 +83,7 @@ class VoiceLoop:
         self._reply: asyncio.Task[None] | None = None
         self._speech_ended_at = 0.0
         self._responding = False  # the current reply has reached the companion (its input is stored)
+        self._withdraw = False  # the current reply is being cancelled because the person went on
         self._last_frames: list[Samples] = []  # the utterance being answered
         self.barge_ins = 0
         self._anticipating: asyncio.Future[None] | None = None
@@ -128,14 +130,25 @@ class VoiceLoop:
 
     def _started(self) -> None:
         frames = list(self._preroll)
-        if self._reply is not None and not self._reply.done() and not self._responding:
-            # They went on before the answer began (the pause fooled the turn detector): one utterance after all.
+        if self._went_on():
+            # The pause fooled the turn detector: they went on before hearing any answer. One utterance after
+            # all: the answer is withdrawn (its input and any partial reply leave the conversation).
             frames = self._last_frames + frames
+            self._withdraw = True
+            assert self._reply is not None
             self._reply.cancel()
         elif self.talking:
             self._barge_in()
         self._turn = _Turn(frames=frames)
         self._preroll.clear()
+
+    def _went_on(self) -> bool:
+        if self._reply is None or self._reply.done():
+            return False
+        if not self._responding:
+            return True
+        unheard = self.outbox.first_sound_at is None and not self.outbox.busy
+        return unheard and time.perf_counter() - self._speech_ended_at < CONTINUE_S
 
     def _barge_in(self) -> None:
         """The person spoke over the companion: silence now, drop the rest, keep what was said (interrupted)."""
@@ -167,7 +180,7 @@ class VoiceLoop:
         self.turns.reset()
         times = TurnTimes(ended_ms=self._since_speech())
         self.times.append(times)
-        self._last_frames, self._responding = turn.frames, False
+        self._last_frames, self._responding, self._withdraw = turn.frames, False, False
         self._reply = asyncio.ensure_future(self._answer(turn, times))
 
     async def _answer(self, turn: _Turn, times: TurnTimes) -> None:
@@ -183,10 +196,13 @@ class VoiceLoop:
         phrases = Phrases()
         said: list[str] = []
         stored: int | None = None
+        asked: int | None = None
         try:
             async for event in self.companion.respond(self.user, self.conversation, text):
                 self.emit(event)
-                if isinstance(event, Status) and event.state == "thinking":
+                if isinstance(event, TurnStarted):
+                    asked = event.message_id
+                elif isinstance(event, Status) and event.state == "thinking":
                     times.prompt_ms = self._since_speech()
                 elif isinstance(event, TurnEnded):
                     stored = event.message_id
@@ -207,7 +223,9 @@ class VoiceLoop:
             self._preparing = asyncio.ensure_future(self.companion.prepare(self.user, self.conversation))
         except asyncio.CancelledError:
             speaking.cancel()
-            if stored is not None:  # written in full, but not all of it was heard
+            if self._withdraw and asked is not None:
+                await self._withdraw_from(asked)
+            elif stored is not None:  # written in full, but not all of it was heard
                 await self._mark_interrupted(stored)
             self.emit(TurnEnded(stored, "".join(said).strip(), interrupted=True))
             raise
@@ -215,6 +233,14 @@ class VoiceLoop:
     async def _mark_interrupted(self, message_id: int) -> None:
         store = self.companion.store
         await store.set_status(await store.message(self.user, message_id), "interrupted")
+
+    async def _withdraw_from(self, message_id: int) -> None:
+        """Take the half-heard input and whatever was replied to it out of the conversation (kept, flagged
+        rejected, as the store keeps every input): the whole utterance is answered next."""
+        store = self.companion.store
+        for message in await store.messages(self.conversation, limit=8):
+            if message.id >= message_id:
+                await store.set_status(message, "rejected")
 
     async def _final_transcript(self, turn: _Turn, times: TurnTimes) -> str:
         """The words of the whole utterance: the listen-ahead transcript when it covers all the speech (only
