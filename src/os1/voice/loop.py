@@ -84,6 +84,7 @@ class VoiceLoop:
         self._speech_ended_at = 0.0
         self._responding = False  # the current reply has reached the companion (its input is stored)
         self._withdraw = False  # the current reply is being cancelled because the person went on
+        self._transcribing: asyncio.Future[str] | None = None  # the latest listen-ahead transcription
         self._last_frames: list[Samples] = []  # the utterance being answered
         self.barge_ins = 0
         self._anticipating: asyncio.Future[None] | None = None
@@ -161,8 +162,15 @@ class VoiceLoop:
         turn = self._turn
         audio = Audio(np.concatenate(turn.frames), EAR_RATE)
         turn.transcript_frames = len(turn.frames)
-        turn.transcript = asyncio.ensure_future(asyncio.to_thread(self.stt.transcribe, audio))
+        turn.transcript = asyncio.ensure_future(self._transcribe_after(self._transcribing, audio))
+        self._transcribing = turn.transcript
         turn.transcript.add_done_callback(lambda task: self._heard_ahead(turn, task))
+
+    async def _transcribe_after(self, previous: asyncio.Future[str] | None, audio: Audio) -> str:
+        """Transcribe once the previous transcription is done: two at once would each take twice as long."""
+        if previous is not None and not previous.done():
+            await asyncio.wait([previous])
+        return await asyncio.to_thread(self.stt.transcribe, audio)
 
     def _heard_ahead(self, turn: _Turn, task: asyncio.Task[str]) -> None:
         if turn is not self._turn or task.cancelled() or task.exception() is not None:
