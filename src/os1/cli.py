@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from os1.cli_memory import memory, reflect
+from os1.cli_server import serve, users
 from os1.cli_support import USER_ERRORS, err, open_with_progress, person_store, settings_from
 from os1.cli_voice import talk, voices
 from os1.runtime import user_name
@@ -110,6 +111,8 @@ cli.add_command(memory)
 cli.add_command(reflect)
 cli.add_command(talk)
 cli.add_command(voices)
+cli.add_command(serve)
+cli.add_command(users)
 
 
 def main() -> None:

@@ -199,3 +199,55 @@ def m004_mentioned_times(db: sqlite3.Connection) -> None:
 def m005_messages_by_time(db: sqlite3.Connection) -> None:
     """Time-aware recall ("what did we talk about last weekend?") reads messages by when they were said."""
     db.execute("CREATE INDEX messages_by_time ON messages(created_at)")
+
+
+@migration
+def m006_api_tokens(db: sqlite3.Connection) -> None:
+    """Sign-in tokens for `os1 serve`. Only an argon2 hash of each token's secret is kept; the token's public
+    id finds its row, so signing in checks one hash, not every one."""
+    _run_statements(db, """
+        CREATE TABLE api_tokens (
+            id INTEGER PRIMARY KEY,
+            public_id TEXT NOT NULL UNIQUE,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            last_used_at TEXT
+        );
+        CREATE INDEX api_tokens_by_user ON api_tokens(user_id)
+    """)
+
+
+@migration
+def m007_actions_and_reminders(db: sqlite3.Connection) -> None:
+    """What OS1 did for each person with its tools (the audit log, with how to undo each action), and the
+    reminders and alarms it keeps for them. `due_at` is when the person asked for, in UTC; quiet hours are
+    applied when it fires, so changing them moves what is still waiting."""
+    _run_statements(db, """
+        CREATE TABLE actions (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            conversation_id INTEGER REFERENCES conversations(id) ON DELETE SET NULL,
+            tool TEXT NOT NULL,
+            arguments TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            result TEXT NOT NULL,
+            undo TEXT,
+            confirmed INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            undone_at TEXT
+        );
+        CREATE INDEX actions_by_user ON actions(user_id, id);
+        CREATE TABLE reminders (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            alarm INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            fired_at TEXT,
+            cancelled_at TEXT
+        );
+        CREATE INDEX reminders_waiting ON reminders(due_at) WHERE fired_at IS NULL AND cancelled_at IS NULL;
+        CREATE INDEX reminders_by_user ON reminders(user_id, due_at)
+    """)

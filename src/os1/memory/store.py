@@ -124,6 +124,14 @@ class Store:
 
         return await self.write(op)
 
+    async def delete_user(self, user: User) -> None:
+        """Delete this person and everything kept about them (conversations, messages, memory, the companion's
+        state, sign-in tokens) in one transaction, then compact the file so no trace of it stays on disk."""
+        # Every table naming a person, and everything derived from their messages, goes with them by
+        # ON DELETE CASCADE; the full-text indexes follow through their delete triggers.
+        await self.write(lambda db: db.execute("DELETE FROM users WHERE id = ?", (user.id,)))
+        await self.run(self._compact)
+
     # -- conversations ----------------------------------------------------------------------------------
 
     async def new_conversation(self, user: User, title: str | None = None, *, created_at: str | None = None,

@@ -1,0 +1,79 @@
+"""The ASGI app: the API routers, the limits, one error shape, and the web app's files; and the Hub it serves."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from os1 import __version__
+from os1.config import Settings
+from os1.models.base import Model
+from os1.models.openai_compat import OpenAICompatModel
+from os1.models.packaged import Progress
+from os1.runtime import open_runtime
+from os1.server import api_native, api_openai, realtime
+from os1.server.auth import TokenBook
+from os1.server.deps import Hub
+from os1.server.errors import install_error_handlers
+from os1.server.fairness import QUEUE_TIMEOUT_S, Turnstile
+from os1.server.health import ModelWatch
+from os1.server.learning import Learner
+from os1.server.limits import BodyLimit, Limits, RateLimit
+
+WEB_APP = Path(__file__).parent / "web"
+REMOTE_SLOTS = 8  # turns at once for a remote OpenAI-compatible server (vLLM, llama.cpp with parallel slots)
+
+
+async def open_hub(settings: Settings, *, model: Model | None = None, progress: Progress | None = None,
+                   slots: int | None = None, queue_timeout_s: float = QUEUE_TIMEOUT_S) -> Hub:
+    """The runtime for everyone, their tokens, and a turnstile as wide as the model can serve: one turn at a
+    time for a model in this process, REMOTE_SLOTS for a remote server (unless `slots` says otherwise)."""
+    runtime = await open_runtime(settings, progress, model=model)
+    if slots is None:
+        slots = REMOTE_SLOTS if isinstance(runtime.model, OpenAICompatModel) else 1
+    return Hub(runtime, TokenBook(runtime.store), Turnstile(slots, queue_timeout_s))
+
+
+def create_app(hub: Hub, *, limits: Limits | None = None, learn: bool = True) -> FastAPI:
+    """The server's app over `hub`. `learn=False` leaves learning after turns off (tests that script every
+    model call). The hub is the caller's to close."""
+    limits = limits or Limits()
+    watch = ModelWatch(hub.runtime.model, hub.runtime.settings.model, hub.turnstile)
+    learner = Learner(hub.runtime.companion, hub.turnstile)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        watch.start()
+        if learn:
+            learner.start()
+        try:
+            yield
+        finally:
+            await learner.stop()
+            await watch.stop()
+
+    # No /docs or /openapi.json: besides /healthz and the web app's files, nothing answers without a token.
+    app = FastAPI(title="OS1", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url=None)
+    app.state.hub = hub
+    app.state.watch = watch
+    install_error_handlers(app)
+    # The last added runs first: callers over their rate are turned away before their body is read.
+    app.add_middleware(BodyLimit, json_bytes=limits.json_bytes, audio_bytes=limits.audio_bytes)
+    app.add_middleware(RateLimit, per_minute=limits.per_minute, burst=limits.burst,
+                       person_of=hub.tokens.cached_person)
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.include_router(api_native.router)
+    app.include_router(api_openai.router)
+    app.include_router(realtime.router)
+    if WEB_APP.is_dir():  # mounted last, so that every API route wins over a file of the same name
+        app.mount("/", StaticFiles(directory=WEB_APP, html=True), name="web")
+    return app

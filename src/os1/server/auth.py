@@ -1,0 +1,184 @@
+"""Who is asking: people and their sign-in tokens.
+
+A token is `os1_<public id>_<secret>`. The store keeps the public id and an argon2 hash of the secret, never the
+secret itself, so a copy of the database signs no one in. Argon2 is slow on purpose (~0.2 s here); a verified
+token is remembered in memory (by its sha256) so that a busy server hashes once per token, not per request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import secrets
+import sqlite3
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from fastapi import Request
+
+from os1.memory.store import Store, User, now_iso
+from os1.server.errors import ApiError
+
+if TYPE_CHECKING:
+    from os1.server.deps import Hub
+
+TOKEN = re.compile(r"os1_([0-9a-f]{12})_([A-Za-z0-9_-]{20,128})")
+RECHECK_S = 30.0  # a remembered token is looked up again (no hashing) after this: removal elsewhere takes hold
+TOUCH_S = 60.0  # "last used" is written at most this often per token
+CACHE_LIMIT = 10_000
+MAX_NAME = 64
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    tokens: int
+    created: str
+    last_used: str | None
+
+
+@dataclass
+class _Verified:
+    user: User
+    public_id: str
+    checked: float  # monotonic time of the last look-up
+
+
+class TokenBook:
+    """The people who may sign in, and their tokens (a person may have several: one per device)."""
+
+    def __init__(self, store: Store, hasher: PasswordHasher | None = None) -> None:
+        self.store = store
+        self._hasher = hasher or PasswordHasher()
+        self._verified: dict[str, _Verified] = {}  # sha256(token) → who it is
+        self._touched: dict[str, float] = {}  # public id → when "last used" was last written
+
+    async def add(self, name: str) -> str:
+        """A new token for `name` (the person is created if new). The token is returned once, never stored."""
+        name = valid_name(name)
+        public_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+        digest = await asyncio.to_thread(self._hasher.hash, secret)
+        user = await self.store.user(name)
+        await self.store.write(lambda db: db.execute(
+            "INSERT INTO api_tokens (public_id, user_id, hash, created_at) VALUES (?, ?, ?, ?)",
+            (public_id, user.id, digest, now_iso())))
+        return f"os1_{public_id}_{secret}"
+
+    async def people(self) -> list[Person]:
+        """Everyone OS1 knows, with how many tokens each has (0: they cannot sign in to the server)."""
+        rows = await self.store.read(
+            "SELECT u.name, count(t.id), u.created_at, max(t.last_used_at) FROM users u "
+            "LEFT JOIN api_tokens t ON t.user_id = u.id GROUP BY u.id ORDER BY u.name", ())
+        return [Person(str(r[0]), int(r[1]), str(r[2]), r[3]) for r in rows]
+
+    async def remove(self, name: str, purge: bool = False) -> bool:
+        """Take away all of this person's tokens; with `purge`, delete the person and everything OS1 keeps
+        about them too. False if there is no one by that name."""
+        rows = await self.store.read("SELECT id, name FROM users WHERE name = ?", (name,))
+        if not rows:
+            return False
+        user = User(int(rows[0][0]), str(rows[0][1]))
+        await self.store.write(lambda db: db.execute("DELETE FROM api_tokens WHERE user_id = ?", (user.id,)))
+        self._verified = {key: v for key, v in self._verified.items() if v.user.id != user.id}
+        if purge:
+            await self.store.delete_user(user)
+        return True
+
+    async def verify(self, token: str) -> User | None:
+        """The person this token signs in, or None."""
+        match = TOKEN.fullmatch(token)
+        if match is None:
+            return None
+        public_id, secret = match.groups()
+        key = hashlib.sha256(token.encode()).hexdigest()
+        known = self._verified.get(key)
+        now = time.monotonic()
+        if known is not None and now - known.checked < RECHECK_S:
+            return known.user
+        row = await self._row(public_id)
+        if row is None:
+            self._verified.pop(key, None)
+            return None
+        user, digest = row
+        if known is None or known.user != user:
+            if not await self._matches(digest, secret):
+                return None
+        if len(self._verified) >= CACHE_LIMIT:
+            self._verified.clear()
+        self._verified[key] = _Verified(user, public_id, now)
+        await self._touch(public_id, now)
+        return user
+
+    def cached_person(self, token: str) -> int | None:
+        """The id of the person a recently verified token belongs to, without hashing or I/O (for the rate
+        limiter, which runs before sign-in); None if not known."""
+        known = self._verified.get(hashlib.sha256(token.encode()).hexdigest())
+        return known.user.id if known is not None else None
+
+    async def _row(self, public_id: str) -> tuple[User, str] | None:
+        rows = await self.store.read("SELECT u.id, u.name, t.hash FROM api_tokens t JOIN users u ON u.id = t.user_id "
+                                     "WHERE t.public_id = ?", (public_id,))
+        return (User(int(rows[0][0]), str(rows[0][1])), str(rows[0][2])) if rows else None
+
+    async def _matches(self, digest: str, secret: str) -> bool:
+        def check() -> bool:
+            try:
+                return bool(self._hasher.verify(digest, secret))
+            except (VerificationError, InvalidHashError):
+                return False
+
+        return await asyncio.to_thread(check)
+
+    async def _touch(self, public_id: str, now: float) -> None:
+        if now - self._touched.get(public_id, -TOUCH_S) < TOUCH_S:
+            return
+        self._touched[public_id] = now
+
+        def op(db: sqlite3.Connection) -> None:
+            db.execute("UPDATE api_tokens SET last_used_at = ? WHERE public_id = ?", (now_iso(), public_id))
+
+        await self.store.write(op)
+
+
+def valid_name(name: str) -> str:
+    """A person's name as given, trimmed; ValueError (with what to change) if it cannot be one."""
+    name = name.strip()
+    if not name:
+        raise ValueError("A person needs a name, e.g. os1 users add alice")
+    if len(name) > MAX_NAME or any(not ch.isprintable() for ch in name):
+        raise ValueError(f"Names are at most {MAX_NAME} printable characters; {name[:MAX_NAME]!r}… is not.")
+    return name
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token in `Authorization: Bearer …`, if there is one."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
+
+
+async def authenticate_token(token: str, hub: Hub) -> User | None:
+    """The person a token signs in (WebSockets send it in their first message), or None."""
+    return await hub.tokens.verify(token.strip())
+
+
+async def authenticate(request: Request, hub: Hub) -> User:
+    """The person whose token came with the request; a 401 with what to do otherwise."""
+    token = bearer_token(request)
+    if token is None:
+        raise unauthorized("Sign in first: send your OS1 token as 'Authorization: Bearer os1_…'. Whoever runs the "
+                           "server gives you one with `os1 users add YOUR_NAME`.")
+    user = await authenticate_token(token, hub)
+    if user is None:
+        raise unauthorized("That token is not valid: it may be mistyped, or it was removed. Ask whoever runs the "
+                           "server for a new one (`os1 users add YOUR_NAME`).")
+    return user
+
+
+def unauthorized(message: str) -> ApiError:
+    return ApiError(401, "unauthorized", message, {"WWW-Authenticate": "Bearer"})

@@ -1,0 +1,40 @@
+"""What every route needs, and the one way to get it: the Hub (built once by the app factory) and the signed-in
+person. Routes depend on these; they never reach for globals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import Depends, Request
+
+from os1.memory.store import User
+
+if TYPE_CHECKING:
+    from os1.runtime import Runtime
+    from os1.server.auth import TokenBook
+    from os1.server.fairness import Turnstile
+
+
+@dataclass
+class Hub:
+    """Everything the server holds: one runtime (store, model, companion) for everyone — every store call and
+    every turn is scoped to a person — the sign-in tokens, and the turnstile that shares the model fairly."""
+
+    runtime: Runtime
+    tokens: TokenBook
+    turnstile: Turnstile
+    # Speech models, loaded on first use (os1.voice.stt.WhisperTranscriber, voices by id).
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def hub(request: Request) -> Hub:
+    found: Hub = request.app.state.hub
+    return found
+
+
+async def current_user(request: Request, the_hub: Annotated[Hub, Depends(hub)]) -> User:
+    """The person whose token came with the request (Authorization: Bearer …); 401 otherwise."""
+    from os1.server.auth import authenticate
+
+    return await authenticate(request, the_hub)

@@ -1,0 +1,87 @@
+"""What the status endpoint says of the model: `loading`, `ready`, `busy` or `down`.
+
+The model is loaded when the server starts, not at the first message. An embedded model is `down` only if it
+could not be loaded; a remote one (`openai:…`) is `down` when its server does not answer a request for its
+model list (any HTTP answer, even a refusal, means it is up), asked at most every PROBE_EVERY_S.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Literal
+
+import httpx
+
+from os1.models.base import Model, ModelError
+from os1.models.openai_compat import OpenAICompatModel
+from os1.models.spec import OpenAISpec, SpecError, parse_spec
+from os1.server.fairness import Turnstile
+
+log = logging.getLogger(__name__)
+
+ModelState = Literal["loading", "ready", "busy", "down"]
+PROBE_EVERY_S = 15.0
+PROBE_TIMEOUT_S = 3.0
+
+
+class ModelWatch:
+    def __init__(self, model: Model, spec: str, turnstile: Turnstile) -> None:
+        self.model = model
+        self.turnstile = turnstile
+        self._probe_url = _probe_url(model, spec)
+        self._load_failed: str | None = None  # the error code, when loading failed
+        self._loading: asyncio.Task[None] | None = None
+        self._reachable = (True, -PROBE_EVERY_S)  # (answered, when asked)
+        self._probe_lock = asyncio.Lock()
+
+    def start(self) -> None:
+        """Load the model in the background, so that the first person's first message doesn't wait for it."""
+        self._loading = asyncio.create_task(self._load(), name="os1-model-load")
+
+    async def stop(self) -> None:
+        if self._loading is not None:
+            self._loading.cancel()
+            await asyncio.gather(self._loading, return_exceptions=True)
+
+    async def state(self) -> ModelState:
+        if self._load_failed is not None:
+            return "down"
+        if not self.model.loaded:
+            return "loading"
+        if self._probe_url is not None and not await self._answers():
+            return "down"
+        return "busy" if self.turnstile.snapshot().busy else "ready"
+
+    async def _load(self) -> None:
+        try:
+            await self.model.load()
+        except ModelError as exc:
+            self._load_failed = exc.code
+            log.error("The model could not be loaded: %s", exc)
+
+    async def _answers(self) -> bool:
+        async with self._probe_lock:
+            answered, asked = self._reachable
+            if time.monotonic() - asked < PROBE_EVERY_S:
+                return answered
+            try:
+                async with httpx.AsyncClient(timeout=PROBE_TIMEOUT_S) as client:
+                    await client.get(str(self._probe_url))
+                answered = True
+            except httpx.HTTPError:
+                answered = False
+            self._reachable = (answered, time.monotonic())
+            return answered
+
+
+def _probe_url(model: Model, spec: str) -> str | None:
+    """Where to ask whether a remote model's server is up; None for a model in this process."""
+    if not isinstance(model, OpenAICompatModel):
+        return None
+    try:
+        parsed = parse_spec(spec)
+    except SpecError:
+        return None
+    return f"{parsed.base_url}/models" if isinstance(parsed, OpenAISpec) else None

@@ -1,0 +1,43 @@
+"""Running the app under uvicorn, the same way for `os1 serve` and for the tests: the access log keeps each
+request's method, path and status but never its query string (`?q=` holds what someone searched for)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from starlette.types import ASGIApp
+from uvicorn.config import LOGGING_CONFIG
+
+GRACEFUL_SHUTDOWN_S = 5  # open reply streams get this long to finish when the server stops
+
+
+class NoQueryStrings(logging.Filter):
+    """Cuts the query string off the paths in uvicorn's log lines (requests, and WebSocket connections)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_cut_query(arg) for arg in record.args)
+        return True
+
+
+def _cut_query(arg: object) -> object:
+    if isinstance(arg, str) and arg.startswith("/") and "?" in arg:
+        return arg.split("?", 1)[0] + "?…"
+    return arg
+
+
+QUERY_FILTER = NoQueryStrings()
+
+
+def server_config(app: ASGIApp, host: str, port: int, *, tls_cert: Path | None = None,
+                  tls_key: Path | None = None, log_config: dict[str, Any] | None = LOGGING_CONFIG) -> uvicorn.Config:
+    """uvicorn's settings for OS1. `log_config=None` leaves logging as the caller set it up (tests)."""
+    config = uvicorn.Config(app, host=host, port=port, ssl_certfile=tls_cert, ssl_keyfile=tls_key,
+                            log_config=log_config, server_header=False,
+                            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S)
+    for name in ("uvicorn.access", "uvicorn.error"):
+        logging.getLogger(name).addFilter(QUERY_FILTER)  # a logger keeps the same filter only once
+    return config

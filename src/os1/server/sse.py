@@ -1,0 +1,59 @@
+"""A turn's events as server-sent events: one `data: <event JSON>` per event.
+
+When the client goes away mid-turn, the turn is cancelled right where it is (a reply being generated stops,
+and the companion keeps what was said of it, flagged as interrupted). Starlette's StreamingResponse would only
+notice at its next write, and would leave the event stream to be closed by the garbage collector.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from os1.events import Event
+
+HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}  # no proxy may hold pieces of a reply back
+
+
+def sse(event: Event) -> bytes:
+    return f"data: {event.to_json()}\n\n".encode()
+
+
+class EventStream(Response):
+    media_type = "text/event-stream"
+
+    def __init__(self, events: AsyncIterator[Event]) -> None:
+        self.events = events
+        self.status_code = 200
+        self.background = None
+        self.init_headers(HEADERS)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        pump = asyncio.create_task(self._pump(send))
+        gone = asyncio.create_task(_disconnected(receive))
+        try:
+            await asyncio.wait((pump, gone), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (pump, gone):
+                task.cancel()
+            await asyncio.gather(pump, gone, return_exceptions=True)
+            aclose = getattr(self.events, "aclose", None)
+            if aclose is not None:
+                await aclose()
+        if pump.done() and not pump.cancelled() and (error := pump.exception()) is not None:
+            if not isinstance(error, OSError):  # OSError: the client went away while we wrote
+                raise error
+
+    async def _pump(self, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        async for event in self.events:
+            await send({"type": "http.response.body", "body": sse(event), "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+async def _disconnected(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass

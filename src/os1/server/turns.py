@@ -1,0 +1,46 @@
+"""A turn as the server runs it: through the turnstile (saying where the person is in line while they wait),
+then the companion's own turn. Every door can send these events as they are."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing
+from typing import cast
+
+from os1.events import Error, Event, Status
+from os1.memory.store import Conversation, User
+from os1.server.deps import Hub
+from os1.server.fairness import Busy, waiting_text
+
+log = logging.getLogger(__name__)
+
+
+async def turn_events(hub: Hub, user: User, conversation: Conversation, text: str) -> AsyncIterator[Event]:
+    """The events of one turn of `user` in their `conversation`. The conversation must be theirs (the door
+    looked it up with `store.conversation(user, id)`). Closing this stream mid-turn interrupts the turn."""
+    try:
+        ticket = hub.turnstile.join(user)
+    except Busy as exc:
+        yield Error(exc.code, str(exc))
+        return
+    async with ticket:
+        try:
+            async for position in ticket.wait():
+                yield Status("waiting", waiting_text(position))
+        except Busy as exc:
+            yield Error(exc.code, str(exc))
+            return
+        try:
+            # aclosing: a closed stream closes the companion's turn now, not whenever it is collected.
+            turn = cast(AsyncGenerator[Event, None], hub.runtime.companion.respond(user, conversation, text))
+            async with aclosing(turn) as events:
+                async for event in events:
+                    yield event
+        except Exception as exc:  # a bug: logged, and the person hears that something went wrong
+            # The type and the frames, not the message: an exception's text may quote what was said.
+            log.error("Turn failed for person %d: %s at\n%s", user.id, type(exc).__name__,
+                      "".join(traceback.format_tb(exc.__traceback__)))
+            yield Error("internal_error", "Something went wrong on the server while answering; it is logged. "
+                                          "Please try again.")

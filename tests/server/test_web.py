@@ -1,0 +1,338 @@
+"""The web app in a real browser (Debian's Chromium, driven by Playwright) against the real server on loopback:
+signing in, a reply streaming in, history, what OS1 knows (and forgetting), a phone-sized screen, and a spoken
+turn through Chromium's fake microphone fed a wav of a question (real Silero and Whisper on the server).
+
+Screenshots go to /tmp/os1-web-*.png for a person to look at; nothing is asserted on them."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from playwright.async_api import Browser, Page, Route, async_playwright, expect
+
+from os1.memory.facts import add_fact
+from os1.memory.profile import set_blocks
+from os1.server.deps import Hub
+from os1.testing import ScriptedModel
+from os1.voice.audio import read_wav, write_wav
+from os1.voice.base import Audio
+from os1.voice.stt import WhisperTranscriber
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; never a downloaded one
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-default-apps", "--disable-extensions", "--disable-quic", "--mute-audio"]
+SHOTS = Path("/tmp")
+REPLY = "I'm here, and I'm listening. Tell me everything about your day, the good parts and the hard ones."
+Launch = Callable[..., Awaitable[Browser]]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    return CHROMIUM
+
+
+@pytest.fixture
+async def launch(chromium: Path) -> AsyncIterator[Launch]:
+    """`await launch(*extra_args)`: a headless Chromium, closed after the test."""
+    async with async_playwright() as playwright:
+        browsers: list[Browser] = []
+
+        async def start(*extra: str) -> Browser:
+            browser = await playwright.chromium.launch(executable_path=str(chromium), headless=True,
+                                                       args=[*ARGS, *extra])
+            browsers.append(browser)
+            return browser
+
+        yield start
+        for browser in browsers:
+            await browser.close()
+
+
+async def sign_in(page: Page, base_url: str, token: str) -> list[str]:
+    """Open the app and sign in; returns the page's script errors (checked at the end of each test)."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    await page.goto(base_url)
+    await page.get_by_label("Your sign-in token").fill(token)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.locator("#app")).to_be_visible()
+    return errors
+
+
+async def watch_reply_lengths(page: Page) -> None:
+    """Record, in the page, the length of the newest reply each time it changes (to see it stream)."""
+    await page.evaluate("""() => {
+        window.replyLengths = [];
+        new MutationObserver(() => {
+            const replies = document.querySelectorAll('.msg.assistant');
+            const last = replies[replies.length - 1];
+            if (last) window.replyLengths.push(last.firstChild?.textContent.length ?? 0);
+        }).observe(document.getElementById('messages'), {subtree: true, childList: true, characterData: true});
+    }""")
+
+
+async def test_signing_in_and_a_reply_streaming_in_then_history(server: tuple[str, Hub, ScriptedModel],
+                                                                 launch: Launch) -> None:
+    base_url, hub, scripted = server
+    scripted.delay_s = 0.08  # per word: the reply arrives over a second or two
+    scripted.enqueue(REPLY)
+    token = await hub.tokens.add("theodore")
+    page = await (await launch()).new_page(viewport={"width": 1100, "height": 800})
+    await page.goto(base_url)
+    await page.get_by_label("Your sign-in token").fill("os1_000000000000_not-a-real-token-at-all")
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.locator("#sign-in-error")).to_contain_text("isn't one I know")
+
+    errors = await sign_in(page, base_url, token)
+    await expect(page.locator("#status-text")).to_have_text("Ready")
+    await expect(page.locator("#person")).to_have_text("theodore")
+    await watch_reply_lengths(page)
+    await page.get_by_label("Message").fill("Hello there, I had a long day at the office.")
+    await page.get_by_label("Message").press("Enter")
+    reply = page.locator(".msg.assistant").last
+    await expect(reply).to_contain_text("I'm here")
+    await page.screenshot(path=SHOTS / "os1-web-streaming.png")
+    await expect(reply).not_to_have_class(re.compile("streaming"), timeout=10_000)
+    await expect(reply).to_have_text(REPLY)
+    lengths: list[int] = await page.evaluate("window.replyLengths")
+    assert len(set(lengths)) > 5 and max(lengths) == len(REPLY), "the reply grew piece by piece"
+    await page.screenshot(path=SHOTS / "os1-web-chat.png")
+
+    await page.get_by_role("button", name="History").click()
+    conversations = page.locator("#conversations li")
+    await expect(conversations).to_have_count(1)
+    await expect(conversations.first).to_contain_text("Hello there, I had a long day")
+    await expect(conversations.first).to_contain_text("2 messages")
+    await page.get_by_role("button", name="New conversation").click()
+    await expect(page.locator(".msg")).to_have_count(0)
+    await page.get_by_role("button", name="History").click()
+    await expect(conversations).to_have_count(2)
+    await page.get_by_label("Search what you talked about").fill("office")
+    await page.get_by_role("button", name="Search", exact=True).first.click()
+    found = page.locator("#search-results li")
+    await expect(found.first).to_contain_text("long day at the office")
+    await page.screenshot(path=SHOTS / "os1-web-history.png")
+    await found.first.get_by_role("button").click()  # opens the conversation it comes from
+    await expect(page.locator(".msg")).to_have_count(2)
+    await expect(page.locator(".msg.assistant")).to_have_text(REPLY)
+
+    await page.reload()  # the token stays on the device
+    await expect(page.locator("#app")).to_be_visible()
+    await page.get_by_role("button", name="Sign out").click()
+    await expect(page.locator("#sign-in")).to_be_visible()
+    assert await page.evaluate("localStorage.getItem('os1.token')") is None
+    assert not errors
+
+
+async def test_what_os1_knows_is_listed_searched_and_forgotten_after_confirming(
+        server: tuple[str, Hub, ScriptedModel], launch: Launch) -> None:
+    base_url, hub, scripted = server
+    token = await hub.tokens.add("theodore")
+    store = hub.runtime.store
+    person = await store.user("theodore")
+    await add_fact(store, person, "Theodore's sister Ottilie lives in Lisbon.", "family: sister")
+    await add_fact(store, person, "Theodore writes letters for a living.", "job")
+    await set_blocks(store, person, {"who": "Theodore, a letter writer in Los Angeles."})
+    page = await (await launch()).new_page(viewport={"width": 1100, "height": 900})
+    errors = await sign_in(page, base_url, token)
+
+    await page.get_by_role("button", name="What OS1 knows about me").click()
+    known = page.locator("#memory")
+    await expect(known).to_contain_text("Ottilie lives in Lisbon")
+    await expect(known).to_contain_text("writes letters for a living")
+    await expect(known).to_contain_text("a letter writer in Los Angeles")
+    await page.get_by_label("Find something it knows").fill("Ottilie")
+    await page.locator("#memory-search button").click()
+    await expect(known).to_contain_text("What I remember about “Ottilie”")
+    await expect(known.locator("li").first).to_contain_text("Ottilie")
+
+    await page.get_by_label("What should OS1 forget?").fill("Ottilie")
+    await page.get_by_role("button", name="Show what would go").click()
+    plan = page.locator("#forget-plan")
+    await expect(plan).to_contain_text("This is what I would forget")
+    await expect(plan).to_contain_text("Ottilie lives in Lisbon")
+    await page.screenshot(path=SHOTS / "os1-web-forget.png", full_page=True)
+    assert len(await hub.runtime.companion.memory.plan_forget(person, "Ottilie")) >= 1  # nothing gone yet
+    await page.locator("#forget-confirm").click()
+    await expect(plan).to_contain_text("Done. I've forgotten")
+    await expect(known).to_contain_text("writes letters for a living")
+    await expect(known).not_to_contain_text("Ottilie")
+    assert len(await hub.runtime.companion.memory.plan_forget(person, "Ottilie")) == 0
+    assert not errors
+
+
+def answering(body: dict[str, Any]) -> Callable[[Route], Awaitable[None]]:
+    """A route handler that answers with `body` as JSON, in place of the server."""
+    async def fulfill(route: Route) -> None:
+        await route.fulfill(json=body)
+
+    return fulfill
+
+
+async def unreachable(route: Route) -> None:
+    await route.abort("connectionrefused")
+
+
+async def test_the_status_line_says_where_the_companion_is(server: tuple[str, Hub, ScriptedModel],
+                                                            launch: Launch) -> None:
+    base_url, hub, scripted = server
+    token = await hub.tokens.add("theodore")
+    page = await (await launch()).new_page()
+    errors = await sign_in(page, base_url, token)
+    status = page.locator("#status-text")
+    await expect(status).to_have_text("Ready")
+    for model, said in (({"state": "loading"}, "Loading the model…"), ({"state": "down"}, "Can't reach the model"),
+                        ({"state": "busy"}, "Busy — 2 waiting")):
+        await page.route("**/api/status", answering({"model": {"name": "scripted", **model}, "queue": 2,
+                                                     "person": "theodore"}))
+        await page.reload()  # the page asks at once when it opens
+        await expect(status).to_have_text(said)
+        await page.unroute("**/api/status")
+    await page.route("**/api/status", unreachable)
+    await page.reload()
+    await expect(status).to_have_text("Can't reach the model")
+    await page.unroute("**/api/status")
+
+    # Someone else's turn holds the model: this person's message waits, and both the reply and the line say so.
+    ticket = hub.turnstile.join(await hub.runtime.store.user("alice"))
+    scripted.enqueue("Sorry to keep you waiting.")
+    await page.reload()
+    await page.get_by_label("Message").fill("Are you there?")
+    await page.get_by_label("Message").press("Enter")
+    await expect(page.locator(".msg.assistant .note")).to_have_text("You're next in line…")
+    await expect(status).to_have_text("Busy — you're next in line…")
+    await page.screenshot(path=SHOTS / "os1-web-waiting.png")
+    ticket.close()
+    await expect(page.locator(".msg.assistant").last).to_have_text("Sorry to keep you waiting.")
+    await expect(status).to_have_text("Ready", timeout=10_000)  # at the next look, every few seconds
+    assert not errors
+
+
+async def test_a_phone_sized_screen_has_no_sideways_scrolling(server: tuple[str, Hub, ScriptedModel],
+                                                              launch: Launch) -> None:
+    base_url, hub, scripted = server
+    scripted.enqueue(REPLY + " " + "Averyveryverylongwordwithoutanyspacesthatmightpushthelayoutsideways. " * 2)
+    token = await hub.tokens.add("theodore")
+    browser = await launch()
+    context = await browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                        is_mobile=True, has_touch=True)
+    page = await context.new_page()
+    await page.goto(base_url)
+    assert await fits(page)
+    await page.screenshot(path=SHOTS / "os1-web-phone-sign-in.png")
+    errors = await sign_in(page, base_url, token)
+    await page.get_by_label("Message").fill("Hello from my phone!")
+    await page.get_by_role("button", name="Send").click()
+    await expect(page.locator(".msg.assistant").last).not_to_have_class(re.compile("streaming"))
+    assert await fits(page)
+    await page.screenshot(path=SHOTS / "os1-web-phone.png")
+    for tab in ("History", "What OS1 knows about me"):
+        await page.get_by_role("button", name=tab).click()
+        await page.wait_for_load_state("networkidle")
+        assert await fits(page), f"{tab} scrolls sideways"
+    await page.screenshot(path=SHOTS / "os1-web-phone-memory.png")
+    assert not errors
+
+
+async def fits(page: Page) -> bool:
+    """No horizontal scroll: the page is no wider than the screen."""
+    width: int = await page.evaluate("document.documentElement.scrollWidth")
+    return width <= 390
+
+
+@pytest.fixture(scope="module")
+def ear() -> WhisperTranscriber:
+    whisper = WhisperTranscriber()
+    whisper.warm()
+    return whisper
+
+
+def spoken_wav(folder: Path, *lines: tuple[float, str], length_s: float) -> Path:
+    """A wav for the fake microphone: each (at_s, text) spoken by espeak-ng at its time, silence between;
+    16-bit PCM mono, the format Chromium's fake capture device plays."""
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed (apt-get install espeak-ng)")
+    rate = 22_050  # espeak-ng's own
+    track = np.zeros(int(length_s * rate), dtype=np.float32)
+    for n, (at_s, text) in enumerate(lines):
+        path = folder / f"line{n}.wav"
+        subprocess.run(["espeak-ng", "-v", "en-us", "-s", "165", "-w", str(path), text], check=True,
+                       capture_output=True, timeout=30)
+        said = read_wav(path).samples
+        start = int(at_s * rate)
+        track[start:start + len(said)] += said[:len(track) - start]
+    out = folder / "microphone.wav"
+    write_wav(out, Audio(track, rate))
+    return out
+
+
+def fake_microphone(wav: Path) -> list[str]:
+    # %noloop: the file plays once, then the microphone hears silence
+    return ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={wav}%noloop"]
+
+
+async def test_talking_out_loud_shows_what_was_heard_and_the_reply(
+        server: tuple[str, Hub, ScriptedModel], launch: Launch, ear: WhisperTranscriber, tmp_path: Path) -> None:
+    base_url, hub, scripted = server
+    hub.extras.update(stt=ear, stt_warm=True)
+    scripted.enqueue("Paris is the capital of France.")
+    token = await hub.tokens.add("theodore")
+    await hub.runtime.store.set_state(await hub.runtime.store.user("theodore"), "voice", "espeak")
+    wav = spoken_wav(tmp_path, (1.5, "What is the capital of France?"), length_s=8)
+    page = await (await launch(*fake_microphone(wav))).new_page(viewport={"width": 1100, "height": 800})
+    errors = await sign_in(page, base_url, token)
+    await page.get_by_role("button", name="Talk out loud").click()
+    await expect(page.locator("#mic")).to_have_attribute("aria-pressed", "true")
+    heard = page.locator(".msg.user.voice")
+    await expect(heard).to_have_count(1, timeout=30_000)
+    await expect(heard).to_contain_text(re.compile(r"capital of France", re.IGNORECASE))
+    reply = page.locator(".msg.assistant").last
+    await expect(reply).to_have_text("Paris is the capital of France.", timeout=30_000)
+    await expect(page.locator("#voice-state")).to_contain_text("Listening")
+    await page.screenshot(path=SHOTS / "os1-web-voice.png")
+    await page.get_by_role("button", name="Stop talking out loud").click()
+    await expect(page.locator("#mic")).to_have_attribute("aria-pressed", "false")
+    await expect(page.locator("#chat-error")).to_be_hidden()
+    assert not errors
+
+
+async def test_speaking_over_the_reply_in_the_browser_stops_it(
+        server: tuple[str, Hub, ScriptedModel], launch: Launch, ear: WhisperTranscriber, tmp_path: Path) -> None:
+    base_url, hub, scripted = server
+    hub.extras.update(stt=ear, stt_warm=True)
+    long_reply = ("Lisbon in March is lovely. The days are mild and bright, and the evenings are cool. You could "
+                  "walk along the river, take the tram up to the castle, and eat pastries in the old bakeries. "
+                  "A day trip to Sintra is easy by train, and the palaces there are worth a whole afternoon.")
+    scripted.enqueue(long_reply)
+    scripted.enqueue("Of course, the weather. It should be sunny.")
+    token = await hub.tokens.add("theodore")
+    await hub.runtime.store.set_state(await hub.runtime.store.user("theodore"), "voice", "espeak")
+    # The second line comes while the first reply (about 15 s of speech) is still playing.
+    wav = spoken_wav(tmp_path, (1.5, "Tell me about Lisbon in March."), (9.0, "Wait, stop. What will the weather be?"),
+                     length_s=20)
+    page = await (await launch(*fake_microphone(wav))).new_page()
+    cleared: list[str] = []
+    page.on("websocket", lambda ws: ws.on(
+        "framereceived", lambda frame: cleared.append(frame) if frame == '{"type": "clear"}' else None))
+    errors = await sign_in(page, base_url, token)
+    await page.get_by_role("button", name="Talk out loud").click()
+    heard = page.locator(".msg.user.voice")
+    await expect(heard).to_have_count(2, timeout=40_000)
+    await expect(heard.nth(1)).to_contain_text("weather")
+    replies = page.locator(".msg.assistant")
+    await expect(replies.first.locator(".note")).to_have_text("(interrupted)")
+    await expect(replies.nth(1)).to_have_text("Of course, the weather. It should be sunny.", timeout=30_000)
+    assert cleared, "the page was told to drop the rest of the first reply"
+    await page.screenshot(path=SHOTS / "os1-web-barge-in.png")
+    assert not errors
