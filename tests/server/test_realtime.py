@@ -207,3 +207,11 @@ async def test_someone_elses_conversation_is_not_found_and_an_unknown_voice_is_r
     assert closed == 4404 and error["code"] == "not_found"
     closed, _, error = await refusal(url, {"type": "hello", "token": alice, "voice": "hal9000"})
     assert closed == 4400 and "hal9000" in error["message"] and "Valid voices" in error["message"]
+
+
+@pytest.mark.parametrize("conversation_id", [0, -3, 2**63, 2**70, 1.5, True, "7"])
+def test_a_hello_with_an_impossible_conversation_id_is_refused(conversation_id: object) -> None:
+    from os1.server.realtime import Refused, parse_hello
+
+    with pytest.raises(Refused):
+        parse_hello(json.dumps({"type": "hello", "token": "os1_x_y", "conversation_id": conversation_id}))

@@ -40,7 +40,7 @@ import numpy as np
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from os1.companion import Companion
-from os1.events import Error, Event, Status, TurnEnded
+from os1.events import Error, Event, Status
 from os1.memory.store import Conversation, NotFound, User
 from os1.server.auth import authenticate_token
 from os1.server.deps import Hub
@@ -89,8 +89,9 @@ def parse_hello(text: str) -> Hello:
     token, conversation_id, voice = data.get("token"), data.get("conversation_id"), data.get("voice")
     if not isinstance(token, str) or not token:
         raise Refused(UNAUTHORIZED, "Sign in first: the hello needs your token.")
-    if conversation_id is not None and (not isinstance(conversation_id, int) or isinstance(conversation_id, bool)):
-        raise Refused(BAD_REQUEST, "conversation_id must be a number, or null for a new conversation.")
+    if conversation_id is not None and (not isinstance(conversation_id, int) or isinstance(conversation_id, bool)
+                                        or not 0 < conversation_id < 2**63):
+        raise Refused(BAD_REQUEST, "conversation_id must be a conversation's number, or null for your latest.")
     if voice is not None and not isinstance(voice, str):
         raise Refused(BAD_REQUEST, "voice must be a voice id (see `os1 voices`), or null.")
     return Hello(token, conversation_id, voice)
@@ -251,16 +252,14 @@ class Session:
         self.websocket = websocket
         self.store, self.user = hub.runtime.store, user
         self._outgoing: asyncio.Queue[str | bytes | None] = asyncio.Queue()
-        self._voiced: TurnEnded | None = None  # the last reply, written in full; its audio may still be playing
         self._background: set[asyncio.Task[None]] = set()  # held: an unheld task may vanish mid-way
         # the loop only calls respond/anticipate/prepare and .store, which TurnTaking provides
         companion = cast(Companion, TurnTaking(hub))
-        self.loop = VoiceLoop(companion, user, conversation, VoiceActivity(), ear, voice, self.emit)
+        self.loop = VoiceLoop(companion, user, conversation, VoiceActivity(), ear, voice, self.emit,
+                              on_clear=lambda: self._send(CLEAR))
         self._open = True
 
     def emit(self, event: Event) -> None:
-        if isinstance(event, TurnEnded):
-            self._voiced = None if event.interrupted else event
         self._send(event.to_json())
 
     def _send(self, message: str | bytes) -> None:
@@ -298,29 +297,12 @@ class Session:
             played = self.loop.outbox.pull(FRAME)
             if np.any(played):
                 self._send(to_pcm16(Audio(played, EAR_RATE)))
-            barge_ins = self.loop.barge_ins
             yield mic, played
-            if self.loop.barge_ins != barge_ins:  # the loop just cleared its outbox: the client must too
-                self._send(CLEAR)
-                self._cut_short()
-
-    def _cut_short(self) -> None:
-        """A barge-in on a reply that was written and voiced in full, but was still playing. The loop only
-        cancels replies still being written (and flags those itself), so the door flags this one: the person
-        did not hear all of it."""
-        ended, self._voiced = self._voiced, None
-        if ended is None or self.loop.answering or ended.message_id is None:
-            return
-        self.emit(TurnEnded(ended.message_id, ended.text, interrupted=True, timings=ended.timings))
-        self._in_background(self._mark_interrupted(ended.message_id))
 
     def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
-
-    async def _mark_interrupted(self, message_id: int) -> None:
-        await self.store.set_status(await self.store.message(self.user, message_id), "interrupted")
 
     async def _microphone(self) -> AsyncIterator[Samples]:
         """The client's audio in FRAME-sample frames, whatever sizes it arrives in, until it leaves."""

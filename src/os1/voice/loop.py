@@ -71,9 +71,11 @@ class _Turn:
 class VoiceLoop:
     def __init__(self, companion: Companion, user: User, conversation: Conversation, vad: VoiceActivity,
                  stt: Transcriber, voice: Voice, emit: Callable[[Event], None],
-                 policy: TurnPolicy | None = None) -> None:
+                 policy: TurnPolicy | None = None, on_clear: Callable[[], None] | None = None) -> None:
+        """`on_clear` is told when reply audio is dropped on a barge-in, before any event about it: a door with
+        audio buffered on the far side (a socket's client) must drop that too."""
         self.companion, self.user, self.conversation = companion, user, conversation
-        self.vad, self.stt, self.voice, self.emit = vad, stt, voice, emit
+        self.vad, self.stt, self.voice, self.emit, self.on_clear = vad, stt, voice, emit, on_clear
         self.turns = TurnDetector(policy)
         self.echo = EchoCanceller()
         self.outbox = Outbox()
@@ -85,6 +87,8 @@ class VoiceLoop:
         self._responding = False  # the current reply has reached the companion (its input is stored)
         self._withdraw = False  # the current reply is being cancelled because the person went on
         self._transcribing: asyncio.Future[str] | None = None  # the latest listen-ahead transcription
+        self._voiced: TurnEnded | None = None  # the last reply written in full (its audio may still be playing)
+        self._flagging: asyncio.Future[None] | None = None
         self._last_frames: list[Samples] = []  # the utterance being answered
         self.barge_ins = 0
         self._anticipating: asyncio.Future[None] | None = None
@@ -106,8 +110,8 @@ class VoiceLoop:
             self._frame(mic, played)
         if self.turns.speaking:  # the stream ended mid-turn: answer what was said
             self._end_turn()
-        await asyncio.gather(*(t for t in (self._reply, self._preparing, self._anticipating) if t is not None),
-                             return_exceptions=True)
+        await asyncio.gather(*(t for t in (self._reply, self._preparing, self._anticipating, self._flagging)
+                               if t is not None), return_exceptions=True)
 
     def _frame(self, mic: Samples, played: Samples) -> None:
         self.echo.played(played)
@@ -153,9 +157,17 @@ class VoiceLoop:
 
     def _barge_in(self) -> None:
         """The person spoke over the companion: silence now, drop the rest, keep what was said (interrupted)."""
-        self.outbox.clear()
+        unplayed = self.outbox.clear()
+        if self.on_clear is not None:
+            self.on_clear()
         if self._reply is not None and not self._reply.done():
-            self._reply.cancel()
+            self._reply.cancel()  # still being written or voiced: _answer flags it
+        elif unplayed and self._voiced is not None:
+            # Written and voiced in full, but not all of it was heard: flag it so.
+            ended, self._voiced = self._voiced, None
+            self.emit(TurnEnded(ended.message_id, ended.text, interrupted=True, timings=ended.timings))
+            if ended.message_id is not None:
+                self._flagging = asyncio.ensure_future(self._mark_interrupted(ended.message_id))
         self.barge_ins += 1
 
     def _listen_ahead(self) -> None:
@@ -189,6 +201,7 @@ class VoiceLoop:
         times = TurnTimes(ended_ms=self._since_speech())
         self.times.append(times)
         self._last_frames, self._responding, self._withdraw = turn.frames, False, False
+        self._voiced = None
         self._reply = asyncio.ensure_future(self._answer(turn, times))
 
     async def _answer(self, turn: _Turn, times: TurnTimes) -> None:
@@ -213,7 +226,7 @@ class VoiceLoop:
                 elif isinstance(event, Status) and event.state == "thinking":
                     times.prompt_ms = self._since_speech()
                 elif isinstance(event, TurnEnded):
-                    stored = event.message_id
+                    stored, self._voiced = event.message_id, event
                 elif isinstance(event, TextDelta):
                     said.append(event.text)
                     if not times.first_token_ms:
