@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from os1.agent import Agent
 from os1.config import Settings
 from os1.events import Error, Event, Named, Recalled, Status, TextDelta, TurnEnded, TurnStarted
 from os1.memory.learn import catch_up
@@ -21,6 +22,8 @@ from os1.memory.store import Conversation, Store, StoredMessage, User, now_iso
 from os1.models.base import GenerateOptions, Message, Model, ModelError, PromptTooLong
 from os1.persona import Identity, Persona, asks_for_name
 from os1.prompt import Window, fit_window, render, system_prompt
+from os1.tools import Toolbox, default_toolbox
+from os1.tools.registry import local_now
 
 MAX_INPUT_CHARS = 100_000  # far beyond any window; keeps a pasted novel from being tokenised at all
 HISTORY_LOOKBACK = 400  # messages read back per turn; the window never reaches further
@@ -45,10 +48,16 @@ class Companion:
     _windows: dict[int, Window] = field(default_factory=dict)
     _turns: int = 0  # turns running now: background learning gives way to them
     _sizes: dict[int, int] = field(default_factory=dict)
+    tools: Toolbox = field(default_factory=default_toolbox)
+    clock: Callable[[], datetime] = local_now  # what time it is for tools (reminders); tests fix it
 
     @property
     def identity(self) -> Identity:
         return Identity(self.store, self.persona)
+
+    @property
+    def agent(self) -> Agent:
+        return Agent(self.model, self.store, self.tools, self.clock)
 
     def options(self) -> GenerateOptions:
         s = self.settings
@@ -83,6 +92,13 @@ class Companion:
                 return
             # Neither yes nor no: they moved on. Nothing is forgotten, and this message is answered as usual.
             await self.store.delete_state(user, PENDING_FORGET.format(conversation.id))
+        settled = await self.agent.settle(user, conversation, text)  # a yes/no to a proposed action, "undo that"
+        if settled is not None:
+            for event in settled.events:
+                yield event
+            async for event in self._say(conversation, settled.reply):
+                yield event
+            return
         request = memory_request(text)
         if request is not None and request.kind == "forget":
             async for event in self._offer_forget(user, conversation, message, request):
@@ -111,7 +127,27 @@ class Companion:
             yield Error(exc.code, str(exc))
             return
         yield Status("thinking")
+        if self.tools.could_apply(text):  # a cheap check: ordinary chat never waits on a tool decision
+            async for event in self._act(user, conversation, text, prompt, started):
+                yield event
+            return
         async for event in self._generate(conversation, prompt, started):
+            yield event
+
+    async def _act(self, user: User, conversation: Conversation, text: str, prompt: list[Message],
+                   started: float) -> AsyncIterator[Event]:
+        """The model may use tools before replying (agent.py). A proposal, or a change done, is said exactly as
+        it is; what tools found goes into the prompt for the reply."""
+        turn = self.agent.turn(user, conversation, text)
+        async for event in turn.run(prompt):
+            yield event
+        if turn.reply is None:
+            async for event in self._generate(conversation, prompt + turn.notes, started):
+                yield event
+            return
+        async for event in self._say(conversation, turn.reply):
+            if isinstance(event, TurnEnded) and turn.proposal is not None:
+                await self.agent.hold(user, conversation, turn.proposal)  # asked now: a yes may run it
             yield event
 
     async def _generate(self, conversation: Conversation, prompt: list[Message],

@@ -20,6 +20,7 @@ from rich.status import Status as Spinner
 from os1.events import Error, Event, Named, Status, TextDelta, TurnEnded
 from os1.memory.store import Conversation, User
 from os1.runtime import Runtime
+from os1.scheduler import Delivery, Doors, Scheduler
 
 COMPANION_STYLE = "bold #e8745c"
 PERSON_STYLE = "bold #8a8a8a"
@@ -71,6 +72,34 @@ class TurnPrinter:
         if self.spinner is not None:
             self.spinner.stop()
             self.spinner = None
+
+
+@dataclass
+class ReminderDoor:
+    """The terminal as a door for reminders: printed between turns, never into a reply as it streams."""
+
+    console: Console
+    prompt: str
+    busy: bool = False
+
+    async def __call__(self, delivery: Delivery) -> bool:
+        if self.busy:
+            return False  # the scheduler asks again in a few seconds
+        self.console.print()
+        self.console.print(delivery.text, style=COMPANION_STYLE, markup=False)
+        self.console.print(self.prompt, end="")  # the person's prompt was above it: show where they type again
+        return True
+
+
+def _start_reminders(runner: asyncio.Runner, rt: Runtime, user: User, door: ReminderDoor) -> None:
+    """Fire reminders while the chat is open (and, first, those that came due while OS1 was off)."""
+    doors = Doors()
+    scheduler = Scheduler(rt.store, doors)
+    rt.companion.tools.on_change(scheduler.wake)
+    task = runner.get_loop().create_task(scheduler.run())
+    _background.add(task)
+    task.add_done_callback(_ignore_outcome)
+    doors.open(user, door)
 
 
 def json_lines(out: TextIO) -> Callable[[Event], None]:
@@ -150,17 +179,21 @@ def chat_interactive(runner: asyncio.Runner, rt: Runtime, user: User, conversati
     console.print(greeting, markup=False)
     console.print("[dim](Ctrl-C stops a reply; Ctrl-C or Ctrl-D at the prompt leaves.)[/]")
     _prepare_in_background(runner, rt, user, conversation)
+    prompt = f"[{PERSON_STYLE}]{user.name} ›[/] "
+    door = ReminderDoor(console, prompt)
+    _start_reminders(runner, rt, user, door)
     printer = TurnPrinter(console, name)
     show = json_lines(sys.stdout) if json_out else printer.show
     while True:
         try:
-            text = runner.run(read_line(console, f"[{PERSON_STYLE}]{user.name} ›[/] "))
+            text = runner.run(read_line(console, prompt))
         except (KeyboardInterrupt, EOFError):
             console.print()
             _remember_before_leaving(runner, rt, user, console)
             return 0
         if not text.strip():
             continue
+        door.busy = True
         try:
             runner.run(_drive(companion.respond(user, conversation, text), show))
         except KeyboardInterrupt:
@@ -169,6 +202,8 @@ def chat_interactive(runner: asyncio.Runner, rt: Runtime, user: User, conversati
             else:
                 printer.finish()
                 console.print("(stopped)", style="dim")
+        finally:
+            door.busy = False
         _prepare_in_background(runner, rt, user, conversation)
 
 

@@ -3,6 +3,9 @@
     model = ScriptedModel()
     model.enqueue("Hello there.")          # the next reply, streamed word by word
     model.enqueue_json({"name": "Iris"})   # the next complete_json() answer
+
+    clock = FixedClock(datetime(2026, 11, 20, 14, 3, tzinfo=zone))
+    clock.advance(minutes=20)              # time moves only when told
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import AsyncIterator, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from os1.models.base import GenerateOptions, Message, ModelError
@@ -77,3 +81,18 @@ class ScriptedModel:
 
     async def close(self) -> None:
         return None
+
+
+class FixedClock:
+    """A clock (for tools and the scheduler) that shows `now` until moved."""
+
+    def __init__(self, now: datetime) -> None:
+        if now.tzinfo is None:
+            raise ValueError("a clock gives timezone-aware times")
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)

@@ -25,6 +25,10 @@ _YES = re.compile(r"^\s*(?:yes|yeah|yep|yup|sure|ok(?:ay)?|please do|do it|go ah
                   r"(?:[\s,.!]+(?:please|do it|go ahead|thanks?))*[\s.!]*$",
                   re.IGNORECASE)
 _VAGUE = {"it", "that", "this", "everything", "all", "them", "me"}
+# "Delete my 7am alarm" asks to cancel a reminder (a tool's work), not to forget memories about alarms.
+_REMINDER = re.compile(r"^(?:(?:my|the|that|this|all|all my|all the|all of my|both)\s+)?(?:[\w:.']+\s+){0,3}?"
+                       r"(?:reminders?|alarms?)(?:$|[\s,.!]+(?:about|for|at|to|on|that|i|you|please|$))",
+                       re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ def memory_request(text: str) -> MemoryRequest | None:
         topic = match["topic"].strip(" .!?\"'")
         topic = re.sub(r"^(?:about|the fact that|that)\s+", "", topic, flags=re.IGNORECASE)
         topic = re.sub(r"\s*,?\s*(?:please|ok(?:ay)?|thanks?|thank you)$", "", topic, flags=re.IGNORECASE)
-        if topic and topic.lower() not in _VAGUE:
+        if topic and topic.lower() not in _VAGUE and not _REMINDER.match(topic):
             return MemoryRequest("forget", topic)
     return None
 

@@ -73,9 +73,13 @@ class Span:
         return f"{first.isoformat()} to {last.isoformat()}"
 
 
-def find_spans(text: str, now: datetime) -> list[Span]:
-    """Every time expression in text resolved against now, in order of appearance."""
-    return [hit.span for hit in _scan(text, now)]
+def find_spans(text: str, now: datetime, future: bool | None = None) -> list[Span]:
+    """Every time expression in text resolved against now, in order of appearance.
+
+    `future` decides the tense instead of the sentence's own words: a request ("remind me on Thursday") is
+    about the future although it says no "will".
+    """
+    return [hit.span for hit in _scan(text, now, future)]
 
 
 def query_span(text: str, now: datetime) -> Span | None:
@@ -141,7 +145,7 @@ def _rule(pattern: str) -> Callable[[Resolver], Resolver]:
     return register
 
 
-def _scan(text: str, now: datetime) -> list[_Hit]:
+def _scan(text: str, now: datetime, future: bool | None = None) -> list[_Hit]:
     """Matches of every rule; where they overlap the earliest wins, then the longest, then the earlier rule."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
@@ -152,7 +156,8 @@ def _scan(text: str, now: datetime) -> list[_Hit]:
         if hits and m.start() < hits[-1].end:
             continue
         try:
-            resolved = resolve(m, _Context(now, _is_future(text, m.start(), m.end())))
+            tense = _is_future(text, m.start(), m.end()) if future is None else future
+            resolved = resolve(m, _Context(now, tense))
         except (ValueError, OverflowError):  # a date that does not exist, such as 2026-02-30
             resolved = None
         if resolved is not None:
