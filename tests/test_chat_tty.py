@@ -7,6 +7,7 @@ import os
 import pty
 import re
 import select
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -21,7 +22,9 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 def _own_terminal() -> None:
-    """In the child: a new session whose controlling terminal is the pty, so Ctrl-C sends SIGINT."""
+    """In the child: a new session whose controlling terminal is the pty, so Ctrl-C sends SIGINT — handled as
+    in a person's shell, whatever the test run did with it (an ignored SIGINT would be inherited)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     os.setsid()
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 

@@ -214,7 +214,7 @@ async def test_the_status_line_says_where_the_companion_is(server: tuple[str, Hu
     await page.screenshot(path=SHOTS / "os1-web-waiting.png")
     ticket.close()
     await expect(page.locator(".msg.assistant").last).to_have_text("Sorry to keep you waiting.")
-    await expect(status).to_have_text("Ready", timeout=10_000)  # at the next look, every few seconds
+    await expect(status).to_have_text("Ready", timeout=10_000)  # looked at again as the reply ends
     assert not errors
 
 

@@ -13,6 +13,7 @@ import re
 import secrets
 import sqlite3
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -54,7 +55,7 @@ class TokenBook:
     def __init__(self, store: Store, hasher: PasswordHasher | None = None) -> None:
         self.store = store
         self._hasher = hasher or PasswordHasher()
-        self._verified: dict[str, _Verified] = {}  # sha256(token) → who it is
+        self._verified: OrderedDict[str, _Verified] = OrderedDict()  # sha256(token) → who it is, oldest first
         self._touched: dict[str, float] = {}  # public id → when "last used" was last written
 
     async def add(self, name: str) -> str:
@@ -83,7 +84,7 @@ class TokenBook:
             return False
         user = User(int(rows[0][0]), str(rows[0][1]))
         await self.store.write(lambda db: db.execute("DELETE FROM api_tokens WHERE user_id = ?", (user.id,)))
-        self._verified = {key: v for key, v in self._verified.items() if v.user.id != user.id}
+        self._verified = OrderedDict((key, v) for key, v in self._verified.items() if v.user.id != user.id)
         if purge:
             await self.store.delete_user(user)
         return True
@@ -98,6 +99,7 @@ class TokenBook:
         known = self._verified.get(key)
         now = time.monotonic()
         if known is not None and now - known.checked < RECHECK_S:
+            self._verified.move_to_end(key)
             return known.user
         row = await self._row(public_id)
         if row is None:
@@ -107,9 +109,10 @@ class TokenBook:
         if known is None or known.user != user:
             if not await self._matches(digest, secret):
                 return None
-        if len(self._verified) >= CACHE_LIMIT:
-            self._verified.clear()
         self._verified[key] = _Verified(user, public_id, now)
+        self._verified.move_to_end(key)
+        while len(self._verified) > CACHE_LIMIT:  # the least recently signed-in go first: no re-hashing herd
+            self._verified.popitem(last=False)
         await self._touch(public_id, now)
         return user
 

@@ -28,7 +28,8 @@ class Hub:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
-def hub(request: Request) -> Hub:
+async def hub(request: Request) -> Hub:
+    # async: FastAPI runs a plain `def` dependency on its thread pool, a round trip on every request.
     found: Hub = request.app.state.hub
     return found
 

@@ -62,6 +62,9 @@ class ModelWatch:
             log.error("The model could not be loaded: %s", exc)
 
     async def _answers(self) -> bool:
+        answered, asked = self._reachable
+        if time.monotonic() - asked < PROBE_EVERY_S:
+            return answered  # fresh enough: no lock, so status calls never queue behind a probe
         async with self._probe_lock:
             answered, asked = self._reachable
             if time.monotonic() - asked < PROBE_EVERY_S:

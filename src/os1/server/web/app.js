@@ -3,7 +3,10 @@
 import { VoiceLink } from "./voice.js";
 
 const TOKEN_KEY = "os1.token";
-const STATUS_EVERY_MS = 4000;
+// Often enough to notice a change soon; rarely enough that a household of thousands doesn't keep the server
+// busy answering it. A hidden tab doesn't ask at all, and asks at once when it is shown again.
+const STATUS_EVERY_MS = 15000;
+document.addEventListener("visibilitychange", () => { if (!document.hidden) pollStatus(); });
 
 const $ = (id) => document.getElementById(id);
 const state = { token: localStorage.getItem(TOKEN_KEY), conversationId: null, busy: false, voice: null, waiting: "" };
@@ -128,7 +131,7 @@ function setStatus(kind, text) {
 let statusTimer = null;
 async function pollStatus() {
   clearTimeout(statusTimer);
-  if (!state.token) return;
+  if (!state.token || document.hidden) return;
   try {
     const response = await fetch("/api/status", { headers: { Authorization: `Bearer ${state.token}` } });
     if (response.status === 401) { signOut("That sign-in token wasn't accepted any more. Please sign in again."); return; }
@@ -263,6 +266,7 @@ async function send(event) {
     state.waiting = "";
     $("send").disabled = false;
     box.focus();
+    pollStatus();  // the line said "in line…" or "replying": look again now, not at the next regular look
   }
 }
 
