@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-FIRST_MIN_WORDS = 3  # a first phrase shorter than this sounds clipped
-FIRST_MAX_WORDS = 9  # …and one longer than this keeps the person waiting: cut at a space
+FIRST_MIN_WORDS = 2  # a first phrase shorter than this sounds clipped ("Oh," alone)
+FIRST_MAX_WORDS = 6  # …and one longer than this keeps the person waiting (~65 ms a word): cut at a space
 LATER_MAX_WORDS = 30
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*\s")
