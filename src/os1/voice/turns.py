@@ -30,7 +30,7 @@ and but or so because cause if when while then than that which who whose where l
 the a an my your his her our their this these those to of for with about from in on at by as into onto
 is are was were am be been i i'm we you they he she it's and so maybe also just really very
 """.split())
-CONJUNCTIONS = frozenset("and but or so because cause if when while then than that".split())
+ASKED_LAST = frozenset("is are was were am be been".split())
 _LAST_WORD = re.compile(r"([\w']+)\W*$")
 # A sentence that opens with one of these needs a second clause: "If it rains on Saturday…" is half a thought.
 _SUBORDINATE = re.compile(r"^(?:if|when|whenever|because|although|though|while|since|unless|once|after|before|"
@@ -65,8 +65,8 @@ def sounds_finished(text: str) -> bool:
     last = _LAST_WORD.search(text.lower())
     if last is None:
         return False
-    if text.endswith("?"):  # a question is asked in full ("…what my sister's name is?"), unless it trails off
-        return last.group(1) not in CONJUNCTIONS
+    if text.endswith("?") and last.group(1) in ASKED_LAST:
+        return True  # "…what my sister's name is?": a question can end on its verb
     if last.group(1) in TRAILING:
         return False
     if _SUBORDINATE.match(text) and not re.search(r"[,;:]", text) and not text.endswith("?"):
