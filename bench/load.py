@@ -81,8 +81,8 @@ from typing import Any, Literal
 TARGET_N = 8316
 TARGET_P99_ADDED_MS = 50.0
 TARGET_RSS_GIB = 4.0
-WEB_APP_POLL_S = 4.0  # app.js STATUS_EVERY_MS
-KEEP_ALIVE_S = 5.0  # uvicorn's default, as `os1 serve` runs it: an idle connection is closed after this
+WEB_APP_POLL_S = 15.0  # app.js STATUS_EVERY_MS
+KEEP_ALIVE_S = 75.0  # as `os1 serve` runs uvicorn (serving.KEEP_ALIVE_S): an idle connection is closed after this
 TURN_TIMEOUT_S = 30.0
 POLL_TIMEOUT_S = 10.0
 CONNECT_TIMEOUT_S = 10.0
@@ -471,7 +471,7 @@ async def serve_os1(port: int, slots: int | None, learn: bool, keep_alive_s: flo
         # Everyone is at 127.0.0.1 here: the per-address bucket (tokens not yet verified) would refuse them.
         app = create_app(hub, limits=Limits(per_minute=1e9, burst=10**9), learn=learn)
         config = server_config(app, "127.0.0.1", port)
-        if keep_alive_s is not None:  # not what `os1 serve` does (uvicorn's 5 s): for --keep-alive runs only
+        if keep_alive_s is not None:  # not what `os1 serve` does (serving.KEEP_ALIVE_S): for --keep-alive runs only
             config.timeout_keep_alive = int(keep_alive_s)
         await uvicorn.Server(config).serve()
     finally:

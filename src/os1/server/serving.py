@@ -12,6 +12,7 @@ from starlette.types import ASGIApp
 from uvicorn.config import LOGGING_CONFIG
 
 GRACEFUL_SHUTDOWN_S = 5  # open reply streams get this long to finish when the server stops
+KEEP_ALIVE_S = 75  # longer than the web app's 15 s look at the status: an open tab keeps its one connection
 
 
 class NoQueryStrings(logging.Filter):
@@ -36,7 +37,7 @@ def server_config(app: ASGIApp, host: str, port: int, *, tls_cert: Path | None =
                   tls_key: Path | None = None, log_config: dict[str, Any] | None = LOGGING_CONFIG) -> uvicorn.Config:
     """uvicorn's settings for OS1. `log_config=None` leaves logging as the caller set it up (tests)."""
     config = uvicorn.Config(app, host=host, port=port, ssl_certfile=tls_cert, ssl_keyfile=tls_key,
-                            log_config=log_config, server_header=False,
+                            log_config=log_config, server_header=False, timeout_keep_alive=KEEP_ALIVE_S,
                             timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S)
     for name in ("uvicorn.access", "uvicorn.error"):
         logging.getLogger(name).addFilter(QUERY_FILTER)  # a logger keeps the same filter only once
