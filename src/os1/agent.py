@@ -22,7 +22,8 @@ import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from os1.events import Event, ToolCall, ToolResult
 from os1.memory.store import Conversation, Store, User
@@ -30,6 +31,9 @@ from os1.models.base import GenerateOptions, Message, Model, ModelError
 from os1.tools.policy import UNTRUSTED_NOTE, Policy, Proposal, Settled, gate, quote_untrusted
 from os1.tools.registry import Tool, Toolbox, ToolContext, ToolError, local_now
 from os1.tools.schema import ArgumentError
+
+if TYPE_CHECKING:
+    from os1.memory.memory import Memory
 
 log = logging.getLogger(__name__)
 
@@ -184,15 +188,18 @@ class Agent:
     """Tools for a companion: settles answers to proposals, and runs the loop for turns that may need a tool."""
 
     def __init__(self, model: Model, store: Store, tools: Toolbox,
-                 clock: Callable[[], datetime] = local_now, max_steps: int = MAX_STEPS) -> None:
+                 clock: Callable[[], datetime] = local_now, max_steps: int = MAX_STEPS,
+                 memory: Memory | None = None, home: Path | None = None) -> None:
         self.model = model
         self.store = store
         self.tools = tools
         self.clock = clock
         self.max_steps = max_steps
+        self.memory = memory
+        self.home = home
 
     def context(self, user: User, conversation: Conversation | None, request: str = "") -> ToolContext:
-        return ToolContext(user, self.store, self.clock, request, conversation)
+        return ToolContext(user, self.store, self.clock, request, conversation, self.model, self.memory, self.home)
 
     async def settle(self, user: User, conversation: Conversation, text: str) -> Settled | None:
         """A yes or no to a pending proposal, or "undo that": what ran and the reply. None for anything else."""

@@ -57,7 +57,7 @@ class Companion:
 
     @property
     def agent(self) -> Agent:
-        return Agent(self.model, self.store, self.tools, self.clock)
+        return Agent(self.model, self.store, self.tools, self.clock, memory=self.memory, home=self.settings.home)
 
     def options(self) -> GenerateOptions:
         s = self.settings

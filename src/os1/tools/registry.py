@@ -22,10 +22,15 @@ import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from os1.memory.store import Conversation, Store, User
 from os1.tools.schema import Signature, check_arguments, read_signature
+
+if TYPE_CHECKING:
+    from os1.memory.memory import Memory
+    from os1.models.base import Model
 
 Effect = Literal["read", "change"]
 
@@ -48,6 +53,11 @@ class ToolContext:
     clock: Callable[[], datetime] = local_now
     request: str = ""  # the person's own latest message, in their words
     conversation: Conversation | None = None
+    # What some tools need besides the store: the model (to summarise or draft), the person's memory (to find by
+    # meaning, to know who "my sister" is) and OS1's home folder (secrets and indexes kept beside the store).
+    model: Model | None = None
+    memory: Memory | None = None
+    home: Path | None = None
 
     def now(self) -> datetime:
         moment = self.clock()
