@@ -155,12 +155,14 @@ async def _describe_setting(ctx: ToolContext, args: dict[str, Any]) -> str:
     return f"Set {'an alarm' if alarm else 'a reminder'} for {say_when(due, ctx.now())}{': ' + text if text else ''}"
 
 
-@tool(effect="change", confirm=False, asked_by=ASKS_TO_SET, describe=_describe_setting)
+@tool(effect="change", confirm=False, asked_by=ASKS_TO_SET, describe=_describe_setting,
+      examples=[("don't let me forget to call the vet on Monday", {"when": "on Monday", "text": "call the vet"}),
+                ("wake me at 6", {"when": "at 6", "text": ""})])
 async def set_reminder(ctx: ToolContext, when: str, text: str) -> Outcome:
     """Set a reminder or an alarm: at that time OS1 tells the person, in chat or by voice.
 
     Args:
-        when: when, in the person's own words ("tomorrow at 9", "in 20 minutes", "on Thursday", "at 7")
+        when: when, copied from the person's own words ("tomorrow at 9", "in 20 minutes", "on Thursday", "tonight")
         text: what to remind them of, in a few words ("call my sister"); "" for a plain alarm
     """
     due, text, alarm = _understand(ctx, when, text)
@@ -185,7 +187,8 @@ async def list_reminders(ctx: ToolContext) -> Outcome:
     return Outcome("Waiting:\n" + "\n".join(lines), said_as_is=True)
 
 
-@tool(effect="change", confirm=False, asked_by=ASKS_TO_CANCEL)
+@tool(effect="change", confirm=False, asked_by=ASKS_TO_CANCEL,
+      examples=[("switch off my 6am alarm", {"which": "the 6am alarm"})])
 async def cancel_reminder(ctx: ToolContext, which: str) -> Outcome:
     """Cancel reminders or alarms that have not gone off yet.
 
