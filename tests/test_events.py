@@ -6,6 +6,7 @@ from os1.events import (
     EVENT_TYPES,
     Error,
     Recalled,
+    Reminded,
     TextDelta,
     TurnEnded,
     TurnStarted,
@@ -19,6 +20,7 @@ from os1.events import (
     TurnEnded(3, "Hello.", interrupted=True, timings={"first_token_s": 0.2}),
     Error("model_unavailable", "Start the server."),
     Recalled(({"kind": "fact", "text": "Sister: Ottilie"},)),
+    Reminded(4, "⏰ Reminder: take the pasta off", alarm=False, due="2026-11-20T13:23:00+00:00"),
 ])
 def test_round_trip_through_json(event: object) -> None:
     wire = json.loads(event.to_json())  # type: ignore[attr-defined]

@@ -44,10 +44,8 @@ def serve(host: str, port: int, tls_cert: Path | None, tls_key: Path | None, ins
     """Serve OS1 to your household: the web app, an OpenAI-compatible API and realtime voice. Everyone signs
     in with their own token (os1 users add NAME) and talks with a companion that remembers them alone."""
     check_exposure(host, tls_cert, tls_key, insecure_remote)
-    import uvicorn
-
     from os1.server.app import create_app, open_hub
-    from os1.server.serving import server_config
+    from os1.server.serving import Server, server_config
 
     with asyncio.Runner() as runner:
         with assembly_progress(quiet=False) as progress:
@@ -55,7 +53,8 @@ def serve(host: str, port: int, tls_cert: Path | None, tls_key: Path | None, ins
         try:
             if not any(p.tokens for p in runner.run(hub.tokens.people())):
                 err.print("[yellow]Nobody can sign in yet.[/] Give someone a token: os1 users add NAME")
-            server = uvicorn.Server(server_config(create_app(hub), host, port, tls_cert=tls_cert, tls_key=tls_key))
+            server = Server(server_config(create_app(hub), host, port, tls_cert=tls_cert, tls_key=tls_key),
+                            on_stop=hub.notices.close)  # open tabs' live channels end at once
             err.print(f"OS1 is at [bold]{url(host, port, tls_cert is not None)}[/] (Ctrl-C stops it).")
             try:
                 runner.run(server.serve())

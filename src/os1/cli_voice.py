@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from os1.cli_support import USER_ERRORS, err, open_with_progress, settings_from
-from os1.events import Error, Event, Heard, TextDelta, TurnEnded
+from os1.events import Error, Event, Heard, Reminded, TextDelta, TurnEnded
 from os1.memory.store import Conversation, Store, User
 from os1.runtime import Runtime, user_name
 from os1.voice.audio import EarUnavailable
@@ -90,6 +90,7 @@ async def _live(rt: Runtime, person: User, conversation: Conversation, stt: Whis
                 show: Show) -> int:
     from os1.voice.devices import check_devices, duplex
     from os1.voice.loop import VoiceLoop
+    from os1.voice.reminders import reminders_out_loud
     from os1.voice.vad import VoiceActivity
 
     check_devices()
@@ -99,7 +100,8 @@ async def _live(rt: Runtime, person: User, conversation: Conversation, stt: Whis
     loop = VoiceLoop(rt.companion, person, conversation, VoiceActivity(), stt, voice, show)
     err.print(f"[bold]Listening.[/] Speak whenever you like ({voice.info.label}). Ctrl-C ends.")
     try:
-        await loop.run(duplex(loop.outbox))
+        async with reminders_out_loud(rt.companion, person, loop):  # said between turns, never over one
+            await loop.run(duplex(loop.outbox))
     except (KeyboardInterrupt, asyncio.CancelledError):
         pass
     err.print("Remembering what you said…")
@@ -145,6 +147,8 @@ def _printer(json_out: bool, person: User) -> Show:
             print(event.to_json(), flush=True)
         elif isinstance(event, Heard):
             console.print(f"[bold]{person.name}:[/] {event.text}")
+        elif isinstance(event, Reminded):
+            console.print(event.text, style="bold #e8745c", markup=False)
         elif isinstance(event, TextDelta):
             console.print(event.text, end="")
         elif isinstance(event, TurnEnded):

@@ -109,9 +109,22 @@ class Error(Event):
     message: str
 
 
+@dataclass(frozen=True)
+class Reminded(Event):
+    """A reminder or alarm came due and is being said (between turns, not as part of a reply). `due` is when
+    it was due (UTC, ISO 8601); `text` is what is said, also kept in the person's latest conversation."""
+
+    type: ClassVar[str] = "reminder"
+    reminder_id: int
+    text: str
+    alarm: bool = False
+    due: str = ""
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
-    for cls in (TurnStarted, Status, Heard, Recalled, Named, TextDelta, ToolCall, ToolResult, TurnEnded, Error)
+    for cls in (TurnStarted, Status, Heard, Recalled, Named, TextDelta, ToolCall, ToolResult, TurnEnded, Error,
+                Reminded)
 }
 
 

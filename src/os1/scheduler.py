@@ -20,7 +20,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from os1.memory.store import Store, User
+from os1.events import Reminded
+from os1.memory.store import Store, User, utc_iso
 from os1.tools.clock import QuietHours
 from os1.tools.registry import local_now
 from os1.tools.reminders import Reminder, due, mark_fired, next_due, quiet_hours
@@ -42,6 +43,11 @@ class Delivery:
     @property
     def text(self) -> str:
         return self.reminder.message(self.now.tzinfo)
+
+    @property
+    def event(self) -> Reminded:
+        """As the event the server's doors send (the web app's channel, the realtime socket)."""
+        return Reminded(self.reminder.id, self.text, self.reminder.alarm, utc_iso(self.reminder.due_at))
 
 
 Door = Callable[[Delivery], Awaitable[bool]]  # True: the person was told (or it is queued to be)

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,12 @@ from os1.memory.journal import write_entry
 from os1.memory.learn import LEARNED_THROUGH
 from os1.memory.portable import RestoreError, export_person, restore_person
 from os1.memory.profile import set_blocks
-from os1.memory.store import Store, User
+from os1.memory.store import Conversation, Store, User
 from os1.memory.summaries import add_summary
+from os1.tools.audit import record
+from os1.tools.clock import QuietHours
+from os1.tools.registry import Undo
+from os1.tools.reminders import add_reminder, mark_fired, set_cancelled, set_quiet_hours
 
 NAME_KEY = "persona:os1:name"  # the name the companion chose for itself with this person
 
@@ -50,6 +55,24 @@ async def fill(store: Store, person: User) -> None:
     await store.set_state(person, NAME_KEY + ":told", "1")
     await store.set_state(person, LEARNED_THROUGH, str(berlin.id))
     await store.set_state(person, f"person_note:{second.id}", "What you know about Theodore: ...")
+    await reminders_and_actions(store, person, second)
+
+
+async def reminders_and_actions(store: Store, person: User, conversation: Conversation) -> None:
+    """One reminder of each kind (waiting, fired and said in the conversation, cancelled, an alarm), quiet hours,
+    and the log of what OS1 did, with how to undo it."""
+    soon = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+    await add_reminder(store, person, "call my sister", soon)
+    fired = await add_reminder(store, person, "take the pasta off", datetime(2026, 11, 20, 13, 0, tzinfo=UTC))
+    await mark_fired(store, fired, "⏰ Reminder: take the pasta off")
+    dropped = await add_reminder(store, person, "water the plants", soon)
+    await set_cancelled(store, person, [dropped.id], cancelled=True)
+    alarm = await add_reminder(store, person, "", datetime(2026, 11, 22, 6, 0, tzinfo=UTC), alarm=True)
+    await set_quiet_hours(store, person, QuietHours.parse("22:00-07:00"))
+    await record(store, person, conversation, "set_reminder", {"when": "at 7", "text": ""}, "Set an alarm for 7",
+                 "Alarm set.", Undo("cancel_reminders", {"ids": [alarm.id]}), confirmed=False)
+    await record(store, person, None, "cancel_reminder", {"which": "the plants"}, "Cancel the plants", "Cancelled.",
+                 Undo("restore_reminders", {"ids": [dropped.id]}), confirmed=False)
 
 
 def normalised(doc: dict[str, Any]) -> dict[str, Any]:
@@ -80,6 +103,16 @@ def normalised(doc: dict[str, Any]) -> dict[str, Any]:
     for st in doc["state"]:
         if st["key"] == LEARNED_THROUGH:
             st["value"] = msg[int(st["value"])]
+    reminder = {r["id"]: i for i, r in enumerate(doc.get("reminders", []))}
+    for r in doc.get("reminders", []):
+        r["id"] = reminder[r["id"]]
+    for m in (m for c in doc["conversations"] for m in c["messages"]):
+        if "reminder" in m["meta"]:
+            m["meta"]["reminder"] = reminder.get(m["meta"]["reminder"])
+    for i, a in enumerate(doc.get("actions", [])):
+        a["id"], a["conversation_id"] = i, conv.get(a["conversation_id"])
+        if a["undo"] and "ids" in a["undo"]["arguments"]:
+            a["undo"]["arguments"]["ids"] = [reminder[i] for i in a["undo"]["arguments"]["ids"]]
     return doc
 
 
@@ -96,7 +129,7 @@ async def test_export_then_restore_gives_the_same_document_back(tmp_path: Path) 
     await fill(new, zoe)
     restored = await new.user("theo-restored")
     counts = await restore_person(new, restored, exported)
-    assert counts == {"conversations": 2, "messages": 6, "facts": 3}
+    assert counts == {"conversations": 2, "messages": 7, "facts": 3, "reminders": 4}
     again = await export_person(new, restored)
     await new.close()
 
@@ -107,6 +140,54 @@ async def test_export_then_restore_gives_the_same_document_back(tmp_path: Path) 
     expected["state"] = [st for st in expected["state"] if not st["key"].startswith("person_note:")]
     assert normalised(again) == expected
     assert {st["key"]: st["value"] for st in again["state"]}[NAME_KEY] == "Samantha"
+
+
+async def test_reminders_quiet_hours_and_actions_come_back_as_they_were(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "os1.db")
+    theo, amy = await store.user("theodore"), await store.user("amy")
+    await fill(store, theo)
+    exported = json.loads(json.dumps(await export_person(store, theo)))
+    assert exported["version"] == 2
+    shown = [(r["text"], r["alarm"], r["fired_at"] is not None, r["cancelled_at"] is not None)
+             for r in exported["reminders"]]
+    assert shown == [("call my sister", False, False, False), ("take the pasta off", False, True, False),
+                     ("water the plants", False, False, True), ("", True, False, False)]
+    assert [a["tool"] for a in exported["actions"]] == ["set_reminder", "cancel_reminder"]
+    await restore_person(store, amy, exported)
+
+    from os1.tools.audit import actions
+    from os1.tools.reminders import quiet_hours, reminders
+
+    waiting = await reminders(store, amy)
+    assert [(r.text, r.alarm) for r in waiting] == [("call my sister", False), ("", True)]
+    assert str(await quiet_hours(store, amy)) == str(QuietHours.parse("22:00-07:00"))
+    logged = await actions(store, amy)  # newest first
+    assert [a.summary for a in logged] == ["Cancel the plants", "Set an alarm for 7"]
+    # "Undo that" on the restored log still finds her own restored reminders, not theodore's.
+    assert logged[1].undo is not None and logged[1].undo.arguments["ids"] == [waiting[1].id]
+    everything = await reminders(store, amy, waiting_only=False)
+    assert logged[0].undo is not None and logged[0].undo.arguments["ids"] == [
+        r.id for r in everything if r.text == "water the plants"]
+    said = [m for c in (await export_person(store, amy))["conversations"] for m in c["messages"]
+            if "reminder" in m["meta"]]
+    assert [m["meta"]["reminder"] for m in said] == [r.id for r in everything if r.text == "take the pasta off"]
+    await store.close()
+
+
+async def test_an_export_from_before_reminders_still_restores(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "os1.db")
+    theo, amy = await store.user("theodore"), await store.user("amy")
+    await fill(store, theo)
+    old = await export_person(store, theo)
+    del old["reminders"], old["actions"]
+    old["version"] = 1
+    for c in old["conversations"]:  # version 1 knew no reminders
+        c["messages"] = [m for m in c["messages"] if "reminder" not in m["meta"]]
+    counts = await restore_person(store, amy, old)
+    assert counts == {"conversations": 2, "messages": 6, "facts": 3, "reminders": 0}
+    again = await export_person(store, amy)
+    assert again["version"] == 2 and again["reminders"] == [] and again["actions"] == []
+    await store.close()
 
 
 async def test_restoring_over_existing_memories_is_refused_and_changes_nothing(tmp_path: Path) -> None:
@@ -123,7 +204,8 @@ async def test_restoring_over_existing_memories_is_refused_and_changes_nothing(t
     await store.close()
 
 
-@pytest.mark.parametrize("damage", ["no content", "unknown conversation", "bad role", "not a number", "not a list"])
+@pytest.mark.parametrize("damage", ["no content", "unknown conversation", "bad role", "not a number", "not a list",
+                                    "reminder without a time"])
 async def test_a_damaged_export_restores_nothing(tmp_path: Path, damage: str) -> None:
     store = await Store.open(tmp_path / "os1.db")
     theo, amy = await store.user("theodore"), await store.user("amy")
@@ -135,6 +217,8 @@ async def test_a_damaged_export_restores_nothing(tmp_path: Path, damage: str) ->
         doc["summaries"][0]["conversation_id"] = 999
     elif damage == "bad role":
         doc["conversations"][1]["messages"][0]["role"] = "narrator"
+    elif damage == "reminder without a time":
+        del doc["reminders"][-1]["due_at"]
     elif damage == "not a number":
         doc["state"] = [{"key": LEARNED_THROUGH, "value": "lots", "updated_at": "2026-01-01"}]
     else:
@@ -142,8 +226,8 @@ async def test_a_damaged_export_restores_nothing(tmp_path: Path, damage: str) ->
     with pytest.raises(RestoreError, match="nothing was restored"):
         await restore_person(store, amy, doc)
     empty = await export_person(store, amy)
-    assert [empty[part] for part in ("conversations", "facts", "profile", "journal", "summaries", "state")] == [
-        [], [], [], [], [], []]
+    parts = ("conversations", "facts", "profile", "journal", "summaries", "state", "reminders", "actions")
+    assert [empty[part] for part in parts] == [[]] * len(parts)
     await restore_person(store, amy, await export_person(store, theo))  # and she can still restore a good one
     await store.close()
 
@@ -153,8 +237,8 @@ async def test_not_an_export_is_refused(tmp_path: Path) -> None:
     amy = await store.user("amy")
     with pytest.raises(RestoreError, match="not an OS1 memory export"):
         await restore_person(store, amy, {"conversations": []})
-    with pytest.raises(RestoreError, match="version 2"):
-        await restore_person(store, amy, {"format": "os1-memory", "version": 2})
+    with pytest.raises(RestoreError, match="version 3"):
+        await restore_person(store, amy, {"format": "os1-memory", "version": 3})
     await store.close()
 
 
@@ -173,7 +257,7 @@ async def test_export_and_import_from_the_command_line(home: Path) -> None:
     assert json.loads(exported.read_text(encoding="utf-8"))["format"] == "os1-memory"
     out = os1(home, "memory", "import", str(exported), "--user", "b")
     assert out.returncode == 0, out.stderr
-    assert "Restored 2 conversations, 6 messages, 3 facts" in out.stderr
+    assert "Restored 2 conversations, 7 messages, 3 facts" in out.stderr
     out = os1(home, "memory", "show", "--json", "--user", "b")
     assert out.returncode == 0, out.stderr
     shown = json.loads(out.stdout)

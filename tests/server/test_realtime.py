@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,8 @@ import websockets
 from websockets.asyncio.client import ClientConnection
 
 from os1.server.deps import Hub
-from os1.testing import ScriptedModel
+from os1.testing import FixedClock, ScriptedModel
+from os1.tools.reminders import add_reminder
 from os1.voice.audio import read_wav, resample, to_pcm16
 from os1.voice.base import EAR_RATE, Audio, Samples
 from os1.voice.stt import WhisperTranscriber
@@ -215,3 +217,47 @@ def test_a_hello_with_an_impossible_conversation_id_is_refused(conversation_id: 
 
     with pytest.raises(Refused):
         parse_hello(json.dumps({"type": "hello", "token": "os1_x_y", "conversation_id": conversation_id}))
+
+
+async def test_a_reminder_is_said_between_turns_and_waits_while_a_turn_runs(voice_server, speak,
+                                                                           ear: WhisperTranscriber) -> None:
+    url, hub, scripted = voice_server
+    clock = FixedClock(datetime(2026, 11, 20, 14, 3, tzinfo=UTC))
+    hub.runtime.companion.clock = clock  # the server's scheduler keeps the companion's time
+    store = hub.runtime.store
+    token = await hub.tokens.add("theodore")
+    theodore = await store.user("theodore")
+    pasta = await add_reminder(store, theodore, "take the pasta off", clock() + timedelta(minutes=20))
+    heard = Heard()
+    async with websockets.connect(url) as ws:
+        ready = await hello(ws, token)
+        listening = asyncio.ensure_future(listen(ws, heard))
+        await silence_until(ws, lambda: len(hub.doors.of(theodore)) == 1)
+        # Idle: it comes due, and is said at once, as an event and then as speech.
+        clock.advance(minutes=21)
+        hub.scheduler.wake()
+        await silence_until(ws, lambda: bool(heard.of("reminder")))
+        before = len(heard.audio)
+        await silence_until(ws, lambda: (len(heard.audio) - before) / 2 / EAR_RATE > 1.5)
+        # During a turn: the reminder waits until the reply has been said.
+        scripted.delay_s = 0.15
+        scripted.enqueue("Lisbon is lovely in March, mild and bright.")
+        await say(ws, speak("What is Lisbon like in March?"))
+        await silence_until(ws, lambda: bool(heard.of("turn_started")))
+        sister = await add_reminder(store, theodore, "call my sister", clock())
+        hub.scheduler.wake()
+        await silence_until(ws, lambda: len(heard.of("reminder")) == 2)
+        listening.cancel()
+    assert heard.of("reminder")[0] == {"type": "reminder", "reminder_id": pasta.id,
+                                       "text": "⏰ Reminder: take the pasta off", "alarm": False,
+                                       "due": "2026-11-20T14:23:00.000+00:00"}
+    said = ear.transcribe(Audio(np.frombuffer(bytes(heard.audio[before:]), "<i2").astype(np.float32) / 32768,
+                                EAR_RATE)).lower()
+    assert "pasta" in said, said
+    order = [m["type"] for m in heard.messages if m["type"] in ("reminder", "turn_started", "turn_ended")]
+    assert order == ["reminder", "turn_started", "turn_ended", "reminder"]
+    assert heard.of("reminder")[1]["reminder_id"] == sister.id
+    stored = await store.messages(await store.conversation(theodore, ready["conversation_id"]))
+    assert [(m.role, m.content) for m in stored] == [
+        ("assistant", "⏰ Reminder: take the pasta off"), ("user", heard.of("heard")[0]["text"]),
+        ("assistant", "Lisbon is lovely in March, mild and bright."), ("assistant", "⏰ Reminder: call my sister")]

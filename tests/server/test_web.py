@@ -6,10 +6,12 @@ Screenshots go to /tmp/os1-web-*.png for a person to look at; nothing is asserte
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,8 @@ from playwright.async_api import Browser, Page, Route, async_playwright, expect
 from os1.memory.facts import add_fact
 from os1.memory.profile import set_blocks
 from os1.server.deps import Hub
-from os1.testing import ScriptedModel
+from os1.testing import FixedClock, ScriptedModel
+from os1.tools.reminders import add_reminder
 from os1.voice.audio import read_wav, write_wav
 from os1.voice.base import Audio
 from os1.voice.stt import WhisperTranscriber
@@ -179,6 +182,78 @@ def answering(body: dict[str, Any]) -> Callable[[Route], Awaitable[None]]:
     return fulfill
 
 
+# Stands in for the browser's Notification (headless Chromium shows none): permitted, and each one recorded.
+FAKE_NOTIFICATIONS = """
+window.notified = [];
+window.Notification = class {
+  static permission = "granted";
+  static requestPermission() { return Promise.resolve("granted"); }
+  constructor(title, options) { window.notified.push({ title, ...options }); }
+};
+"""
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    async def poll() -> None:
+        while not condition():  # noqa: ASYNC110 - the condition is state of another task, not an event
+            await asyncio.sleep(0.01)
+
+    await asyncio.wait_for(poll(), 20)
+
+
+async def test_a_reminder_shows_in_every_open_tab_of_its_person_and_no_one_elses(
+        server: tuple[str, Hub, ScriptedModel], launch: Launch) -> None:
+    base_url, hub, scripted = server
+    clock = FixedClock(datetime(2026, 11, 20, 14, 3, tzinfo=UTC))
+    hub.runtime.companion.clock = clock  # the server's scheduler keeps the companion's time
+    store = hub.runtime.store
+    theodore_token, amy_token = await hub.tokens.add("theodore"), await hub.tokens.add("amy")
+    theodore, amy = await store.user("theodore"), await store.user("amy")
+    await add_reminder(store, theodore, "take the pasta off", clock() + timedelta(minutes=20))
+    browser = await launch()
+    his = await browser.new_context(viewport={"width": 1100, "height": 800})
+    await his.add_init_script(FAKE_NOTIFICATIONS)
+    first = await his.new_page()
+    errors = await sign_in(first, base_url, theodore_token)
+    second = await his.new_page()  # a second tab: signed in already (the token stays on the device)
+    await second.goto(base_url)
+    hers = await (await browser.new_context()).new_page()
+    errors += await sign_in(hers, base_url, amy_token)
+    await until(lambda: hub.notices.tabs(theodore) == 2 and hub.notices.tabs(amy) == 1)
+
+    clock.advance(minutes=21)
+    hub.scheduler.wake()
+    for page in (first, second):
+        await expect(page.locator(".msg.notice")).to_have_text(["⏰ Reminder: take the pasta off"])
+    await first.screenshot(path=SHOTS / "os1-web-reminder.png")
+    assert [n["body"] for n in await first.evaluate("window.notified")] == ["⏰ Reminder: take the pasta off"]
+    await expect(hers.locator(".msg.notice")).to_have_count(0)
+    assert await hers.evaluate("document.getElementById('messages').textContent.includes('pasta')") is False
+
+    # Said once, and kept in his conversation: history shows it as a reminder.
+    await first.get_by_role("button", name="History").click()
+    await expect(first.locator("#conversations li")).to_have_count(1)
+    await first.locator("#conversations li button").first.click()
+    await expect(first.locator(".msg.notice")).to_have_text(["⏰ Reminder: take the pasta off"])
+    assert not errors
+
+
+async def test_a_reminder_due_while_no_tab_was_open_appears_when_one_opens(
+        server: tuple[str, Hub, ScriptedModel], launch: Launch) -> None:
+    base_url, hub, scripted = server
+    clock = FixedClock(datetime(2026, 11, 20, 14, 3, tzinfo=UTC))
+    hub.runtime.companion.clock = clock
+    store = hub.runtime.store
+    token = await hub.tokens.add("theodore")
+    theodore = await store.user("theodore")
+    await add_reminder(store, theodore, "", clock() - timedelta(minutes=3), alarm=True)
+    assert await hub.scheduler.fire_due() == []  # nobody to tell: it waits
+    page = await (await launch()).new_page()
+    errors = await sign_in(page, base_url, token)
+    await expect(page.locator(".msg.notice")).to_have_text(["⏰ It's 14:00: your alarm."])
+    assert not errors
+
+
 async def unreachable(route: Route) -> None:
     await route.abort("connectionrefused")
 
@@ -236,9 +311,10 @@ async def test_a_phone_sized_screen_has_no_sideways_scrolling(server: tuple[str,
     await expect(page.locator(".msg.assistant").last).not_to_have_class(re.compile("streaming"))
     assert await fits(page)
     await page.screenshot(path=SHOTS / "os1-web-phone.png")
-    for tab in ("History", "What OS1 knows about me"):
+    # Waits for what each view loads (not for the network to go quiet: the live channel for reminders stays open).
+    for tab, loaded in (("History", "#conversations li"), ("What OS1 knows about me", "#memory > *")):
         await page.get_by_role("button", name=tab).click()
-        await page.wait_for_load_state("networkidle")
+        await expect(page.locator(loaded).first).to_be_visible()
         assert await fits(page), f"{tab} scrolls sideways"
     await page.screenshot(path=SHOTS / "os1-web-phone-memory.png")
     assert not errors

@@ -185,3 +185,14 @@ async def test_the_terminal_door_waits_for_a_reply_to_finish_and_what_it_said_is
     (said,) = await store.messages(conversation)
     assert (said.role, said.content, said.meta) == ("assistant", "⏰ Reminder: take the pasta off",
                                                      {"reminder": kept.id})
+
+
+async def test_a_delivery_is_sent_as_a_reminder_event(store: Store, clock: FixedClock) -> None:
+    theodore = await store.user("theodore")
+    alarm = await add_reminder(store, theodore, "", clock(), alarm=True)
+    door, doors = Door(), Doors()
+    doors.open(theodore, door)
+    await Scheduler(store, doors, clock).fire_due()
+    assert door.taken[0].event.to_dict() == {"type": "reminder", "reminder_id": alarm.id,
+                                             "text": "⏰ It's 14:03: your alarm.", "alarm": True,
+                                             "due": "2026-11-20T13:03:00.000+00:00"}

@@ -1,8 +1,9 @@
 """Export and restore: everything OS1 keeps about one person, as one JSON document, and back.
 
 The export is complete (conversations with every message and its metadata, facts with their history,
-profile, journal, summaries, the companion's own state such as its chosen name). Vectors are left out: they
-are derived, and rebuilt on restore. Restoring gives the same document back, ids apart.
+profile, journal, summaries, the companion's own state such as its chosen name and the quiet hours, reminders
+and alarms whether waiting, fired or cancelled, and the log of what OS1 did with its tools). Vectors are left
+out: they are derived, and rebuilt on restore. Restoring gives the same document back, ids apart.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from typing import Any
 from os1.memory.store import Store, User, mentioned_times, now_iso
 
 FORMAT = "os1-memory"
-VERSION = 1
+VERSION = 2  # 2 added reminders and actions; a version 1 document (without them) still restores
+READABLE = (1, 2)
+# Undo steps whose arguments name reminders by id: renumbered on restore, so that "undo that" still finds them.
+REMINDER_UNDOS = ("cancel_reminders", "restore_reminders")
 
 
 class RestoreError(ValueError):
@@ -49,6 +53,13 @@ async def export_person(store: Store, user: User) -> dict[str, Any]:
                                    "ended_at, created_at FROM summaries WHERE user_id = ? ORDER BY id", (user.id,)),
             "state": _rows(db, "SELECT key, value, updated_at FROM companion_state WHERE user_id = ? ORDER BY key",
                            (user.id,)),
+            "reminders": [r | {"alarm": bool(r["alarm"])} for r in _rows(
+                db, "SELECT id, text, due_at, alarm, created_at, fired_at, cancelled_at FROM reminders "
+                    "WHERE user_id = ? ORDER BY id", (user.id,))],
+            "actions": [a | {"arguments": json.loads(a["arguments"]), "undo": a["undo"] and json.loads(a["undo"]),
+                             "confirmed": bool(a["confirmed"])} for a in _rows(
+                db, "SELECT id, conversation_id, tool, arguments, summary, result, undo, confirmed, created_at, "
+                    "undone_at FROM actions WHERE user_id = ? ORDER BY id", (user.id,))],
         }
 
     return await store.snapshot(read)
@@ -58,8 +69,9 @@ async def restore_person(store: Store, user: User, doc: dict[str, Any]) -> dict[
     """Restore an export into this person, who must have no memories here yet. All or nothing."""
     if doc.get("format") != FORMAT:
         raise RestoreError("This is not an OS1 memory export (no \"format\": \"os1-memory\").")
-    if doc.get("version") != VERSION:
-        raise RestoreError(f"This export is version {doc.get('version')}; this OS1 reads version {VERSION}.")
+    if doc.get("version") not in READABLE:
+        raise RestoreError(f"This export is version {doc.get('version')}; this OS1 reads versions "
+                           f"{', '.join(map(str, READABLE))}.")
 
     def op(db: sqlite3.Connection) -> dict[str, int]:
         if db.execute("SELECT 1 FROM conversations WHERE user_id = ? LIMIT 1", (user.id,)).fetchone():
@@ -106,12 +118,17 @@ async def restore_person(store: Store, user: User, doc: dict[str, Any]) -> dict[
                               msg_ids.get(s["first_message_id"], 0), msg_ids.get(s["last_message_id"], 0),
                               s["started_at"], s["ended_at"], s["created_at"]))
             summary_ids[s["id"]] = int(cur.lastrowid or 0)
+        reminder_ids = _restore_reminders(db, user, doc.get("reminders", []))
         # What a message recalled names its items by id: the new ids, so that forgetting one finds its copies.
         new_ids = {"message": msg_ids, "fact": fact_ids, "summary": summary_ids}
         for conv in doc.get("conversations", []):
             for m in conv["messages"]:
-                if m["meta"].get("recalled"):
-                    meta = {**m["meta"], "recalled": _renumbered(m["meta"]["recalled"], new_ids, conv_ids)}
+                meta = dict(m["meta"])
+                if meta.get("recalled"):
+                    meta["recalled"] = _renumbered(meta["recalled"], new_ids, conv_ids)
+                if "reminder" in meta:  # the words a reminder said name it
+                    meta["reminder"] = reminder_ids.get(meta["reminder"])
+                if meta != m["meta"]:
                     db.execute("UPDATE messages SET meta = ? WHERE id = ?",
                                (json.dumps(meta, ensure_ascii=False), msg_ids[m["id"]]))
         for st in doc.get("state", []):
@@ -122,7 +139,9 @@ async def restore_person(store: Store, user: User, doc: dict[str, Any]) -> dict[
             # The export's state wins over what is here already (a name chosen before anything was said).
             db.execute("INSERT OR REPLACE INTO companion_state (user_id, key, value, updated_at) VALUES (?, ?, ?, ?)",
                        (user.id, st["key"], st["value"], st["updated_at"]))
-        return {"conversations": len(conv_ids), "messages": len(msg_ids), "facts": len(fact_ids)}
+        _restore_actions(db, user, doc.get("actions", []), conv_ids, reminder_ids)
+        return {"conversations": len(conv_ids), "messages": len(msg_ids), "facts": len(fact_ids),
+                "reminders": len(reminder_ids)}
 
     try:
         return await store.write(op)
@@ -132,6 +151,33 @@ async def restore_person(store: Store, user: User, doc: dict[str, Any]) -> dict[
         raise RestoreError(f"The export is damaged or incomplete (missing {exc}); nothing was restored.") from exc
     except (ValueError, AttributeError, sqlite3.IntegrityError) as exc:  # a wrong value: a role, a number, ...
         raise RestoreError(f"The export is damaged ({exc}); nothing was restored.") from exc
+
+
+def _restore_reminders(db: sqlite3.Connection, user: User, reminders: list[dict[str, Any]]) -> dict[int, int]:
+    """Reminders as they were: one still waiting fires when it comes due (or at once, if that has passed)."""
+    ids: dict[int, int] = {}
+    for r in reminders:
+        cur = db.execute("INSERT INTO reminders (user_id, text, due_at, alarm, created_at, fired_at, cancelled_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)", (user.id, r["text"], r["due_at"], int(bool(r["alarm"])),
+                                                          r["created_at"], r["fired_at"], r["cancelled_at"]))
+        ids[r["id"]] = int(cur.lastrowid or 0)
+    return ids
+
+
+def _restore_actions(db: sqlite3.Connection, user: User, actions: list[dict[str, Any]], conv_ids: dict[int, int],
+                     reminder_ids: dict[int, int]) -> None:
+    """The log of what OS1 did, its undo steps naming the restored reminders."""
+    for a in actions:
+        undo = a["undo"]
+        if undo is not None and undo["tool"] in REMINDER_UNDOS:
+            undo = {**undo, "arguments": {**undo["arguments"], "ids": [
+                reminder_ids[i] for i in undo["arguments"].get("ids", []) if i in reminder_ids]}}
+        db.execute("INSERT INTO actions (user_id, conversation_id, tool, arguments, summary, result, undo, "
+                   "confirmed, created_at, undone_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   (user.id, conv_ids.get(a["conversation_id"]), a["tool"],
+                    json.dumps(a["arguments"], ensure_ascii=False), a["summary"], a["result"],
+                    None if undo is None else json.dumps(undo, ensure_ascii=False), int(bool(a["confirmed"])),
+                    a["created_at"], a["undone_at"]))
 
 
 def _renumbered(recalled: list[dict[str, Any]], new_ids: dict[str, dict[int, int]],

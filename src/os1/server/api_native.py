@@ -1,4 +1,5 @@
-"""The web app's API: status, chat (a turn as server-sent events), conversations. Every route is the signed-in
+"""The web app's API: status, chat (a turn as server-sent events), conversations, notifications (reminders as
+they come due, as server-sent events). Every route is the signed-in
 person's own: an id that is someone else's answers exactly like one that does not exist (404)."""
 
 from __future__ import annotations
@@ -57,6 +58,14 @@ async def chat(body: ChatRequest, person: Person, hub: TheHub) -> Response:
     return EventStream(turn_events(hub, person, conversation, body.text))
 
 
+@router.get("/notifications", response_class=EventStream, responses=EVENT_STREAM)
+async def notifications(person: Person, hub: TheHub) -> Response:
+    """Your reminders and alarms as they come due, one `reminder` event each, for as long as you listen. Each
+    open tab gets it; it is also kept in your latest conversation. One that came due while nothing of yours was
+    listening comes as soon as something is."""
+    return EventStream(hub.notices.stream(person))
+
+
 @router.get("/conversations")
 async def conversations(person: Person, hub: TheHub,
                         limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
@@ -80,8 +89,8 @@ async def messages(conversation_id: ConversationId, person: Person, hub: TheHub,
     conversation = await own_conversation(hub, person, conversation_id)
     found = await hub.runtime.store.messages(conversation, limit)
     return {"conversation": conversation_dict(conversation),
-            "messages": [{"id": m.id, "role": m.role, "text": m.content, "status": m.status, "time": m.created_at}
-                         for m in found]}
+            "messages": [{"id": m.id, "role": m.role, "text": m.content, "status": m.status, "time": m.created_at,
+                          "reminder": "reminder" in m.meta} for m in found]}
 
 
 async def own_conversation(hub: Hub, person: User, conversation_id: int) -> Conversation:

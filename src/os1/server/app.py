@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -50,9 +51,13 @@ def create_app(hub: Hub, *, limits: Limits | None = None, learn: bool = True) ->
         watch.start()
         if learn:
             learner.start()
+        # One scheduler for everyone: first what came due while the server was off, then each as it comes due.
+        reminders = asyncio.create_task(hub.scheduler.run())
         try:
             yield
         finally:
+            reminders.cancel()
+            await asyncio.gather(reminders, return_exceptions=True)
             await learner.stop()
             await watch.stop()
 

@@ -25,7 +25,13 @@ Protocol
    and the reply's audio as binary messages in the format of `ready` (16 kHz mono PCM16 little-endian).
 5. Barge-in: when the person speaks over the reply, the server stops it and sends ``{"type": "clear"}``:
    drop all reply audio buffered or scheduled, at once. A `turn_ended` with `"interrupted": true` follows.
-6. Either side may close. A reply still being written when the client leaves is finished and stored.
+6. Reminders and alarms that come due while the socket is open are said between turns (never during one: they
+   wait for the reply to finish playing): a `reminder` event, then its words as reply audio::
+
+       {"type": "reminder", "reminder_id": 3, "text": "⏰ Reminder: call my sister", "alarm": false,
+        "due": "2026-11-20T13:23:00.000+00:00"}
+
+7. Either side may close. A reply still being written when the client leaves is finished and stored.
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ from os1.server.turns import turn_events
 from os1.voice.audio import EarUnavailable, from_pcm16, to_pcm16
 from os1.voice.base import EAR_RATE, FRAME, Audio, AudioError, Samples, Voice
 from os1.voice.loop import Frames, VoiceLoop
+from os1.voice.reminders import SpokenReminders
 from os1.voice.stt import WhisperTranscriber
 from os1.voice.vad import VoiceActivity
 
@@ -250,7 +257,7 @@ class Session:
     def __init__(self, websocket: WebSocket, hub: Hub, user: User, conversation: Conversation,
                  ear: WhisperTranscriber, voice: Voice) -> None:
         self.websocket = websocket
-        self.store, self.user = hub.runtime.store, user
+        self.store, self.user, self.doors = hub.runtime.store, user, hub.doors
         self._outgoing: asyncio.Queue[str | bytes | None] = asyncio.Queue()
         self._background: set[asyncio.Task[None]] = set()  # held: an unheld task may vanish mid-way
         # the loop only calls respond/anticipate/prepare and .store, which TurnTaking provides
@@ -270,11 +277,15 @@ class Session:
         sender = asyncio.create_task(self._sender())
         # Pre-read the prompt while the person gets ready to speak, as `os1 talk` does before it listens.
         self._in_background(self.loop.companion.prepare(self.loop.user, self.loop.conversation))
+        reminders = SpokenReminders(self.loop)
+        close = self.doors.open(self.user, reminders)
         try:
             await self.loop.run(self.frames())
         except Exception as exc:  # noqa: BLE001 - tell the person, then close: one socket must not take the server
             self.emit(Error("voice_failed", f"Voice stopped working ({exc}). Reconnect to go on."))
         finally:
+            reminders.closed = True
+            close()
             self._outgoing.put_nowait(None)
             self._open = False
             await sender

@@ -4,6 +4,8 @@ request's method, path and status but never its query string (`?q=` holds what s
 from __future__ import annotations
 
 import logging
+import socket
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,19 @@ def _cut_query(arg: object) -> object:
 
 
 QUERY_FILTER = NoQueryStrings()
+
+
+class Server(uvicorn.Server):
+    """uvicorn that, as it stops, first calls `on_stop` (the hub's `notices.close`): the web app's live channels
+    never finish by themselves, and would hold the shutdown for its whole grace period."""
+
+    def __init__(self, config: uvicorn.Config, on_stop: Callable[[], None]) -> None:
+        super().__init__(config)
+        self.on_stop = on_stop
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self.on_stop()
+        await super().shutdown(sockets)
 
 
 def server_config(app: ASGIApp, host: str, port: int, *, tls_cert: Path | None = None,

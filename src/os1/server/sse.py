@@ -18,14 +18,15 @@ from os1.events import Event
 HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}  # no proxy may hold pieces of a reply back
 
 
-def sse(event: Event) -> bytes:
-    return f"data: {event.to_json()}\n\n".encode()
+def sse(event: Event | None) -> bytes:
+    """One event's block; None is a comment line, a heartbeat that clients ignore."""
+    return b": keep-alive\n\n" if event is None else f"data: {event.to_json()}\n\n".encode()
 
 
 class EventStream(Response):
     media_type = "text/event-stream"
 
-    def __init__(self, events: AsyncIterator[Event]) -> None:
+    def __init__(self, events: AsyncIterator[Event | None]) -> None:
         self.events = events
         self.status_code = 200
         self.background = None

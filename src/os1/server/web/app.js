@@ -6,6 +6,7 @@ const TOKEN_KEY = "os1.token";
 // Often enough to notice a change soon; rarely enough that a household of thousands doesn't keep the server
 // busy answering it. A hidden tab doesn't ask at all, and asks at once when it is shown again.
 const STATUS_EVERY_MS = 15000;
+const NOTICES_RETRY_MS = 5000; // the live channel dropped (a restart, a proxy's timeout): listen again after this
 document.addEventListener("visibilitychange", () => { if (!document.hidden) pollStatus(); });
 
 const $ = (id) => document.getElementById(id);
@@ -66,6 +67,7 @@ function when(iso) {
 function signOut(message) {
   stopVoice();
   clearTimeout(statusTimer);
+  stopNotices();
   localStorage.removeItem(TOKEN_KEY);
   Object.assign(state, { token: null, conversationId: null });
   $("app").hidden = true;
@@ -91,6 +93,8 @@ async function signIn(event) {
   }
   state.token = token;
   localStorage.setItem(TOKEN_KEY, token);
+  // Asked here, while the person is clicking: a reminder can then reach them when this tab is out of sight.
+  if (window.Notification?.permission === "default") Notification.requestPermission().catch(() => {});
   enter();
 }
 
@@ -100,6 +104,7 @@ function enter() {
   $("who").hidden = false;
   showView("chat");
   pollStatus();
+  listenForNotices();
 }
 
 // ---------- the status line: is my companion there? ----------
@@ -264,6 +269,7 @@ async function send(event) {
   } finally {
     state.busy = false;
     state.waiting = "";
+    showHeldNotices();
     $("send").disabled = false;
     box.focus();
     pollStatus();  // the line said "in line…" or "replying": look again now, not at the next regular look
@@ -321,6 +327,7 @@ async function openConversation(id) {
     state.conversationId = id;
     clearMessages();
     for (const m of messages) {
+      if (m.reminder) { addMessage("notice", m.text); continue; }
       if (m.role !== "user" && m.role !== "assistant") continue;
       addMessage(m.role, m.text, { note: m.status === "interrupted" ? "(interrupted)" : "" });
     }
@@ -463,12 +470,59 @@ async function confirmForget(query) {
   }
 }
 
+// ---------- notices: reminders and alarms as they come due ----------
+
+// One live channel per tab (GET /api/notifications, server-sent events); every tab of the person gets each
+// reminder. The realtime socket says them out loud too: shown once, by id.
+let notices = null; // AbortController of the channel while signed in
+const shownNotices = new Set();
+let heldNotices = []; // came while a reply was being written: shown after it, not in the middle of it
+
+async function listenForNotices() {
+  stopNotices();
+  const controller = new AbortController();
+  notices = controller;
+  while (notices === controller && state.token) {
+    try {
+      const response = await fetch("/api/notifications", { headers: { Authorization: `Bearer ${state.token}` }, signal: controller.signal });
+      if (response.status === 401) { signOut("That sign-in token wasn't accepted any more. Please sign in again."); return; }
+      if (response.ok) for await (const event of sseEvents(response)) onNotice(event);
+    } catch { /* dropped or stopped: see below */ }
+    if (controller.signal.aborted) return;
+    await new Promise((resolve) => setTimeout(resolve, NOTICES_RETRY_MS));
+  }
+}
+
+function stopNotices() {
+  notices?.abort();
+  notices = null;
+}
+
+function onNotice(event) {
+  if (event.type !== "reminder" || shownNotices.has(event.reminder_id)) return;
+  shownNotices.add(event.reminder_id);
+  if (state.busy || spoken) heldNotices.push(event);
+  else addMessage("notice", event.text);
+  if (window.Notification?.permission === "granted") {
+    try {  // the same tag in every tab: the system shows it once
+      new Notification("OS1", { body: event.text, tag: `os1-reminder-${event.reminder_id}` });
+    } catch { /* some phones only notify from a service worker: the notice in the conversation is there */ }
+  }
+}
+
+function showHeldNotices() {
+  const held = heldNotices;
+  heldNotices = [];
+  for (const event of held) addMessage("notice", event.text);
+}
+
 // ---------- talking out loud ----------
 
 let spoken = null; // the reply being spoken, shown as it is written
 let lastSpoken = null; // the one before: a barge-in may cut its audio after its text was complete
 
 function onVoiceEvent(event) {
+  if (event.type === "reminder") { onNotice(event); return; }
   if (event.type === "heard") {
     addMessage("user", event.text, { voice: true });
     spoken = new Reply();
@@ -484,7 +538,10 @@ function onVoiceEvent(event) {
     return;
   }
   applyEvent(event, spoken);
-  if (event.type === "turn_ended") [lastSpoken, spoken] = [spoken, null];
+  if (event.type === "turn_ended") {
+    [lastSpoken, spoken] = [spoken, null];
+    showHeldNotices();
+  }
 }
 
 function onVoiceClose({ code, reason }) {
@@ -502,6 +559,7 @@ function endVoice() {
   state.voice = null;
   spoken?.end("", false);
   spoken = lastSpoken = null;
+  showHeldNotices();
   $("mic").setAttribute("aria-pressed", "false");
   $("mic").setAttribute("aria-label", "Talk out loud");
   setVoiceState("");
