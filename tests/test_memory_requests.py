@@ -127,6 +127,16 @@ async def test_forget_with_nothing_to_forget_says_so(runtime: Runtime, scripted:
     ("forget about it", None),
     ("What do you know about Paris?", None),
     ("I wonder what do you know about me", None),
+    # acting on things in the world is a tool's work, not forgetting
+    ("delete my 7am alarm", None),
+    ("delete the spam", None),
+    ("delete what can go", None),
+    ("delete all the promotions from Shoe Palace", None),
+    ("delete the messages from the gym", None),
+    ("delete the file old-cv-draft.docx", None),
+    ("delete Scan0001 (3).pdf", None),
+    ("delete the photos from the beach trip", None),
+    ("delete the messages I sent about my ex", MemoryRequest("forget", "the messages I sent about my ex")),
 ])
 def test_memory_requests_are_recognised(text: str, expected: MemoryRequest | None) -> None:
     assert memory_request(text) == expected

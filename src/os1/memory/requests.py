@@ -25,10 +25,13 @@ _YES = re.compile(r"^\s*(?:yes|yeah|yep|yup|sure|ok(?:ay)?|please do|do it|go ah
                   r"(?:[\s,.!]+(?:please|do it|go ahead|thanks?))*[\s.!]*$",
                   re.IGNORECASE)
 _VAGUE = {"it", "that", "this", "everything", "all", "them", "me"}
-# "Delete my 7am alarm" asks to cancel a reminder (a tool's work), not to forget memories about alarms.
-_REMINDER = re.compile(r"^(?:(?:my|the|that|this|all|all my|all the|all of my|both)\s+)?(?:[\w:.']+\s+){0,3}?"
-                       r"(?:reminders?|alarms?)(?:$|[\s,.!]+(?:about|for|at|to|on|that|i|you|please|$))",
-                       re.IGNORECASE)
+# "Delete my 7am alarm", "delete the spam", "delete old-cv.docx" ask a tool to act on things in the world (a
+# reminder, mail, a file), not to forget memories about them.
+_THINGS = (r"reminders?|alarms?|e-?mails?|mails?|inbox|newsletters?|promotions?|notifications?|spam|junk|"
+           r"messages?(?=\s+from\b)|files?|folders?|documents?|pdfs?|photos?|pictures?|screenshots?|duplicates|downloads")
+_WORLDLY = re.compile(r"^(?:(?:my|the|that|this|these|those|all|all my|all the|all of my|all of the|both)\s+)?"
+                      rf"(?:[\w:.'-]+\s+){{0,3}}?(?:{_THINGS})(?:$|[\s,.!]+(?:about|for|at|to|on|that|i|you|"
+                      r"please|in|from|of|$))|^what can go\b|^[\w ()'-]{1,80}\.[a-z0-9]{1,5}$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ def memory_request(text: str) -> MemoryRequest | None:
         topic = match["topic"].strip(" .!?\"'")
         topic = re.sub(r"^(?:about|the fact that|that)\s+", "", topic, flags=re.IGNORECASE)
         topic = re.sub(r"\s*,?\s*(?:please|ok(?:ay)?|thanks?|thank you)$", "", topic, flags=re.IGNORECASE)
-        if topic and topic.lower() not in _VAGUE and not _REMINDER.match(topic):
+        if topic and topic.lower() not in _VAGUE and not _WORLDLY.match(topic):
             return MemoryRequest("forget", topic)
     return None
 
