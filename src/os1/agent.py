@@ -237,8 +237,8 @@ def _describe(t: Tool) -> str:
     params = t.signature.parameters
     lines = [f"- {t.name}: {t.description}"]
     lines += [f"    {p.name}{'' if p.required else ' (optional)'}: {p.description}" for p in params]
-    lines += [f"    e.g. {request!r} → {json.dumps({'action': 'call', 'tool': t.name, 'arguments': arguments})}"
-              for request, arguments in t.examples]
+    if t.examples:
+        lines.append("    asked for like: " + "; ".join(json.dumps(e) for e in t.examples))
     return "\n".join(lines)
 
 

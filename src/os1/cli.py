@@ -12,6 +12,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from os1.cli_files import files
+from os1.cli_mail import mail
 from os1.cli_memory import memory, reflect
 from os1.cli_server import serve, users
 from os1.cli_support import USER_ERRORS, err, open_with_progress, person_store, settings_from
@@ -107,7 +109,9 @@ def _print_transcript(messages: list[Any], json_out: bool) -> None:
         console.print(m.content, markup=False)
 
 
+cli.add_command(mail)
 cli.add_command(memory)
+cli.add_command(files)
 cli.add_command(reflect)
 cli.add_command(talk)
 cli.add_command(voices)

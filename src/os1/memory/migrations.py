@@ -251,3 +251,109 @@ def m007_actions_and_reminders(db: sqlite3.Connection) -> None:
         CREATE INDEX reminders_waiting ON reminders(due_at) WHERE fired_at IS NULL AND cancelled_at IS NULL;
         CREATE INDEX reminders_by_user ON reminders(user_id, due_at)
     """)
+
+
+@migration
+def m008_mail_accounts(db: sqlite3.Connection) -> None:
+    """Each person's mail account (one each): where their IMAP and SMTP servers are and how to reach them. The
+    password is kept only as Fernet ciphertext; its key lives in a 0600 file under OS1's home, never here."""
+    _run_statements(db, """
+        CREATE TABLE mail_accounts (
+            user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+            address TEXT NOT NULL,
+            imap_host TEXT NOT NULL,
+            imap_port INTEGER NOT NULL,
+            imap_security TEXT NOT NULL CHECK (imap_security IN ('ssl', 'starttls', 'none')),
+            smtp_host TEXT NOT NULL,
+            smtp_port INTEGER NOT NULL,
+            smtp_security TEXT NOT NULL CHECK (smtp_security IN ('ssl', 'starttls', 'none')),
+            username TEXT NOT NULL,
+            password_sealed TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+    """)
+
+
+@migration
+def m009_files(db: sqlite3.Connection) -> None:
+    """The person's files: the folders they opened to OS1, an index of what is in them (names, text in chunks
+    with their vectors), and a journal of every move OS1 planned and made there, so each can be undone.
+
+    The index is derived from the files and goes with its folder (ON DELETE CASCADE); the journal stays."""
+    _run_statements(db, """
+        CREATE TABLE file_roots (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            indexed_at TEXT,
+            UNIQUE (user_id, path)
+        );
+        CREATE TABLE files (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            root_id INTEGER NOT NULL REFERENCES file_roots(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            name TEXT NOT NULL,
+            folder TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            indexed_at TEXT NOT NULL,
+            UNIQUE (user_id, path)
+        );
+        CREATE INDEX files_by_root ON files(root_id);
+        CREATE INDEX files_by_name ON files(user_id, name COLLATE NOCASE);
+        CREATE TABLE file_chunks (
+            id INTEGER PRIMARY KEY,
+            file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            model TEXT,
+            vec BLOB
+        );
+        CREATE INDEX file_chunks_by_file ON file_chunks(file_id, seq);
+        CREATE INDEX file_chunks_by_user ON file_chunks(user_id, model);
+        CREATE TABLE file_batches (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            tool TEXT NOT NULL,
+            arguments TEXT NOT NULL,
+            sentence TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            applied_at TEXT,
+            undone_at TEXT
+        );
+        CREATE INDEX file_batches_by_user ON file_batches(user_id, tool, id);
+        CREATE TABLE file_moves (
+            id INTEGER PRIMARY KEY,
+            batch_id INTEGER NOT NULL REFERENCES file_batches(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            src TEXT NOT NULL,
+            dst TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            why TEXT NOT NULL DEFAULT '',
+            made_dirs TEXT NOT NULL DEFAULT '[]',
+            done_at TEXT,
+            undone_at TEXT,
+            note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX file_moves_by_batch ON file_moves(batch_id, seq)
+    """)
+    for table, columns in (("files", "name, title, folder"), ("file_chunks", "text")):
+        new = ", ".join(f"new.{c.strip()}" for c in columns.split(","))
+        old = ", ".join(f"old.{c.strip()}" for c in columns.split(","))
+        db.execute(f"CREATE VIRTUAL TABLE {table}_fts USING fts5("
+                   f"{columns}, content='{table}', content_rowid='id', tokenize='porter unicode61')")
+        db.execute(f"CREATE TRIGGER {table}_fts_insert AFTER INSERT ON {table} BEGIN "
+                   f"INSERT INTO {table}_fts(rowid, {columns}) VALUES (new.id, {new}); END")
+        db.execute(f"CREATE TRIGGER {table}_fts_delete AFTER DELETE ON {table} BEGIN "
+                   f"INSERT INTO {table}_fts({table}_fts, rowid, {columns}) VALUES ('delete', old.id, {old}); END")
+        db.execute(f"CREATE TRIGGER {table}_fts_update AFTER UPDATE OF {columns} ON {table} BEGIN "
+                   f"INSERT INTO {table}_fts({table}_fts, rowid, {columns}) VALUES ('delete', old.id, {old}); "
+                   f"INSERT INTO {table}_fts(rowid, {columns}) VALUES (new.id, {new}); END")

@@ -8,4 +8,7 @@ __all__ = ["Outcome", "Tool", "ToolContext", "ToolError", "Toolbox", "Undo", "de
 
 def default_toolbox() -> Toolbox:
     """The tools every companion has."""
-    return Toolbox(REMINDER_TOOLS)
+    from os1.files.tools import FILE_TOOLS  # here, not above: the file tools import this package
+    from os1.mail import mail_tools  # here, not above: the mail tools import this package
+
+    return Toolbox((*REMINDER_TOOLS, *mail_tools(), *FILE_TOOLS))

@@ -101,9 +101,9 @@ class Tool:
     asked_by: re.Pattern[str] | None  # the person's words that ask for this tool; None: never offered
     confirm: bool
     describe: Describe | None = None
-    # How people ask for it, with the call that fits: shown to the model when the tool is offered (a small model
-    # chooses far better from one example than from a description alone).
-    examples: tuple[tuple[str, dict[str, Any]], ...] = ()
+    # How people ask for it: shown to the model when the tool is offered (a small model chooses far better with
+    # an example than from a description alone). Requests only: example arguments get copied into real calls.
+    examples: tuple[str, ...] = ()
 
     @property
     def description(self) -> str:
@@ -137,23 +137,20 @@ class Tool:
 
 
 def tool(*, effect: Effect, asked_by: str | None, confirm: bool | None = None, describe: Describe | None = None,
-         name: str | None = None, examples: Iterable[tuple[str, dict[str, Any]]] = ()) -> Callable[[ToolFn], Tool]:
+         name: str | None = None, examples: Iterable[str] = ()) -> Callable[[ToolFn], Tool]:
     """Make a tool of an async function whose first parameter is the injected `ctx: ToolContext`.
 
     `asked_by` is a regular expression (case-insensitive) for the words with which a person asks for it; None
     keeps the tool to OS1 itself (an undo step). `confirm` defaults to True for changes. `examples` are
-    (request, arguments) pairs; each is checked against the signature here, so a wrong one fails at import.
+    requests a person might make for it.
     """
     if effect == "change" and confirm is None:
         confirm = True
 
     def make(fn: ToolFn) -> Tool:
-        signature = read_signature(fn)
-        shown = tuple((request, dict(arguments)) for request, arguments in examples)
-        for _, arguments in shown:
-            check_arguments(signature, arguments)
-        return Tool(name or fn.__name__, effect, signature, fn,
-                    re.compile(asked_by, re.IGNORECASE) if asked_by else None, bool(confirm), describe, shown)
+        return Tool(name or fn.__name__, effect, read_signature(fn), fn,
+                    re.compile(asked_by, re.IGNORECASE) if asked_by else None, bool(confirm), describe,
+                    tuple(examples))
 
     return make
 

@@ -156,8 +156,7 @@ async def _describe_setting(ctx: ToolContext, args: dict[str, Any]) -> str:
 
 
 @tool(effect="change", confirm=False, asked_by=ASKS_TO_SET, describe=_describe_setting,
-      examples=[("don't let me forget to call the vet on Monday", {"when": "on Monday", "text": "call the vet"}),
-                ("wake me at 6", {"when": "at 6", "text": ""})])
+      examples=["make sure I remember to call the vet on Monday", "wake me at 6"])
 async def set_reminder(ctx: ToolContext, when: str, text: str) -> Outcome:
     """Set a reminder or an alarm: at that time OS1 tells the person, in chat or by voice.
 
@@ -188,7 +187,7 @@ async def list_reminders(ctx: ToolContext) -> Outcome:
 
 
 @tool(effect="change", confirm=False, asked_by=ASKS_TO_CANCEL,
-      examples=[("switch off my 6am alarm", {"which": "the 6am alarm"})])
+      examples=["cancel the dentist reminder"])
 async def cancel_reminder(ctx: ToolContext, which: str) -> Outcome:
     """Cancel reminders or alarms that have not gone off yet.
 
