@@ -70,6 +70,7 @@ class AgentTurn:
     steps: list[Step] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # change tools the model chose but the person did not ask for
     proposal: Proposal | None = None
+    unable: str | None = None  # why the change asked for can't be proposed, in words for the person
     reply: str | None = None
     notes: list[Message] = field(default_factory=list)
 
@@ -90,7 +91,7 @@ class AgentTurn:
                 tool, arguments = self._read_call(decision)
                 verdict = gate(tool, self.ctx.request, outside_seen)
                 if verdict == "propose":
-                    self.proposal = await policy.propose(tool, arguments)
+                    self.proposal = await self._propose(policy, tool, arguments)
             except (ArgumentError, ToolError) as exc:
                 if retried:
                     break
@@ -104,7 +105,7 @@ class AgentTurn:
                 self.refused.append(tool.name)
                 break
             if verdict == "propose":
-                break
+                break  # with a proposal, or with why there can be none (the file isn't there, no account…)
             if any(s.tool == tool.name and s.arguments == arguments for s in self.steps):
                 break  # the same call again would find the same: the model is going round in circles
             call = ToolCall(f"call-{number}", tool.name, arguments)
@@ -126,6 +127,15 @@ class AgentTurn:
             return await self.model.complete_json(messages, schema, self.options)
         except ModelError as exc:
             log.warning("no tool decision (%s); replying without tools", exc)
+            return None
+
+    async def _propose(self, policy: Policy, tool: Tool, arguments: dict[str, Any]) -> Proposal | None:
+        """The proposal for a change the person asked for. When the tool can't make one (what they named isn't
+        there, nothing is connected), its reason is the reply: it is about their request, not the model's call."""
+        try:
+            return await policy.propose(tool, arguments)
+        except ToolError as exc:  # an ArgumentError (the model's call is wrong) goes on up: the model may retry
+            self.unable = str(exc)
             return None
 
     def _read_call(self, decision: dict[str, Any]) -> tuple[Tool, dict[str, Any]]:
@@ -151,6 +161,8 @@ class AgentTurn:
     def _conclude(self, changed: list[str], offered: list[Tool]) -> None:
         if self.proposal is not None:
             self.reply = self.proposal.question()
+        elif self.unable is not None:
+            self.reply = self.unable
         elif changed:
             self.reply = " ".join(changed)
         elif self.steps and all(s.said_as_is for s in self.steps):

@@ -13,8 +13,8 @@ from os1.memory.store import Store, User
 from os1.models.openai_compat import OpenAICompatModel
 from os1.runtime import Runtime
 from os1.testing import FixedClock, ScriptedModel
-from os1.tools import Toolbox, ToolContext, default_toolbox, tool
-from os1.tools.policy import UNTRUSTED_NOTE
+from os1.tools import Toolbox, ToolContext, ToolError, default_toolbox, tool
+from os1.tools.policy import PENDING, UNTRUSTED_NOTE
 from os1.tools.reminders import reminders
 
 Say = Callable[[str], Awaitable[list[Event]]]
@@ -174,3 +174,32 @@ async def test_the_loop_works_over_the_openai_compatible_backend(store: Store, c
     schema = sent[0]["response_format"]["json_schema"]["schema"]
     assert {b["properties"].get("tool", {}).get("const") for b in schema["anyOf"]} >= {"set_reminder"}
     assert turn.reply == "Reminder set for tomorrow, Sat 21 Nov, at 09:00: call my sister."
+
+
+async def _no_such_parcel(ctx: ToolContext, args: dict[str, Any]) -> str:
+    raise ToolError(f"I can't find a parcel called {args['parcel']!r}; which one do you mean?")
+
+
+@tool(effect="change", asked_by=r"\bparcel\b", describe=_no_such_parcel)
+async def return_parcel(ctx: ToolContext, parcel: str) -> str:
+    """Send a parcel back.
+
+    Args:
+        parcel: which parcel
+    """
+    raise AssertionError("never runs: there is nothing to propose")
+
+
+async def test_a_change_that_cannot_be_proposed_says_why_and_holds_nothing(say: Say, scripted: ScriptedModel,
+                                                                         tools: Toolbox,
+                                                                         companion_runtime: Runtime) -> None:
+    tools.add(return_parcel)
+    scripted.enqueue_json(call("return_parcel", parcel="the blue one"))
+    events = await say("return the blue parcel")
+    (ended,) = of(TurnEnded, events)
+    assert ended.text == "I can't find a parcel called 'the blue one'; which one do you mean?"
+    assert len(scripted.prompts) == 1  # no retry, no reply written over it
+    user = await companion_runtime.store.user("theodore")
+    conversation = await companion_runtime.store.latest_conversation(user)
+    assert conversation is not None
+    assert await companion_runtime.store.get_state(user, PENDING.format(conversation.id)) is None

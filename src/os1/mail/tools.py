@@ -39,7 +39,8 @@ ASKS_TO_TRIAGE = (r"\b(?:triage|sort|go through|going through|clean(?:ing)? up|t
                   r"what matters|deal with|declutter|catch up on)\b[^.?!]*\b(?:e-?mails?|mails?|inbox)\b|"
                   r"\binbox zero\b|\bwhat (?:in|of) my (?:e-?mail|mail|inbox) matters\b")
 ASKS_TO_DRAFT = (r"\b(?:reply|respond|write back|draft|answer)\b[^.?!]*\b(?:to|e-?mails?|mails?|letters?|messages?|"
-                 r"her|him|them|saying|that)\b|\bdraft\b")
+                 r"her|him|them|saying|that)\b|\bdraft (?:a |an |the |my )?(?:reply|response|answer|e-?mail|mail|"
+                 r"letter|note)\b")
 
 
 @contextlib.contextmanager
