@@ -1,6 +1,6 @@
 """The model ⇄ tool loop of one turn.
 
-The model chooses, in grammar-constrained JSON, either `{"action": "reply"}` or a call of one tool with its
+The model chooses, in grammar-constrained JSON, either `{"action": "none"}` or a call of one tool with its
 arguments (each tool its own branch of the schema, so the arguments are constrained too; they are checked again
 here, and an invalid call gets one retry). Each call and its result go into the event stream (ToolCall,
 ToolResult) and back to the model, for at most `max_steps` steps; then the companion streams its reply as usual.
@@ -97,7 +97,7 @@ class AgentTurn:
                     break
                 retried = True  # one more chance, told what was wrong; then a plain reply
                 messages += [_assistant(decision), _system(f"That call was not valid: {exc}. Answer again: a "
-                                                           "valid call, or {\"action\": \"reply\"}.")]
+                                                           "valid call, or {\"action\": \"none\"}.")]
                 continue
             if verdict == "refuse":
                 # Not asked for in the person's own words: no call, no proposal, whatever the model was told.
@@ -182,18 +182,19 @@ class AgentTurn:
         # A prompt of its own, not the companion's: asked inside its persona ("one to three warm sentences"), the
         # default model chose to reply to nearly every request. No date or time either: tools read times from
         # the person's words against their own clock, and a small model shown today's date copies it.
+        # Measured on bench/tools.py: "none" rather than "reply" (a request to reply to a mail chose "reply"), and
+        # the note on outside data before the task, not last (read last, it talked the model out of acting).
         person = self.ctx.person.name
         tools = "\n".join(_describe(t) for t in offered)
-        return (f"You choose the tools OS1 uses for {person}. The tools:\n{tools}\n\n"
+        return (f"You choose the tools OS1 uses for {person}. The tools:\n{tools}\n\n{UNTRUSTED_NOTE}\n\n"
                 f"Read {person}'s latest message. If it asks for what one of these tools does, answer "
                 "{\"action\": \"call\", \"tool\": ..., \"arguments\": {...}}, the arguments taken from "
-                f"{person}'s own words. If it does not ask for that, answer {{\"action\": \"reply\"}}.\n"
-                f"{UNTRUSTED_NOTE}")
+                f"{person}'s own words. If it does not ask for that, answer {{\"action\": \"none\"}}.")
 
     def _result_note(self, tool: Tool, output: str, ok: bool) -> str:
         label = f"result of {tool.name}" + ("" if ok else " (failed)")
         return (f"{quote_untrusted(label, output)}\n{UNTRUSTED_NOTE}\nIf {self.ctx.person.name}'s latest message "
-                "still needs another tool, call it; otherwise answer {\"action\": \"reply\"}.")
+                "still needs another tool, call it; otherwise answer {\"action\": \"none\"}.")
 
 
 class Agent:
@@ -226,9 +227,9 @@ class Agent:
 
 
 def decision_schema(tools: list[Tool]) -> dict[str, Any]:
-    """Reply, or call one of `tools` with arguments fitting its own schema."""
+    """No tool, or call one of `tools` with arguments fitting its own schema."""
     branches: list[dict[str, Any]] = [
-        {"type": "object", "properties": {"action": {"const": "reply"}}, "required": ["action"]}]
+        {"type": "object", "properties": {"action": {"const": "none"}}, "required": ["action"]}]
     for t in tools:
         branches.append({"type": "object",
                          "properties": {"action": {"const": "call"}, "tool": {"const": t.name},

@@ -51,7 +51,7 @@ async def test_find_shows_folder_name_date_and_snippet(say: Say, scripted: Scrip
 async def test_finding_nothing_and_having_no_folders_say_so(say: Say, scripted: ScriptedModel,
                                                             companion_runtime: Runtime, downloads: Path) -> None:
     scripted.enqueue_json(call("find_files", query="budget"))
-    scripted.enqueue_json({"action": "reply"})
+    scripted.enqueue_json({"action": "none"})
     scripted.enqueue("I can't see any of your folders yet.")
     events = await say("find my budget")
     (result,) = [e for e in events if isinstance(e, ToolResult)]
@@ -86,7 +86,7 @@ async def test_summarise_a_long_docx_by_parts(say: Say, scripted: ScriptedModel,
 
 async def test_summarise_what_cannot_be_read(say: Say, scripted: ScriptedModel, opened: Path) -> None:
     scripted.enqueue_json(call("summarise_file", name="song.mp3"))
-    scripted.enqueue_json({"action": "reply"})
+    scripted.enqueue_json({"action": "none"})
     scripted.enqueue("That one is a song, I can't summarise it.")
     events = await say("summarise song.mp3")
     (result,) = [e for e in events if isinstance(e, ToolResult)]
@@ -243,7 +243,7 @@ async def test_moving_out_of_the_allowed_folders_is_refused(
 async def test_reading_out_of_the_allowed_folders_is_refused(say: Say, scripted: ScriptedModel, opened: Path,
                                                              name: str) -> None:
     scripted.enqueue_json(call("summarise_file", name=name))
-    scripted.enqueue_json({"action": "reply"})
+    scripted.enqueue_json({"action": "none"})
     scripted.enqueue("I can't look there.")
     events = await say(f"summarise {name}")
     (result,) = [e for e in events if isinstance(e, ToolResult)]

@@ -138,7 +138,7 @@ async def test_hidden_html_is_left_out_of_what_the_model_reads(say: Say, scripte
                                                               mailbox: Mailbox) -> None:
     mailbox.server.seed(mailbox.user, [hostile_seed(0)])
     scripted.enqueue_json(call("read_mail", which="the mail from Dana"))
-    scripted.enqueue_json({"action": "reply"})
+    scripted.enqueue_json({"action": "none"})
     scripted.enqueue("Dana asks about lunch on Friday.")
     await say("summarise the mail from Dana")
     prompt = "\n".join(m["content"] for m in scripted.prompts[-1])

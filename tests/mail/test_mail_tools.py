@@ -57,7 +57,7 @@ async def test_the_letter_from_my_sister_in_may(say: Say, scripted: ScriptedMode
     assert found.output.splitlines()[1].endswith(f"Catherine Twombly <catherine@example.test> — {SISTER_MAY_SUBJECT}")
 
     scripted.enqueue_json(call("read_mail", which="1"))
-    scripted.enqueue_json({"action": "reply"})
+    scripted.enqueue_json({"action": "none"})
     scripted.enqueue("She wrote from the lake house: she swam in the cold water and wants you to come up.")
     events = await say("read me the first one")
     (letter,) = results(events)

@@ -42,7 +42,7 @@ def call(name: str, **arguments: Any) -> dict[str, Any]:
     return {"action": "call", "tool": name, "arguments": arguments}
 
 
-REPLY = {"action": "reply"}
+REPLY = {"action": "none"}
 
 
 def of(kind: type, events: list[Event]) -> list[Any]:

@@ -103,11 +103,11 @@ def test_docstring_sections_after_args_are_not_parameters() -> None:
     assert first == "Do it." and args == {"a": "the a", "b": "the b"}
 
 
-def test_the_decision_schema_offers_reply_or_each_tool_with_its_own_arguments() -> None:
+def test_the_decision_schema_offers_no_tool_or_each_tool_with_its_own_arguments() -> None:
     made = tool(effect="read", asked_by="mail")(archive_mail)
     schema = decision_schema([made])
-    reply, call = schema["anyOf"]
-    assert reply["properties"]["action"] == {"const": "reply"}
+    none, call = schema["anyOf"]
+    assert none["properties"]["action"] == {"const": "none"}
     assert call["properties"]["tool"] == {"const": "archive_mail"}
     assert call["properties"]["arguments"] == made.parameters()
 
