@@ -58,7 +58,7 @@ async def chat(body: ChatRequest, person: Person, hub: TheHub) -> Response:
     return EventStream(turn_events(hub, person, conversation, body.text))
 
 
-@router.get("/notifications", response_class=EventStream, responses=EVENT_STREAM)
+@router.get("/notifications", status_code=200, response_class=EventStream, responses=EVENT_STREAM)
 async def notifications(person: Person, hub: TheHub) -> Response:
     """Your reminders and alarms as they come due, one `reminder` event each, for as long as you listen. Each
     open tab gets it; it is also kept in your latest conversation. One that came due while nothing of yours was
