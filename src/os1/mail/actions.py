@@ -39,7 +39,8 @@ MOST_AT_ONCE = 5000
 _NOT_ASKING = r"(?<!\bdid you )(?<!\bhave you )(?<!\bdidn't you )(?<!\bdid I )"  # "did you send it?" asks nothing
 ASKS_TO_SEND = (_NOT_ASKING + r"\bsend (?:it|that|this|them|the (?:reply|draft|e-?mail|mail|message|letter|note)|"
                 r"(?:an? |my )?(?:reply|e-?mail|mail|message|note|letter)\b|\S+@\S+|(?:it |this |that )?to\b)|"
-                r"\b(?:e-?mail|write to|message)\s+(?!me\b)\S+[^.?!]*\b(?:saying|to say|telling|that)\b|"
+                r"\b(?:e-?mail|write to|message)\s+(?!me\b)\S+[^.?!]*"
+                r"\b(?:saying|to say|telling|tell (?:him|her|them)|that)\b|"
                 r"\bforward (?:it|this|that|the)\b|\breply (?:to \S+ )?(?:and )?send\b|\bsend (?:my |the )?reply\b")
 _GROUP = (r"(?:e-?mails?|mails?|messages?|newsletters?|promo(?:tion)?s?|notifications?|alerts?|spam|junk|"
           r"them|those|these|it|that|this|ones?|everything|all|what can go|inbox|from|the rest|clutter|ads|"
