@@ -112,7 +112,7 @@ async def send_mail(ctx: ToolContext, to: str, subject: str, body: str) -> Outco
 
 # -- archiving and deleting ------------------------------------------------------------------------------------
 
-def _describer(tool_name: str, role: str, where: str) -> Describe:
+def _describer(tool_name: str, where: str) -> Describe:
     """The proposal for moving messages: how many, where to, and the first of them by sender and subject."""
     verb = tool_name.split("_")[0].capitalize()
 
@@ -197,7 +197,7 @@ async def _move_and_say(ctx: ToolContext, tool_name: str, which: str, role: str,
 
 @tool(effect="change", asked_by=ASKS_TO_ARCHIVE,
       examples=["archive everything from LinkedIn"],
-      describe=_describer("archive_mail", "archive", "moved out of the inbox into Archive, nothing deleted"))
+      describe=_describer("archive_mail", "moved out of the inbox into Archive, nothing deleted"))
 async def archive_mail(ctx: ToolContext, which: str) -> Outcome:
     """Archive messages: move them out of the inbox into the Archive folder (in bulk: "the newsletters").
 
@@ -209,7 +209,7 @@ async def archive_mail(ctx: ToolContext, which: str) -> Outcome:
 
 @tool(effect="change", asked_by=ASKS_TO_DELETE,
       examples=["bin those offers from Acme"],
-      describe=_describer("delete_mail", "delete", "moved to Trash, where they can still be brought back"))
+      describe=_describer("delete_mail", "moved to Trash, where they can still be brought back"))
 async def delete_mail(ctx: ToolContext, which: str) -> Outcome:
     """Delete messages: move them to the Trash (in bulk: "the promotions", "what can go", "3").
 
