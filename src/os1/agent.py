@@ -165,7 +165,9 @@ class AgentTurn:
             self.reply = self.unable
         elif changed:
             self.reply = " ".join(changed)
-        elif self.steps and all(s.said_as_is for s in self.steps):
+        elif self.steps and all(s.said_as_is or not s.ok for s in self.steps):
+            # Listings, and tools that could not do it ("No mail connected. Run `os1 mail connect`."): their words
+            # are written for the person; a small model retelling a failure invents what was found.
             self.reply = "\n".join(s.output for s in self.steps)
         elif self.steps:
             blocks = "\n\n".join(quote_untrusted(f"result of {s.tool}" + ("" if s.ok else " (failed)"), s.output)

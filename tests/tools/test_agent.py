@@ -203,3 +203,15 @@ async def test_a_change_that_cannot_be_proposed_says_why_and_holds_nothing(say: 
     conversation = await companion_runtime.store.latest_conversation(user)
     assert conversation is not None
     assert await companion_runtime.store.get_state(user, PENDING.format(conversation.id)) is None
+
+
+async def test_a_tool_that_could_not_do_it_says_why_in_its_own_words(say: Say, scripted: ScriptedModel,
+                                                                     tools: Toolbox) -> None:
+    scripted.enqueue_json(call("check_mail"))  # no mail connected
+    scripted.enqueue_json(REPLY)
+    events = await say("any new mail?")
+    (result,) = of(ToolResult, events)
+    assert not result.ok
+    (ended,) = of(TurnEnded, events)
+    assert ended.text == "Your mail isn't connected yet. Run `os1 mail connect` and I can read and sort it."
+    assert len(scripted.prompts) == 2  # two decisions (the call, then none); no reply was asked to retell it
