@@ -6,6 +6,7 @@ over, Whisper tiny.en transcribes (listening ahead at pauses), the companion rec
 model, and the reply is voiced phrase by phrase. One conversation, so later turns carry history like a real one.
 
 Each turn is timed from the end of speech (the first silent frame after the question) to:
+  transcribed   the listen-ahead transcript ready   anticipated   the prompt it makes pre-read (recall, prefill)
   end of turn   the turn detector's decision        heard   the final transcript
   prompt        recall done, prompt built            first token, first phrase (synthesised), first audio.
 Word error rate of the transcripts against the questions' text is reported for each speaker.
@@ -206,7 +207,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def report(result: dict[str, Any]) -> None:
     rows = [r for r in result["rows"] if r.get("first_audio_ms")]
-    stages = ("ended_ms", "heard_ms", "prompt_ms", "first_token_ms", "first_phrase_ms", "first_audio_ms")
+    stages = ("transcribed_ms", "anticipated_ms", "ended_ms", "heard_ms", "prompt_ms", "first_token_ms",
+              "first_phrase_ms", "first_audio_ms")
     print(f"\nend of speech → stage, ms over {len(rows)} turns (voice {result['voice']}, model {result['model']})")
     print(f"  {'stage':16s} {'p50':>7s} {'p95':>7s}")
     for stage in stages:

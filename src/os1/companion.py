@@ -204,7 +204,7 @@ class Companion:
         draft = StoredMessage(DRAFT_ID, conversation.id, "user", text, "complete", now_iso(), {})
         try:
             prompt, _ = await self.build_prompt(user, conversation, draft, draft=True)
-            await self.model.warm(prompt)
+            await self.model.warm(prompt, replying=True)
         except (PromptTooLong, ModelError):
             return  # the real turn will say what is wrong
 

@@ -76,7 +76,7 @@ class ScriptedModel:
     async def count_tokens(self, messages: Sequence[Message]) -> int:
         return sum(len(m["content"]) // 4 + 5 for m in messages)
 
-    async def warm(self, messages: Sequence[Message]) -> None:
+    async def warm(self, messages: Sequence[Message], *, replying: bool = False) -> None:
         self.warmed.append(list(messages))
 
     async def close(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ import soundfile
 
 from os1.voice.audio import read_wav, resample
 from os1.voice.base import EAR_RATE, Audio
-from os1.voice.stt import EarUnavailable, WhisperTranscriber, heard
+from os1.voice.stt import SHORT_WINDOW_MAX_S, EarUnavailable, WhisperTranscriber, heard, looped
 from os1.voice.wer import word_error_rate, words
 
 pytest.importorskip("faster_whisper", reason="pip install faster-whisper==1.2.1")
@@ -86,7 +87,67 @@ def test_a_warm_three_second_utterance_is_quick(speak: Speak, ear: WhisperTransc
 
     print(f"STT, 3 s utterance, warm: median {np.median(times):.2f} s of {np.round(times, 2)} → {text!r}")
     assert word_error_rate(sentence, text) <= 0.25
-    assert np.median(times) < 3.0  # generous: the machine may be busy; ~0.3–0.5 s alone on 2 cores
+    assert np.median(times) < 3.0  # generous: the machine may be busy; ~0.1 s alone on 2 cores
+
+
+class Counting(WhisperTranscriber):
+    """Counts the times audio was read the standard way, in 30 s windows."""
+
+    standard = 0
+
+    def _run(self, audio: Audio) -> list[Any]:
+        self.standard += 1
+        return super()._run(audio)
+
+
+def test_a_short_turn_is_read_in_a_short_window(speak: Speak) -> None:
+    ear = Counting()
+    question = "Can you remind me to call the dentist tomorrow morning?"
+
+    heard = ear.transcribe(speak(question))
+
+    assert word_error_rate(question, heard) <= 0.25
+    assert ear.standard == 0
+
+
+def test_a_short_window_that_runs_on_is_read_again_in_full(speak: Speak, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A budget of words no real turn fits in stands in for Whisper looping in a short window.
+    monkeypatch.setattr("os1.voice.stt.TOKENS_PER_S", 0)
+    ear = Counting()
+    question = "Do you remember the name of the restaurant we liked?"
+
+    heard = ear.transcribe(speak(question))
+
+    assert ear.standard == 1
+    assert word_error_rate(question, heard) <= 0.25
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Do you ever dream? Do you ever dream?", True),  # what a short window made of "Do you ever dream?"
+    ("Do you ever dream? Do you ever", True),
+    ("So yesterday. So yesterday. So yesterday. So yesterday. So yesterday. So yesterday.", True),
+    ("Hey, are you there?", False),
+    ("No. No, I'm fine.", False),
+    ("Bye, bye.", False),
+    ("I went home. I went home late.", False),
+    ("", False),
+])
+def test_whisper_repeating_itself_is_caught(text: str, expected: bool) -> None:
+    assert looped(text) is expected
+
+
+def test_a_long_recording_is_read_whole_in_30_second_windows(speak: Speak) -> None:
+    ear = Counting()
+    gap = np.zeros(EAR_RATE, np.float32)
+    parts = [resample(speak(q), EAR_RATE).samples for q in QUESTIONS]
+    long = np.concatenate([part for sample in parts for part in (sample, gap)] * 2)
+    assert len(long) > SHORT_WINDOW_MAX_S * EAR_RATE
+
+    heard = ear.transcribe(Audio(long, EAR_RATE))
+
+    assert ear.standard == 1
+    print(f"{len(long) / EAR_RATE:.0f} s → {heard!r}")
+    assert word_error_rate(" ".join(QUESTIONS * 2), heard) <= 0.25
 
 
 @pytest.mark.parametrize("seconds", [0.5, 3.0, 30.0])

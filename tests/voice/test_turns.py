@@ -28,7 +28,7 @@ def test_a_pause_mid_sentence_waits_for_more() -> None:
     assert feed(detector, 0.0, 224) == [Decision.TRANSCRIBE]
     assert detector.heard("I was thinking that maybe we could go to the") is Decision.NOTHING
     assert feed(detector, 0.0, 800) == []  # 1 s of silence: still their turn
-    assert feed(detector, 0.9, 500) == []  # and they go on
+    assert feed(detector, 0.9, 500) == [Decision.PEEK]  # and they go on (a second of speech: a look at the words)
     assert detector.speaking
     assert feed(detector, 0.0, 224) == [Decision.TRANSCRIBE]
     assert detector.heard("I was thinking that maybe we could go to the beach.") is Decision.NOTHING
@@ -50,6 +50,18 @@ def test_a_late_transcript_of_a_pause_they_spoke_after_is_ignored() -> None:
     feed(detector, 0.9, 300)  # they went on before the transcript came back
     assert detector.heard("Hello there.") is Decision.NOTHING
     assert feed(detector, 0.0, 300) == [Decision.TRANSCRIBE]  # the new pause is transcribed anew; no end yet
+
+
+def test_every_second_of_speech_is_a_look_at_the_words_so_far() -> None:
+    detector = TurnDetector()
+    assert feed(detector, 0.9, 3200) == [Decision.STARTED, Decision.PEEK, Decision.PEEK, Decision.PEEK]
+    assert feed(detector, 0.0, 600) == [Decision.TRANSCRIBE]  # silence is not speech: no peek
+    assert feed(detector, 0.9, 900) == [Decision.PEEK]  # the count goes on across the pause: 0.2 s + 0.8 s
+
+
+def test_peeking_can_be_turned_off() -> None:
+    detector = TurnDetector(TurnPolicy(peek_ms=None))
+    assert feed(detector, 0.9, 3200) == [Decision.STARTED]
 
 
 def test_what_sounds_finished() -> None:

@@ -27,8 +27,9 @@ SENT_EXAMPLES = 3
 
 # The words with which people ask (registry.py). Reads may be liberal: a wrong guess costs a look, not an action.
 _MAIL = r"(?:e-?mails?|mails?|inbox|messages?)"
-ASKS_TO_CHECK = (rf"\b(?:any|new|unread|check|got|get|what'?s in|anything in|read me)\b[^.?!]*\b{_MAIL}\b|"
-                 rf"\b{_MAIL}\b[^.!]*\?|\bmy inbox\b|\byou'?ve got mail\b")
+# A question that only says "message" is not about mail ("…a birthday message for my mother?").
+ASKS_TO_CHECK = (rf"\b(?:any|new|unread|check|got|get|do i have|what'?s in|anything in|read me)\b[^.?!]*\b{_MAIL}\b|"
+                 r"\b(?:e-?mails?|mails?|inbox)\b[^.!]*\?|\bmy inbox\b|\byou'?ve got mail\b")
 ASKS_TO_SEARCH = (r"\b(?:find|search|look(?:ing)? (?:for|up)|dig up|where(?:'s| is)|pull up|get me|show me|"
                   r"summari[sz]e|what did)\b[^.?!]*\b(?:e-?mails?|mails?|letters?|messages?|notes?|inbox|wrote)\b|"
                   r"\b(?:e-?mails?|mails?|letters?|messages?) (?:from|about|by)\b")

@@ -62,9 +62,10 @@ class Model(Protocol):
 
     async def count_tokens(self, messages: Sequence[Message]) -> int: ...
 
-    async def warm(self, messages: Sequence[Message]) -> None:
+    async def warm(self, messages: Sequence[Message], *, replying: bool = False) -> None:
         """Prepare for a prompt of `messages` followed by a person's new message (prefill the prefix cache
-        where there is one)."""
+        where there is one); `replying`: for a reply to `messages` exactly as they are, so that a `stream` of
+        the same messages can start writing at once."""
         ...
 
     async def close(self) -> None: ...

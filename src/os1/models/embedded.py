@@ -131,12 +131,14 @@ class EmbeddedModel:
 
         return await self._run(work)
 
-    async def warm(self, messages: Sequence[Message]) -> None:
+    async def warm(self, messages: Sequence[Message], *, replying: bool = False) -> None:
         def work() -> None:
             llm = self._load_sync()
-            # An empty person's turn on the end: the cache then reaches into the next message's own header.
-            tokens = self._prompt_tokens([*messages, {"role": "user", "content": ""}], None)
-            # One generated token: the point is the prefill, which stays in the KV cache for the next prompt.
+            # Not replying: an empty person's turn on the end, so the cache reaches into the next message's own
+            # header. Replying: the reply's header too, so the same prompt later finds its logits ready.
+            tokens = self._prompt_tokens(list(messages) if replying else [*messages, {"role": "user", "content": ""}],
+                                         None)
+            # One token is sampled, not read back in: the point is the prefill, kept in the KV cache.
             llm.create_completion(tokens, max_tokens=1, temperature=0.0)
 
         await self._run(work)

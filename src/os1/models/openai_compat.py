@@ -98,7 +98,7 @@ class OpenAICompatModel:
     async def count_tokens(self, messages: Sequence[Message]) -> int:
         return sum(int(len(m["content"]) / CHARS_PER_TOKEN) + PER_MESSAGE_TOKENS for m in messages)
 
-    async def warm(self, messages: Sequence[Message]) -> None:
+    async def warm(self, messages: Sequence[Message], *, replying: bool = False) -> None:
         return None  # remote servers keep their own prefix caches
 
     async def close(self) -> None:

@@ -6,8 +6,9 @@ room); what to play is pulled from an Outbox by the same device. Per frame:
 1. the echo of what was played is taken out of the microphone signal (echo.py);
 2. Silero VAD gives a speech probability; while the companion talks a higher one is needed (`barge_threshold`);
 3. the turn detector (turns.py) decides: the person started (barge-in if the companion is talking: playback
-   stops at the next block, the reply is cancelled and stored flagged interrupted), paused (transcribe what
-   was said so far and pre-read the prompt it makes: listen ahead), or finished (answer).
+   stops at the next block, the reply is cancelled and stored flagged interrupted), spoke another second or
+   paused (transcribe what was said so far and pre-read the prompt it makes: listen ahead), or finished
+   (answer: by then the prompt is mostly read, up to the reply's first word when the words were the same).
 
 Answering runs `companion.respond()` as a task; its text is cut into phrases (phrasing.py), each synthesised
 on a worker thread while the model goes on writing, and queued for the speaker.
@@ -53,6 +54,8 @@ class TurnTimes:
     first_audio_ms: float = 0.0  # when the first reply audio went to the speaker
     stt_ms: float = 0.0  # time spent transcribing the final audio (0 when the listen-ahead one was used)
     listened_ahead: bool = False
+    transcribed_ms: float = 0.0  # when the listen-ahead transcript that was used was ready
+    anticipated_ms: float = 0.0  # when the prompt it makes had been pre-read (0: it was not)
 
     def as_dict(self) -> dict[str, float]:
         return {k: round(float(v), 1) for k, v in self.__dict__.items()}
@@ -65,7 +68,9 @@ class _Turn:
     frames: list[Samples] = field(default_factory=list)
     transcript: asyncio.Task[str] | None = None
     transcript_frames: int = 0  # how many frames the transcript covers
-    anticipated: str | None = None
+    transcribed_at: float = 0.0  # perf_counter() when the transcript was ready
+    foreseen: str = ""  # the latest words whose prompt is being pre-read
+    anticipated: tuple[str, float] = ("", 0.0)  # the words whose prompt was pre-read last, and when
 
 
 class VoiceLoop:
@@ -128,6 +133,8 @@ class VoiceLoop:
         decision = self.turns.frame(probability)
         if decision is Decision.STARTED:
             self._started()
+        elif decision is Decision.PEEK:
+            self._peek()
         elif decision is Decision.TRANSCRIBE:
             self._listen_ahead()
         elif decision is Decision.ENDED:
@@ -170,13 +177,11 @@ class VoiceLoop:
                 self._flagging = asyncio.ensure_future(self._mark_interrupted(ended.message_id))
         self.barge_ins += 1
 
-    def _listen_ahead(self) -> None:
-        turn = self._turn
-        audio = Audio(np.concatenate(turn.frames), EAR_RATE)
-        turn.transcript_frames = len(turn.frames)
-        turn.transcript = asyncio.ensure_future(self._transcribe_after(self._transcribing, audio))
-        self._transcribing = turn.transcript
-        turn.transcript.add_done_callback(lambda task: self._heard_ahead(turn, task))
+    def _transcribe_so_far(self, turn: _Turn) -> asyncio.Task[str]:
+        task = asyncio.ensure_future(self._transcribe_after(self._transcribing,
+                                                            Audio(np.concatenate(turn.frames), EAR_RATE)))
+        self._transcribing = task
+        return task
 
     async def _transcribe_after(self, previous: asyncio.Future[str] | None, audio: Audio) -> str:
         """Transcribe once the previous transcription is done: two at once would each take twice as long."""
@@ -184,15 +189,42 @@ class VoiceLoop:
             await asyncio.wait([previous])
         return await asyncio.to_thread(self.stt.transcribe, audio)
 
+    def _peek(self) -> None:
+        turn = self._turn
+        self._transcribe_so_far(turn).add_done_callback(lambda task: self._peeked(turn, task))
+
+    def _peeked(self, turn: _Turn, task: asyncio.Task[str]) -> None:
+        if turn is self._turn and self.turns.speaking and (text := _words(task)):
+            self._foresee(turn, text)
+
+    def _listen_ahead(self) -> None:
+        turn = self._turn
+        turn.transcript_frames = len(turn.frames)
+        turn.transcript = self._transcribe_so_far(turn)
+        turn.transcript.add_done_callback(lambda task: self._heard_ahead(turn, task))
+
     def _heard_ahead(self, turn: _Turn, task: asyncio.Task[str]) -> None:
         if turn is not self._turn or task.cancelled() or task.exception() is not None:
             return
         text = task.result()
-        if text and self.turns.speaking:
-            turn.anticipated = text
-            self._anticipating = asyncio.ensure_future(self.companion.anticipate(self.user, self.conversation, text))
+        turn.transcribed_at = time.perf_counter()
         if self.turns.heard(text) is Decision.ENDED:
-            self._end_turn()
+            self._end_turn()  # the turn itself reads the prompt now: pre-reading it too would only compete
+        elif text.strip() and self.turns.speaking:
+            self._foresee(turn, text.strip())
+
+    def _foresee(self, turn: _Turn, text: str) -> None:
+        """Pre-read the prompt `text` makes, after the pre-reading under way: one at a time, the newest words."""
+        turn.foreseen = text
+        self._anticipating = asyncio.ensure_future(self._anticipate(self._anticipating, turn, text))
+
+    async def _anticipate(self, previous: asyncio.Future[None] | None, turn: _Turn, text: str) -> None:
+        if previous is not None and not previous.done():
+            await asyncio.wait([previous])
+        if turn.foreseen != text:
+            return  # newer words came while waiting
+        await self.companion.anticipate(self.user, self.conversation, text)
+        turn.anticipated = (text, time.perf_counter())
 
     def _end_turn(self) -> None:
         turn, self._turn = self._turn, _Turn()
@@ -269,7 +301,13 @@ class VoiceLoop:
         if turn.transcript is not None and turn.transcript_frames >= _last_voiced(turn.frames):
             times.listened_ahead = True
             try:
-                return (await turn.transcript).strip()
+                text = (await turn.transcript).strip()
+                times.transcribed_ms = self._since(turn.transcribed_at)
+                if self._anticipating is not None:
+                    await asyncio.wait([self._anticipating])  # not to race it: the model is busy with it anyway
+                said, when = turn.anticipated
+                times.anticipated_ms = self._since(when) if said == text else 0.0
+                return text
             except Exception:  # noqa: BLE001 - fall through to a fresh transcription
                 pass
         if not turn.frames:
@@ -287,8 +325,18 @@ class VoiceLoop:
                 times.first_phrase_ms = self._since_speech()
             self.outbox.put(resample(audio, EAR_RATE).samples)
 
+    def _since(self, moment: float) -> float:
+        return (moment - self._speech_ended_at) * 1000
+
     def _since_speech(self) -> float:
         return (time.perf_counter() - self._speech_ended_at) * 1000
+
+
+def _words(task: asyncio.Task[str]) -> str:
+    """What a finished transcription heard ("" if it failed or was cancelled)."""
+    if task.cancelled() or task.exception() is not None:
+        return ""
+    return task.result().strip()
 
 
 def _last_voiced(frames: list[Samples], floor: float = 0.01) -> int:

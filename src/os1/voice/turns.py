@@ -3,11 +3,13 @@
 Silence alone is a poor judge: people pause mid-sentence ("I was thinking… maybe Lisbon") and a fixed long
 wait makes every answer slow. So a pause is judged by the words before it:
 
+- while the person speaks, every `peek_ms` (1 s) of speech is a moment to transcribe what they have said so
+  far, so the companion can pre-read the prompt it makes (most of it is the same when they finish);
 - a pause of `listen_ms` (128 ms) is the moment to transcribe what has been said so far (listen ahead), so the
-  words are ready when the turn ends (Whisper takes ~0.4 s whatever the length; a pause the person breaks
-  only costs a transcription nobody waits for);
+  words are ready when the turn ends (Whisper takes ~0.1 s; a pause the person breaks only costs a
+  transcription nobody waits for);
 - if those words sound finished (a sentence end, not a trailing "and", "because", "um", "my"…), the turn ends
-  after `finished_ms` of silence in all (450 ms);
+  after `finished_ms` of silence in all (384 ms);
 - otherwise it waits up to `unfinished_ms` (1.4 s) for the person to go on, and only then ends the turn.
 
 Speech must last `start_ms` (96 ms) to count: a cough or a click is not the person talking.
@@ -40,7 +42,8 @@ _SUBORDINATE = re.compile(r"^(?:if|when|whenever|because|although|though|while|s
 class Decision(Enum):
     NOTHING = "nothing"
     STARTED = "started"  # the person started speaking (barge-in, when the companion is talking)
-    TRANSCRIBE = "transcribe"  # a pause: transcribe what was said so far
+    PEEK = "peek"  # mid-speech: transcribe what was said so far, to get ready (the turn goes on)
+    TRANSCRIBE = "transcribe"  # a pause: transcribe what was said so far, and tell `heard`
     ENDED = "ended"  # the turn is over: answer it
 
 
@@ -50,7 +53,8 @@ class TurnPolicy:
     release: float = 0.35  # and below which it counts as silence (between: keeps the current state)
     start_ms: float = 96.0
     listen_ms: float = 128.0
-    finished_ms: float = 450.0
+    peek_ms: float | None = 1000.0  # None: never peek
+    finished_ms: float = 384.0
     unfinished_ms: float = 1400.0
     max_turn_s: float = 60.0
 
@@ -87,6 +91,7 @@ class TurnDetector:
         self._voiced = 0.0  # ms of speech in a row, before the turn counts as started
         self._silence = 0.0  # ms of silence since the last speech
         self._length = 0.0  # ms since the turn started
+        self._unpeeked = 0.0  # ms of speech since the turn started or was last peeked at
         self._asked = False  # a transcript of this pause was asked for
         self._words: str | None = None  # the transcript of everything up to this pause, once heard
         self._in_speech = False
@@ -104,14 +109,20 @@ class TurnDetector:
         if not self.speaking:
             self._voiced = self._voiced + FRAME_MS if self._in_speech else 0.0
             if self._voiced >= p.start_ms:
-                self.speaking, self._length, self._silence = True, self._voiced, 0.0
+                self.speaking, self._length, self._silence, self._unpeeked = True, self._voiced, 0.0, self._voiced
                 return Decision.STARTED
             return Decision.NOTHING
         self._length += FRAME_MS
         if self._in_speech:
             if self._silence:
                 self._silence, self._asked, self._words = 0.0, False, None  # they went on: the pause is void
-            return Decision.ENDED if self._length >= p.max_turn_s * 1000 else Decision.NOTHING
+            if self._length >= p.max_turn_s * 1000:
+                return Decision.ENDED
+            self._unpeeked += FRAME_MS
+            if p.peek_ms is not None and self._unpeeked >= p.peek_ms:
+                self._unpeeked = 0.0
+                return Decision.PEEK
+            return Decision.NOTHING
         self._silence += FRAME_MS
         if self._silence >= p.listen_ms and not self._asked:
             self._asked = True
