@@ -440,19 +440,21 @@ def run_stub(port: int, token_ms: float) -> None:
 
 def run_os1(port: int, slots: int | None, learn: bool, keep_alive_s: float | None, profile: Path | None) -> None:
     """OS1 as `os1 serve` runs it (cli_server.serve), with generous rate limits. Settings come from OS1_*."""
+    from os1.server.serving import loop_factory
+
     die_with_parent()
     raise_open_files(0)
     if profile is None:
-        with suppress(KeyboardInterrupt):  # uvicorn re-raises the SIGINT it stopped on
-            asyncio.run(serve_os1(port, slots, learn, keep_alive_s))
+        with suppress(KeyboardInterrupt), asyncio.Runner(loop_factory=loop_factory()) as runner:
+            runner.run(serve_os1(port, slots, learn, keep_alive_s))  # uvicorn re-raises the SIGINT it stopped on
         return
     import cProfile  # the event loop's thread only: the store's and the embedder's threads are not seen
 
     profiler = cProfile.Profile()
     profiler.enable()
     try:
-        with suppress(KeyboardInterrupt):
-            asyncio.run(serve_os1(port, slots, learn, keep_alive_s))
+        with suppress(KeyboardInterrupt), asyncio.Runner(loop_factory=loop_factory()) as runner:
+            runner.run(serve_os1(port, slots, learn, keep_alive_s))
     finally:
         profiler.disable()
         profiler.dump_stats(profile)

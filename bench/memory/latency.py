@@ -44,6 +44,7 @@ class MemoEmbedder:
         self.dim = inner.dim
         self.strong_match = inner.strong_match
         self.weak_match = inner.weak_match
+        self.queries_are_passages = inner.queries_are_passages
         self._cache: dict[str, Vector] = {}
         self.embedded = 0  # passages actually sent to the model
 

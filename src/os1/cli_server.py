@@ -45,9 +45,9 @@ def serve(host: str, port: int, tls_cert: Path | None, tls_key: Path | None, ins
     in with their own token (os1 users add NAME) and talks with a companion that remembers them alone."""
     check_exposure(host, tls_cert, tls_key, insecure_remote)
     from os1.server.app import create_app, open_hub
-    from os1.server.serving import Server, server_config
+    from os1.server.serving import Server, loop_factory, server_config
 
-    with asyncio.Runner() as runner:
+    with asyncio.Runner(loop_factory=loop_factory()) as runner:
         with assembly_progress(quiet=False) as progress:
             hub = runner.run(open_hub(settings_from(model=model), progress=progress, slots=slots))
         try:

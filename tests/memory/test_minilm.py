@@ -100,7 +100,8 @@ def test_concurrent_callers_get_the_same_vectors(embedder: MiniLMEmbedder) -> No
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(results) == 4 and all(np.array_equal(result, expected) for result in results)
+    # Callers at the same moment share a batch: the same vectors, to float32 rounding (BLAS blocks batches apart)
+    assert len(results) == 4 and all(np.allclose(result, expected, atol=1e-5) for result in results)
 
 
 def test_missing_package_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:

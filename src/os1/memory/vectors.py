@@ -15,6 +15,7 @@ from os1.memory.embeddings import Embedder, Vector
 from os1.memory.store import Store, User
 
 WARM_PEOPLE = 64  # indexes kept in RAM; a household server rarely has more people talking at once
+RECENT_QUERIES = 256  # query vectors kept: a message recalled with is soon learned, and need not be embedded twice
 
 
 @dataclass(frozen=True)
@@ -107,12 +108,13 @@ class Vectors:
         self.store = store
         self.embedder = embedder
         self._indexes: OrderedDict[int, VectorIndex] = OrderedDict()
+        self._queries: OrderedDict[tuple[int, str], Vector] = OrderedDict()  # (person, text) → its vector
 
     async def add(self, user: User, items: list[Entry]) -> None:
         """Embed and keep these items of this person."""
         if not items:
             return
-        vectors = await asyncio.to_thread(self.embedder.embed_passages, [item.text for item in items])
+        vectors = await self._embed(user, [item.text for item in items])
         rows = [(item.kind, item.item_id, user.id, self.embedder.name, vec.astype(np.float16).tobytes())
                 for item, vec in zip(items, vectors, strict=True)]
 
@@ -129,8 +131,26 @@ class Vectors:
         """This person's items closest in meaning to `query`, best first. The query is embedded and searched
         in one trip to a worker thread, so recall's word and time searches run beside it."""
         index = await self.index(user)
-        return await asyncio.to_thread(
-            lambda: index.search(self.embedder.embed_query(query), limit, kinds, roles))
+
+        def embed_and_search() -> tuple[Vector, list[VectorHit]]:
+            vector = self.embedder.embed_query(query)
+            return vector, index.search(vector, limit, kinds, roles)
+
+        vector, hits = await asyncio.to_thread(embed_and_search)
+        if self.embedder.queries_are_passages:
+            self._queries[(user.id, query)] = vector
+            while len(self._queries) > RECENT_QUERIES:
+                self._queries.popitem(last=False)
+        return hits
+
+    async def _embed(self, user: User, texts: list[str]) -> Vector:
+        """Passage vectors of `texts`; one this person searched with lately is not embedded again (a query and
+        a passage are embedded alike)."""
+        known = {i: vector for i, text in enumerate(texts) if (vector := self._queries.pop((user.id, text), None))
+                 is not None}
+        todo = [text for i, text in enumerate(texts) if i not in known]
+        fresh = iter(await asyncio.to_thread(self.embedder.embed_passages, todo) if todo else [])
+        return np.stack([known[i] if i in known else next(fresh) for i in range(len(texts))]).astype(np.float32)
 
     async def index(self, user: User) -> VectorIndex:
         index = self._indexes.get(user.id)
