@@ -45,12 +45,14 @@ class CountingEmbedder:
     def __init__(self, queries_are_passages: bool) -> None:
         self.queries_are_passages = queries_are_passages
         self.passages: list[str] = []
+        self.queries: list[str] = []
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         self.passages += texts
         return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
+        self.queries.append(text)
         return self._vector(text)
 
     def _vector(self, text: str) -> np.ndarray:
@@ -85,4 +87,20 @@ async def test_an_embedder_that_reads_queries_differently_embeds_every_passage(t
     await vectors.add(theo, [Entry("message", 1, "Ana is visiting.", "user")])
 
     assert embedder.passages == ["Ana is visiting."]
+    await store.close()
+
+
+async def test_the_same_words_searched_twice_are_embedded_once(tmp_path: Path) -> None:
+    # Voice pre-reads the prompt of the words heard so far; when the turn ends with the same words, its recall
+    # searches with them again.
+    store = await Store.open(tmp_path / "os1.db")
+    embedder = CountingEmbedder(queries_are_passages=True)
+    vectors = Vectors(store, embedder)
+    theo, amy = await store.user("theodore"), await store.user("amy")
+
+    await vectors.search(theo, "Ana is visiting.", limit=4)
+    await vectors.search(theo, "Ana is visiting.", limit=4)
+    await vectors.search(amy, "Ana is visiting.", limit=4)
+
+    assert embedder.queries == ["Ana is visiting.", "Ana is visiting."]  # once for each person
     await store.close()

@@ -132,8 +132,10 @@ class Vectors:
         in one trip to a worker thread, so recall's word and time searches run beside it."""
         index = await self.index(user)
 
+        known = self._queries.get((user.id, query))  # voice pre-reads the same words before the turn ends
+
         def embed_and_search() -> tuple[Vector, list[VectorHit]]:
-            vector = self.embedder.embed_query(query)
+            vector = known if known is not None else self.embedder.embed_query(query)
             return vector, index.search(vector, limit, kinds, roles)
 
         vector, hits = await asyncio.to_thread(embed_and_search)
