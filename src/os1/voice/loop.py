@@ -194,7 +194,7 @@ class VoiceLoop:
         self._transcribe_so_far(turn).add_done_callback(lambda task: self._peeked(turn, task))
 
     def _peeked(self, turn: _Turn, task: asyncio.Task[str]) -> None:
-        if turn is self._turn and self.turns.speaking and (text := _words(task)):
+        if turn is self._turn and self.turns.speaking and (text := (_words(task) or "").strip()):
             self._foresee(turn, text)
 
     def _listen_ahead(self) -> None:
@@ -204,9 +204,9 @@ class VoiceLoop:
         turn.transcript.add_done_callback(lambda task: self._heard_ahead(turn, task))
 
     def _heard_ahead(self, turn: _Turn, task: asyncio.Task[str]) -> None:
-        if turn is not self._turn or task.cancelled() or task.exception() is not None:
+        text = _words(task)
+        if turn is not self._turn or text is None:
             return
-        text = task.result()
         turn.transcribed_at = time.perf_counter()
         if self.turns.heard(text) is Decision.ENDED:
             self._end_turn()  # the turn itself reads the prompt now: pre-reading it too would only compete
@@ -332,11 +332,11 @@ class VoiceLoop:
         return (time.perf_counter() - self._speech_ended_at) * 1000
 
 
-def _words(task: asyncio.Task[str]) -> str:
-    """What a finished transcription heard ("" if it failed or was cancelled)."""
+def _words(task: asyncio.Task[str]) -> str | None:
+    """What a finished transcription heard (None if it failed or was cancelled)."""
     if task.cancelled() or task.exception() is not None:
-        return ""
-    return task.result().strip()
+        return None
+    return task.result()
 
 
 def _last_voiced(frames: list[Samples], floor: float = 0.01) -> int:

@@ -57,7 +57,7 @@ class WhisperTranscriber:
         self._model_dir = Path(model_dir) if model_dir else None
         self._cpu_threads = cpu_threads
         self._model: Any = None
-        self._tokens: Any = None
+        self._tokens: tuple[Any, list[int]] | None = None
         self._lock = threading.Lock()
 
     def transcribe(self, audio: Audio) -> str:
@@ -77,7 +77,6 @@ class WhisperTranscriber:
     def _short_window(self, audio: Audio) -> str | None:
         """One pass of Whisper over a window just longer than `audio`: the text, or None when it looped."""
         import ctranslate2
-        from faster_whisper.transcribe import get_suppressed_tokens
 
         whisper = self._loaded()
         samples = audio.samples.astype(np.float32, copy=False)
@@ -85,14 +84,13 @@ class WhisperTranscriber:
         padded = np.zeros(frames * HOP, dtype=np.float32)
         padded[:len(samples)] = samples
         features = whisper.feature_extractor(padded, padding=0)[None, :, :frames]
-        tokenizer = self._tokenizer()
+        tokenizer, suppressed = self._decoding()
         prompt = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
         allowed = int(TOKENS_PER_S * len(samples) / EAR_RATE) + 8
         encoded = whisper.model.encode(ctranslate2.StorageView.from_array(np.ascontiguousarray(features)))
         result = whisper.model.generate(
             encoded, [prompt], beam_size=1, max_length=len(prompt) + 2 * allowed, return_scores=True,
-            return_no_speech_prob=True, suppress_blank=True,
-            suppress_tokens=list(get_suppressed_tokens(tokenizer, (-1,)) or ()),
+            return_no_speech_prob=True, suppress_blank=True, suppress_tokens=suppressed,
         )[0]
         tokens = result.sequences_ids[0]
         text = tokenizer.decode(tokens).strip()
@@ -101,13 +99,16 @@ class WhisperTranscriber:
         avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)  # as faster-whisper reckons it
         return text if heard(text, result.no_speech_prob, avg_logprob) else ""
 
-    def _tokenizer(self) -> Any:
+    def _decoding(self) -> tuple[Any, list[int]]:
+        """The tokenizer, and the tokens never to write (faster-whisper's defaults), made once."""
         if self._tokens is None:
             from faster_whisper.tokenizer import Tokenizer
+            from faster_whisper.transcribe import get_suppressed_tokens
 
             whisper = self._loaded()
-            self._tokens = Tokenizer(whisper.hf_tokenizer, whisper.model.is_multilingual, task="transcribe",
-                                     language="en")
+            tokenizer = Tokenizer(whisper.hf_tokenizer, whisper.model.is_multilingual, task="transcribe",
+                                  language="en")
+            self._tokens = (tokenizer, list(get_suppressed_tokens(tokenizer, (-1,)) or ()))
         return self._tokens
 
     def warm(self) -> None:
