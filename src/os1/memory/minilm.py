@@ -50,17 +50,21 @@ class Layer:
     out_norm: tuple[F32, F32]
 
 
-class MiniLM:
-    """The all-MiniLM-L6-v2 sentence encoder, loaded from its model folder (weights read once, here)."""
+class SentenceEncoder:
+    """What every runner of all-MiniLM-L6-v2 shares: the model folder's checks, its tokenizer, and texts embedded
+    in batches of similar lengths. A runner supplies `_embed_batch`."""
+
+    batch_size = BATCH_SIZE  # texts encoded together
 
     def __init__(self, folder: str | Path) -> None:
-        folder = Path(folder)
+        self.folder = folder = Path(folder)
         config = _read_json(folder / "config.json")
         pooling = _read_json(folder / "1_Pooling" / "config.json")
         if (config.get("model_type") != "bert" or config.get("hidden_act") != "gelu"
                 or config.get("position_embedding_type", "absolute") != "absolute"
                 or not pooling.get("pooling_mode_mean_tokens")):
             raise ValueError(f"{folder} is not a BERT model with GELU, absolute positions and mean pooling")
+        self.config = config
         self.dim: int = config["hidden_size"]
         self.heads: int = config["num_attention_heads"]
         self.eps = float(config["layer_norm_eps"])
@@ -72,8 +76,46 @@ class MiniLM:
         self.tokenizer.enable_truncation(max_length=self.max_tokens)
         self.tokenizer.no_padding()
 
+    def embed(self, texts: Sequence[str]) -> F32:
+        """(len(texts), dim) float32 unit vectors, in the order of `texts`."""
+        batch_size = self.batch_size
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        ids = [encoding.ids for encoding in self.tokenizer.encode_batch(list(texts))]
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        start = 0
+        while start < len(order):
+            longest = len(ids[order[min(start + batch_size, len(order)) - 1]])
+            size = max(1, min(batch_size, BATCH_TOKENS // longest))
+            batch = order[start:start + size]
+            out[batch] = self._embed_batch(*_padded([ids[i] for i in batch]))
+            start += size
+        return out
+
+    def _embed_batch(self, tokens: npt.NDArray[np.int64], mask: npt.NDArray[np.int64]) -> F32:
+        """(batch, T) right-padded token ids and their mask (1 for a real token) → (batch, dim) unit vectors."""
+        raise NotImplementedError
+
+
+def _padded(ids: list[list[int]]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    length = max(len(row) for row in ids)
+    tokens = np.zeros((len(ids), length), dtype=np.int64)  # 0 is [PAD]
+    mask = np.zeros((len(ids), length), dtype=np.int64)
+    for i, row in enumerate(ids):
+        tokens[i, :len(row)] = row
+        mask[i, :len(row)] = 1
+    return tokens, mask
+
+
+class MiniLM(SentenceEncoder):
+    """The all-MiniLM-L6-v2 sentence encoder in numpy, loaded from its model folder (weights read once, here)."""
+
+    def __init__(self, folder: str | Path) -> None:
+        super().__init__(folder)
+        config = self.config
         w = {name: np.ascontiguousarray(array, dtype=np.float32)
-             for name, array in load_file(str(folder / "model.safetensors")).items() if array.dtype.kind == "f"}
+             for name, array in load_file(str(self.folder / "model.safetensors")).items() if array.dtype.kind == "f"}
         self.word_embeddings = w["embeddings.word_embeddings.weight"]
         self.position_embeddings = w["embeddings.position_embeddings.weight"]
         self.token_type_0 = w["embeddings.token_type_embeddings.weight"][0]  # one sentence: every type id is 0
@@ -97,33 +139,12 @@ class MiniLM:
             out_norm=(w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]),
         )
 
-    def embed(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> F32:
-        """(len(texts), dim) float32 unit vectors, in the order of `texts`."""
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        if not texts:
-            return out
-        ids = [encoding.ids for encoding in self.tokenizer.encode_batch(list(texts))]
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        start = 0
-        while start < len(order):
-            longest = len(ids[order[min(start + batch_size, len(order)) - 1]])
-            size = max(1, min(batch_size, BATCH_TOKENS // longest))
-            batch = order[start:start + size]
-            out[batch] = self._embed_batch([ids[i] for i in batch])
-            start += size
-        return out
-
-    def _embed_batch(self, ids: list[list[int]]) -> F32:
-        """Right-pad `ids` to the longest, encode, mean-pool over the real tokens and normalise."""
-        length = max(len(row) for row in ids)
-        tokens = np.zeros((len(ids), length), dtype=np.int64)  # 0 is [PAD]
-        mask = np.zeros((len(ids), length), dtype=np.float32)
-        for i, row in enumerate(ids):
-            tokens[i, :len(row)] = row
-            mask[i, :len(row)] = 1.0
-        hidden = self._encode(tokens, mask)
-        summed = np.einsum("bt,btd->bd", mask, hidden)
-        mean = summed / np.maximum(mask.sum(axis=1, keepdims=True), np.float32(1e-9))
+    def _embed_batch(self, tokens: npt.NDArray[np.int64], mask: npt.NDArray[np.int64]) -> F32:
+        """Encode, mean-pool over the real tokens and normalise."""
+        weights = mask.astype(np.float32)
+        hidden = self._encode(tokens, weights)
+        summed = np.einsum("bt,btd->bd", weights, hidden)
+        mean = summed / np.maximum(weights.sum(axis=1, keepdims=True), np.float32(1e-9))
         norm = np.linalg.norm(mean, axis=1, keepdims=True)
         unit: F32 = (mean / np.maximum(norm, np.float32(1e-12))).astype(np.float32, copy=False)
         return unit
