@@ -461,12 +461,11 @@ def run_os1(port: int, slots: int | None, learn: bool, keep_alive_s: float | Non
 
 
 async def serve_os1(port: int, slots: int | None, learn: bool, keep_alive_s: float | None) -> None:
-    import uvicorn
 
     from os1.config import load_settings
     from os1.server.app import create_app, open_hub
     from os1.server.limits import Limits
-    from os1.server.serving import server_config
+    from os1.server.serving import Server, server_config
 
     hub = await open_hub(load_settings(), slots=slots)
     try:
@@ -475,7 +474,7 @@ async def serve_os1(port: int, slots: int | None, learn: bool, keep_alive_s: flo
         config = server_config(app, "127.0.0.1", port)
         if keep_alive_s is not None:  # not what `os1 serve` does (serving.KEEP_ALIVE_S): for --keep-alive runs only
             config.timeout_keep_alive = int(keep_alive_s)
-        await uvicorn.Server(config).serve()
+        await Server(config, on_stop=hub.notices.close).serve()
     finally:
         await hub.runtime.close()
 

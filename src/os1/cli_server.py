@@ -135,7 +135,7 @@ def users_list(json_out: bool) -> None:
 def users_remove(name: str, purge: bool, yes: bool) -> None:
     """Take NAME's tokens away (they can no longer sign in). Their conversations and memory stay, unless
     --purge."""
-    from os1.server.auth import RECHECK_S
+    from os1.server.auth import EPOCH_EVERY_S
     if purge and not yes and not click.confirm(f"Delete {name} and everything OS1 keeps about them, for good?",
                                                default=False):
         click.echo("Nothing was removed.")
@@ -147,7 +147,7 @@ def users_remove(name: str, purge: bool, yes: bool) -> None:
         click.echo(f"Removed {name} and everything OS1 kept about them; the database was compacted.")
     else:
         click.echo(f"{name} can no longer sign in (a running server stops accepting their tokens within "
-                   f"{RECHECK_S:.0f} seconds). Their conversations and memory are kept; --purge deletes them.")
+                   f"{EPOCH_EVERY_S:.0f} second). Their conversations and memory are kept; --purge deletes them.")
 
 
 def with_tokens(work: Callable[[TokenBook], Awaitable[T]]) -> T:

@@ -108,6 +108,24 @@ async def test_a_time_question_brings_back_what_was_said_then(filled: Filled) ->
     assert untimed == []
 
 
+async def test_a_time_question_reads_only_this_persons_days(filled: Filled) -> None:
+    """Someone else on the same server talked that weekend too; only Theodore's weekend comes back, including a
+    conversation he started earlier and went on with then."""
+    store, memory = filled.memory.store, filled.memory
+    amy = await store.user("amy")
+    await memory.import_conversations(amy, [conversation(
+        "amy-coast", ("a1", "user", "We drove up the coast and ate oysters all weekend.", "2026-11-14T16:00"))])
+    await memory.import_conversations(filled.theo, [conversation(
+        "long", ("l1", "user", "I started a pottery class.", "2026-10-01T18:00"),
+        ("l2", "user", "I threw my first bowl at the pottery class.", "2026-11-15T11:00"))])
+    times = frozenset({"time"})
+    found = await memory.recall(filled.theo, "what did we talk about last weekend?", now=NOW, signals=times,
+                                roles=("user",))
+    assert {i.source_ids[0] for i in found} == {"c1", "l2"}
+    theirs = await memory.recall(amy, "what did we talk about last weekend?", now=NOW, signals=times)
+    assert [i.source_ids for i in theirs] == [("a1",)]
+
+
 async def test_scope_leaves_out_what_the_prompt_already_shows(filled: Filled) -> None:
     store, theo = filled.memory.store, filled.theo
     today = await store.new_conversation(theo)

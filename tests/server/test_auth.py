@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 
 import httpx
 import pytest
@@ -78,9 +79,26 @@ async def test_a_token_removed_by_another_process_stops_working(server, sign_in,
     async with httpx.AsyncClient(base_url=base_url) as client:
         assert (await client.get("/api/status", headers=alice)).status_code == 200
         assert await TokenBook(hub.runtime.store).remove("alice")  # as `os1 users remove` would, elsewhere
-        monkeypatch.setattr(auth, "RECHECK_S", 0.0)  # instead of waiting for the recheck
+        monkeypatch.setattr(auth, "EPOCH_EVERY_S", 0.0)  # instead of waiting up to a second for the next check
         response = await client.get("/api/status", headers=alice)
     assert response.status_code == 401
+
+
+async def test_a_person_deleted_straight_from_the_database_is_signed_out(server, sign_in,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store's triggers count every token removal (here a cascade from deleting the person), whoever makes it,
+    and a running server reads that count instead of looking up every remembered token again."""
+    base_url, hub, scripted = server
+    alice, bob = await sign_in("alice"), await sign_in("bob")
+    async with httpx.AsyncClient(base_url=base_url) as client:
+        for who in (alice, bob):
+            assert (await client.get("/api/status", headers=who)).status_code == 200
+        with sqlite3.connect(hub.runtime.store.path) as db:  # another program, outside OS1
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("DELETE FROM users WHERE name = 'alice'")
+        monkeypatch.setattr(auth, "EPOCH_EVERY_S", 0.0)
+        assert (await client.get("/api/status", headers=alice)).status_code == 401
+        assert (await client.get("/api/status", headers=bob)).json()["person"] == "bob"  # looked up, not re-hashed
 
 
 async def test_each_token_signs_in_its_own_person_and_people_have_several(server) -> None:

@@ -357,3 +357,28 @@ def m009_files(db: sqlite3.Connection) -> None:
         db.execute(f"CREATE TRIGGER {table}_fts_update AFTER UPDATE OF {columns} ON {table} BEGIN "
                    f"INSERT INTO {table}_fts({table}_fts, rowid, {columns}) VALUES ('delete', old.id, {old}); "
                    f"INSERT INTO {table}_fts(rowid, {columns}) VALUES (new.id, {new}); END")
+
+
+@migration
+def m010_per_person_time_and_token_epoch(db: sqlite3.Connection) -> None:
+    """Two things a server with many people needs.
+
+    Recall by time ("what did I do last weekend?") reads one person's messages of that time through their own
+    conversations, not everyone's messages of that time: on a shared server, today's messages are everybody's.
+    It skips conversations whose `updated_at` is older than the time asked about, so that must never be older
+    than a conversation's last message (made so here for any store where it was).
+
+    `token_epoch` counts removals and changes of sign-in tokens, whoever makes them (`os1 users remove` in
+    another process, a cascade from deleting a person). A server checks this one number instead of looking up
+    every remembered token again."""
+    _run_statements(db, """
+        CREATE INDEX messages_by_conversation_time ON messages(conversation_id, created_at);
+        CREATE TABLE token_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+        INSERT INTO token_epoch (id, n) VALUES (1, 0);
+        UPDATE conversations SET updated_at = (SELECT max(m.created_at) FROM messages m
+                                               WHERE m.conversation_id = conversations.id)
+            WHERE updated_at < (SELECT max(m.created_at) FROM messages m WHERE m.conversation_id = conversations.id)
+    """)
+    for name, event in (("removed", "DELETE"), ("changed", "UPDATE OF public_id, user_id, hash")):
+        db.execute(f"CREATE TRIGGER api_tokens_{name} AFTER {event} ON api_tokens BEGIN "
+                   "UPDATE token_epoch SET n = n + 1 WHERE id = 1; END")

@@ -94,6 +94,10 @@ async def restore_person(store: Store, user: User, doc: dict[str, Any]) -> dict[
                     db.executemany("INSERT INTO mentions (message_id, start, end) VALUES (?, ?, ?)",
                                    [(msg_ids[m["id"]], start, end)
                                     for start, end in mentioned_times(m["content"], m["created_at"])])
+            # A hand-edited file may say a conversation was last updated before its last message.
+            db.execute("UPDATE conversations SET updated_at = max(updated_at, coalesce((SELECT max(created_at) "
+                       "FROM messages WHERE conversation_id = ?), updated_at)) WHERE id = ?",
+                       (conv_ids[conv["id"]], conv_ids[conv["id"]]))
         fact_ids: dict[int, int] = {}
         for f in doc.get("facts", []):
             cur = db.execute("INSERT INTO facts (user_id, text, topic, happened_on, source_message_id, created_at, "

@@ -186,12 +186,16 @@ async def _by_time(store: Store, user: User, span: Span, kinds: frozenset[str],
             (end, utc_iso(span.start - timedelta(days=MENTION_REACH_DAYS)), start, user.id, json.dumps(roles),
              CANDIDATES))
         lists.append([("message", int(r[0])) for r in rows])
+        # This person's conversations, each read by its own index on time: never everyone's messages of that day.
+        # Only conversations still going at the start can hold messages said since (updated_at is never older
+        # than a conversation's last message), so looking back a week reads the last week's conversations.
         rows = await store.read(
-            "SELECT m.id FROM messages m INDEXED BY messages_by_time WHERE m.created_at >= ? AND m.created_at < ? "
-            "AND (SELECT c.user_id FROM conversations c WHERE c.id = m.conversation_id) = ? "
+            "SELECT m.id FROM conversations c JOIN messages m INDEXED BY messages_by_conversation_time "
+            "ON m.conversation_id = c.id WHERE c.user_id = ? AND c.updated_at >= ? "
+            "AND m.created_at >= ? AND m.created_at < ? "
             "AND m.status IN ('complete', 'interrupted') AND m.role IN (SELECT value FROM json_each(?)) "
             "ORDER BY length(m.content) DESC LIMIT ?",
-            (start, end, user.id, json.dumps(roles), CANDIDATES))
+            (user.id, start, start, end, json.dumps(roles), CANDIDATES))
         lists.append([("message", int(r[0])) for r in rows])
     if "fact" in kinds:
         rows = await store.read("SELECT id FROM facts WHERE user_id = ? AND superseded_by IS NULL "

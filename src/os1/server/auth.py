@@ -28,8 +28,11 @@ if TYPE_CHECKING:
     from os1.server.deps import Hub
 
 TOKEN = re.compile(r"os1_([0-9a-f]{12})_([A-Za-z0-9_-]{20,128})")
-RECHECK_S = 30.0  # a remembered token is looked up again (no hashing) after this: removal elsewhere takes hold
-TOUCH_S = 60.0  # "last used" is written at most this often per token
+# How often a server reads the token epoch (a count of token removals and changes, kept by triggers in the
+# store): a token removed by `os1 users remove` in another process stops working within this.
+EPOCH_EVERY_S = 1.0
+TOUCH_S = 300.0  # "last used" is written at most this often per token...
+TOUCH_FLUSH_S = 5.0  # ...and those writes are gathered into one this often
 CACHE_LIMIT = 10_000
 MAX_NAME = 64
 
@@ -46,7 +49,7 @@ class Person:
 class _Verified:
     user: User
     public_id: str
-    checked: float  # monotonic time of the last look-up
+    checked: float  # monotonic time of the last look-up in the store
 
 
 class TokenBook:
@@ -56,7 +59,12 @@ class TokenBook:
         self.store = store
         self._hasher = hasher or PasswordHasher()
         self._verified: OrderedDict[str, _Verified] = OrderedDict()  # sha256(token) → who it is, oldest first
-        self._touched: dict[str, float] = {}  # public id → when "last used" was last written
+        self._touched: dict[str, float] = {}  # public id → when "last used" was last noted
+        self._untouched: dict[str, str] = {}  # public id → "last used" not yet written
+        self._flushed = 0.0
+        self._epoch: int | None = None  # the token epoch last read
+        self._epoch_read = -EPOCH_EVERY_S  # when it was last read (monotonic)
+        self._valid_since = 0.0  # remembered tokens looked up before this must be looked up again
 
     async def add(self, name: str) -> str:
         """A new token for `name` (the person is created if new). The token is returned once, never stored."""
@@ -96,10 +104,12 @@ class TokenBook:
             return None
         public_id, secret = match.groups()
         key = hashlib.sha256(token.encode()).hexdigest()
+        await self._read_epoch()
         known = self._verified.get(key)
         now = time.monotonic()
-        if known is not None and now - known.checked < RECHECK_S:
+        if known is not None and known.checked >= self._valid_since:
             self._verified.move_to_end(key)
+            await self._touch(public_id, now)
             return known.user
         row = await self._row(public_id)
         if row is None:
@@ -113,8 +123,21 @@ class TokenBook:
         self._verified.move_to_end(key)
         while len(self._verified) > CACHE_LIMIT:  # the least recently signed-in go first: no re-hashing herd
             self._verified.popitem(last=False)
-        await self._touch(public_id, now)
+        await self._touch(public_id, now, at_once=True)
         return user
+
+    async def _read_epoch(self) -> None:
+        """Read the token epoch if it is due; if it moved, every remembered token is looked up again (in the
+        store, without hashing) when next used. One read a second, however many people are signed in."""
+        started = time.monotonic()
+        if started - self._epoch_read < EPOCH_EVERY_S:
+            return
+        self._epoch_read = started  # claimed: whoever comes meanwhile goes on with what is known
+        rows = await self.store.read("SELECT n FROM token_epoch WHERE id = 1", ())
+        epoch = int(rows[0][0]) if rows else 0
+        if self._epoch is not None and epoch != self._epoch:
+            self._valid_since = started
+        self._epoch = epoch
 
     def cached_person(self, token: str) -> int | None:
         """The id of the person a recently verified token belongs to, without hashing or I/O (for the rate
@@ -136,13 +159,20 @@ class TokenBook:
 
         return await asyncio.to_thread(check)
 
-    async def _touch(self, public_id: str, now: float) -> None:
-        if now - self._touched.get(public_id, -TOUCH_S) < TOUCH_S:
+    async def _touch(self, public_id: str, now: float, at_once: bool = False) -> None:
+        """Note that the token was used; "last used" is written with others' every TOUCH_FLUSH_S (a sign-in
+        writes it `at_once`)."""
+        if now - self._touched.get(public_id, -TOUCH_S) >= TOUCH_S:
+            self._touched[public_id] = now
+            self._untouched[public_id] = now_iso()
+        if not self._untouched or (not at_once and now - self._flushed < TOUCH_FLUSH_S):
             return
-        self._touched[public_id] = now
+        self._flushed = now
+        pending, self._untouched = self._untouched, {}
 
         def op(db: sqlite3.Connection) -> None:
-            db.execute("UPDATE api_tokens SET last_used_at = ? WHERE public_id = ?", (now_iso(), public_id))
+            db.executemany("UPDATE api_tokens SET last_used_at = ? WHERE public_id = ?",
+                           [(when, public) for public, when in pending.items()])
 
         await self.store.write(op)
 
