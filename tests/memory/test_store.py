@@ -130,3 +130,58 @@ async def test_a_word_search_leaves_out_words_too_common_to_rank(tmp_path: Path,
     assert [m.id for m in found] == [wanted.id]  # "work" (41 rows) was over budget; "ottilie" led
     assert len(await store.search(theo, "a long day", limit=50)) == 40  # all common: still searched, by the rarest
     await store.close()
+
+
+async def test_other_peoples_messages_never_count_against_a_search(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a shared server, the word index matches and counts only the asking person's messages: someone else
+    saying "work" a thousand times neither slows Theodore's search nor pushes "work" out of it."""
+    from os1.memory import store as store_module
+
+    monkeypatch.setattr(store_module, "RANKING_BUDGET", 20)
+    store = await Store.open(tmp_path / "os1.db")
+    theo, amy = await store.user("theodore"), await store.user("amy")
+    busy = await store.new_conversation(amy)
+    for n in range(60):
+        await store.append(busy, "user", f"Work at the harbour was long, day {n}.")
+    mine = await store.append(await store.new_conversation(theo), "user", "Work at the harbour starts at six.")
+    hits = await store.search(theo, "When does work at the harbour start?")
+    assert [m.id for m in hits] == [mine.id]
+    db = store._conn()
+    match = store_module.bounded_match(db, "messages_fts", "work harbour", theo)
+    assert '"work"' in match and '"harbour"' in match  # 1 row of Theodore's each: nothing dropped
+    assert await store.search(theo, f"p{amy.id}") == []  # an owner token typed as a word matches nothing
+    await store.close()
+
+
+async def test_deleting_a_person_takes_their_messages_out_of_the_word_index(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "os1.db")
+    theo, amy = await store.user("theodore"), await store.user("amy")
+    await store.append(await store.new_conversation(amy), "user", "My locker code is 4471.")
+    await store.append(await store.new_conversation(theo), "user", "My locker is by the door.")
+    await store.delete_user(amy)
+    db = store._conn()
+    db.execute("INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')")
+    assert db.execute("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH '4471'").fetchone() == (0,)
+    assert [m.content for m in await store.search(theo, "locker")] == ["My locker is by the door."]
+    await store.close()
+
+
+async def test_a_store_from_before_the_per_person_index_is_searched_the_same(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from os1.memory import migrations
+
+    later = [name for name, _ in MIGRATIONS].index("m010_per_person_time_and_token_epoch") + 1
+    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS[:later])
+    store = await Store.open(tmp_path / "os1.db")  # as an older OS1 left it
+    theo, amy = await store.user("theodore"), await store.user("amy")
+    await store.append(await store.new_conversation(theo), "user", "The lighthouse keeper's book was sad.")
+    await store.append(await store.new_conversation(amy), "user", "A book about a lighthouse, lovely.")
+    await store.close()
+    with sqlite3.connect(tmp_path / "os1.db") as db:
+        assert not db.execute("SELECT 1 FROM _migrations WHERE name = 'm011_messages_fts_by_person'").fetchall()
+    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS)
+    store = await Store.open(tmp_path / "os1.db")
+    assert [m.content for m in await store.search(theo, "lighthouse book")] == ["The lighthouse keeper's book was sad."]
+    assert [m.content for m in await store.search(amy, "lighthouse book")] == ["A book about a lighthouse, lovely."]
+    await store.close()

@@ -245,9 +245,9 @@ class Store:
                 WHERE messages_fts MATCH ? AND c.user_id = ? AND m.status IN ('complete', 'interrupted')
                   AND m.id < ? AND NOT (m.conversation_id = ? AND m.id >= ?)
                   AND m.role IN (SELECT value FROM json_each(?))
-                ORDER BY bm25(messages_fts), m.id DESC LIMIT ?""",
+                ORDER BY bm25(messages_fts, 1.0, 0.0), m.id DESC LIMIT ?""",
             (user.id, before_id or 2**62, exclude_conversation or -1, after_id or 0, json.dumps(roles),
-             limit))
+             limit), owner=user)
         return [_message(r) for r in rows]
 
     async def forget(self, user: User, message_ids: list[int]) -> int:
@@ -346,12 +346,14 @@ class Store:
 
         return await self.run(tx)
 
-    async def ranked(self, table: str, query: str, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    async def ranked(self, table: str, query: str, sql: str, params: tuple[Any, ...],
+                     owner: User | None = None) -> list[tuple[Any, ...]]:
         """Rows of `sql`, a BM25-ranked search of the FTS table `table` whose first parameter is the MATCH
-        expression: made from `query` by `bounded_match`, in the same trip to the store's thread."""
+        expression: made from `query` by `bounded_match`, in the same trip to the store's thread. With `owner`
+        (for a table with an `owner` column), only that person's rows are matched at all."""
         def op() -> list[tuple[Any, ...]]:
             db = self._conn()
-            match = bounded_match(db, table, query)
+            match = bounded_match(db, table, query, owner)
             return list(db.execute(sql, (match, *params)).fetchall()) if match else []
 
         return await self.run(op)
@@ -407,25 +409,32 @@ def fts_query(text: str) -> str:
     return _any_of(telling_words(text))
 
 
-def bounded_match(db: sqlite3.Connection, table: str, text: str) -> str:
-    """`fts_query(text)`, less its commonest words when together they match more than RANKING_BUDGET rows.
+def bounded_match(db: sqlite3.Connection, table: str, text: str, owner: User | None = None) -> str:
+    """`fts_query(text)`, less its commonest words when together they match more than RANKING_BUDGET rows; with
+    `owner`, limited to the rows of that person (the table's `owner` column), both in counting and in matching.
 
     BM25 ranks every row that matches (~2 us each), so in 100k messages "what do I watch when I'm feeling under
     the weather?" would rank the 16k rows with "feel" (25-30 ms). A word that common says little about which row
     is meant (its weight in BM25 is near zero), and recall also searches by meaning; the rarer words lead.
     """
     words = telling_words(text)
+    if not words:
+        return ""
+
+    def scoped(match: str) -> str:
+        return f'owner : "p{owner.id}" AND content : ({match})' if owner is not None else match
+
     match = _any_of(words)
-    if len(words) < 2 or _matches(db, table, match) <= RANKING_BUDGET:
-        return match
-    counted = sorted((_matches(db, table, _any_of([w])), w) for w in words)
+    if len(words) < 2 or _matches(db, table, scoped(match)) <= RANKING_BUDGET:
+        return scoped(match)
+    counted = sorted((_matches(db, table, scoped(_any_of([w]))), w) for w in words)
     kept, rows = [counted[0][1]], counted[0][0]
     for count, word in counted[1:]:
         if rows + count > RANKING_BUDGET:
             break
         kept.append(word)
         rows += count
-    return _any_of(kept)
+    return scoped(_any_of(kept))
 
 
 def _any_of(words: list[str]) -> str:
