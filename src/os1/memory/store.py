@@ -97,6 +97,11 @@ class Store:
         self.path = path
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="os1-store")
         self._db: sqlite3.Connection | None = None
+        # Searches and look-ups (`read`, `ranked`) run on a second connection in a thread of their own: in WAL
+        # mode a reader never waits for a writer, so a turn's recall does not queue behind another person's
+        # commit (each one waits for the disk: synchronous = FULL). Each read sees every write that returned.
+        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="os1-store-read")
+        self._read_db: sqlite3.Connection | None = None
 
     @classmethod
     async def open(cls, path: Path) -> Store:
@@ -110,6 +115,13 @@ class Store:
                 self._db.close()
                 self._db = None
 
+        def shut_reader() -> None:
+            if self._read_db is not None:
+                self._read_db.close()
+                self._read_db = None
+
+        await asyncio.get_running_loop().run_in_executor(self._reader, shut_reader)
+        self._reader.shutdown(wait=True)
         await self.run(shut)
         self._thread.shutdown(wait=True)
 
@@ -352,14 +364,28 @@ class Store:
         expression: made from `query` by `bounded_match`, in the same trip to the store's thread. With `owner`
         (for a table with an `owner` column), only that person's rows are matched at all."""
         def op() -> list[tuple[Any, ...]]:
-            db = self._conn()
+            db = self._read_conn()
             match = bounded_match(db, table, query, owner)
             return list(db.execute(sql, (match, *params)).fetchall()) if match else []
 
-        return await self.run(op)
+        return await self._read(op)
 
     async def read(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-        return await self.run(lambda: list(self._conn().execute(sql, params).fetchall()))
+        return await self._read(lambda: list(self._read_conn().execute(sql, params).fetchall()))
+
+    async def _read(self, fn: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._reader, fn)
+
+    def _read_conn(self) -> sqlite3.Connection:
+        """The reading connection (made on first use, on the reading thread), query-only."""
+        if self._db is None:
+            raise RuntimeError("the store is closed")
+        if self._read_db is None:
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            db.execute("PRAGMA busy_timeout = 30000")
+            db.execute("PRAGMA query_only = ON")
+            self._read_db = db
+        return self._read_db
 
     def _conn(self) -> sqlite3.Connection:
         if self._db is None:
