@@ -87,3 +87,29 @@ async def test_forgetting_the_source_message_deletes_the_fact_its_vector_and_ind
     db.execute("INSERT INTO facts_fts(facts_fts) VALUES ('integrity-check')")  # index and table agree
     db.execute("INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')")
     db.close()
+
+
+async def test_facts_and_summaries_are_matched_only_among_their_persons(tmp_path: Path) -> None:
+    """Their word indexes carry an owner token, as messages' do: another person's many "harbour" facts neither
+    come back nor crowd out this person's one."""
+    from os1.memory import store as store_module
+    from os1.memory.summaries import add_summary, search_summaries
+
+    store = await Store.open(tmp_path / "os1.db")
+    theo, amy = await store.user("theodore"), await store.user("amy")
+    for n in range(30):
+        await add_fact(store, amy, f"Amy's boat number {n} is moored in the harbour.", f"boat {n}")
+    mine, _ = await add_fact(store, theo, "Theodore works at the harbour office.", "work place")
+    assert [f.id for f in await search_facts(store, theo, "harbour work")] == [mine.id]
+    match = store_module.bounded_match(store._conn(), "facts_fts", "harbour moored", theo, "text")
+    assert match.startswith(f'owner : "p{theo.id}" AND text : (')
+    theirs = await store.new_conversation(amy)
+    first = await store.append(theirs, "user", "hello")
+    await add_summary(store, amy, theirs, "Amy talked about her boats in the harbour.", [first])
+    assert await search_summaries(store, theo, "boats harbour") == []
+    assert [s.text for s in await search_summaries(store, amy, "boats harbour")] == [
+        "Amy talked about her boats in the harbour."]
+    await store.delete_user(amy)
+    for index in ("facts_fts", "summaries_fts"):
+        store._conn().execute(f"INSERT INTO {index}({index}) VALUES ('integrity-check')")
+    await store.close()

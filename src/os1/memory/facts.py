@@ -109,7 +109,7 @@ async def search_facts(store: Store, user: User, query: str, limit: int = 20,
         "facts_fts", query,
         f"SELECT {', '.join('f.' + c for c in _COLUMNS.split(', '))} FROM facts_fts "
         f"JOIN facts f ON f.id = facts_fts.rowid WHERE facts_fts MATCH ? AND f.user_id = ? {where} "
-        "ORDER BY bm25(facts_fts) LIMIT ?", (user.id, limit))
+        "ORDER BY bm25(facts_fts, 1.0, 0.0) LIMIT ?", (user.id, limit), owner=user, column="text")
     return [_fact(r) for r in rows]
 
 

@@ -408,3 +408,21 @@ def m011_messages_fts_by_person(db: sqlite3.Connection) -> None:
         "UPDATE messages_fts SET content = new.content WHERE rowid = new.id; END",
     ):
         db.execute(statement)
+
+
+@migration
+def m012_facts_and_summaries_fts_by_person(db: sqlite3.Connection) -> None:
+    """Facts and summaries get the word index messages got in m011: each row's `owner` token, so a search
+    matches only the asking person's. Their rows carry `user_id`, so the triggers need nothing else."""
+    for table in ("facts", "summaries"):
+        for trigger in ("insert", "delete", "update"):
+            db.execute(f"DROP TRIGGER {table}_fts_{trigger}")
+        db.execute(f"DROP TABLE {table}_fts")
+        db.execute(f"CREATE VIRTUAL TABLE {table}_fts USING fts5(text, owner, tokenize='porter unicode61')")
+        db.execute(f"INSERT INTO {table}_fts(rowid, text, owner) SELECT id, text, 'p' || user_id FROM {table}")
+        db.execute(f"CREATE TRIGGER {table}_fts_insert AFTER INSERT ON {table} BEGIN "
+                   f"INSERT INTO {table}_fts(rowid, text, owner) VALUES (new.id, new.text, 'p' || new.user_id); END")
+        db.execute(f"CREATE TRIGGER {table}_fts_delete AFTER DELETE ON {table} BEGIN "
+                   f"DELETE FROM {table}_fts WHERE rowid = old.id; END")
+        db.execute(f"CREATE TRIGGER {table}_fts_update AFTER UPDATE OF text, user_id ON {table} BEGIN "
+                   f"UPDATE {table}_fts SET text = new.text, owner = 'p' || new.user_id WHERE rowid = new.id; END")

@@ -358,14 +358,14 @@ class Store:
 
         return await self.run(tx)
 
-    async def ranked(self, table: str, query: str, sql: str, params: tuple[Any, ...],
-                     owner: User | None = None) -> list[tuple[Any, ...]]:
+    async def ranked(self, table: str, query: str, sql: str, params: tuple[Any, ...], owner: User | None = None,
+                     column: str = "content") -> list[tuple[Any, ...]]:
         """Rows of `sql`, a BM25-ranked search of the FTS table `table` whose first parameter is the MATCH
         expression: made from `query` by `bounded_match`, in the same trip to the store's thread. With `owner`
-        (for a table with an `owner` column), only that person's rows are matched at all."""
+        (for a table with an `owner` column), only that person's rows are matched at all, by their `column`."""
         def op() -> list[tuple[Any, ...]]:
             db = self._read_conn()
-            match = bounded_match(db, table, query, owner)
+            match = bounded_match(db, table, query, owner, column)
             return list(db.execute(sql, (match, *params)).fetchall()) if match else []
 
         return await self._read(op)
@@ -435,9 +435,11 @@ def fts_query(text: str) -> str:
     return _any_of(telling_words(text))
 
 
-def bounded_match(db: sqlite3.Connection, table: str, text: str, owner: User | None = None) -> str:
+def bounded_match(db: sqlite3.Connection, table: str, text: str, owner: User | None = None,
+                  column: str = "content") -> str:
     """`fts_query(text)`, less its commonest words when together they match more than RANKING_BUDGET rows; with
-    `owner`, limited to the rows of that person (the table's `owner` column), both in counting and in matching.
+    `owner`, limited to the rows of that person (the table's `owner` column), both in counting and in matching,
+    the words looked for in `column` only.
 
     BM25 ranks every row that matches (~2 us each), so in 100k messages "what do I watch when I'm feeling under
     the weather?" would rank the 16k rows with "feel" (25-30 ms). A word that common says little about which row
@@ -448,7 +450,7 @@ def bounded_match(db: sqlite3.Connection, table: str, text: str, owner: User | N
         return ""
 
     def scoped(match: str) -> str:
-        return f'owner : "p{owner.id}" AND content : ({match})' if owner is not None else match
+        return f'owner : "p{owner.id}" AND {column} : ({match})' if owner is not None else match
 
     match = _any_of(words)
     if len(words) < 2 or _matches(db, table, scoped(match)) <= RANKING_BUDGET:

@@ -57,7 +57,7 @@ async def search_summaries(store: Store, user: User, query: str, limit: int = 10
         "summaries_fts", query,
         f"SELECT {', '.join('s.' + c for c in _COLUMNS.split(', '))} FROM summaries_fts "
         "JOIN summaries s ON s.id = summaries_fts.rowid WHERE summaries_fts MATCH ? AND s.user_id = ? "
-        "ORDER BY bm25(summaries_fts) LIMIT ?", (user.id, limit))
+        "ORDER BY bm25(summaries_fts, 1.0, 0.0) LIMIT ?", (user.id, limit), owner=user, column="text")
     return [_summary(r) for r in rows]
 
 
