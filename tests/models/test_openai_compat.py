@@ -4,7 +4,9 @@ packaged 0.5B model, and tiny asyncio servers that fail on purpose (down, silent
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -278,6 +280,59 @@ async def test_a_stream_that_stalls_midway_times_out_after_what_came() -> None:
         finally:
             await model.close()
     assert pieces == ["Hel"]
+
+
+STREAM_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+DONE = b"e\r\ndata: [DONE]\n\n\r\n"
+
+
+def keep_alive_server(connections: list[int], after_done: bytes = b"0\r\n\r\n") -> Handler:
+    """Streams "Hi" then [DONE] for every request on a connection, followed by `after_done` (the end of the
+    chunked body, as a well-behaved server sends it); lists the connection for each request it answers (and
+    answers a GET for the model list)."""
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        me = len(set(connections)) + 1
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                connections.append(me)
+                if head.startswith(b"GET"):
+                    writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+                    continue
+                length = int(re.search(rb"content-length: *(\d+)", head, re.IGNORECASE).group(1))  # type: ignore[union-attr]
+                await reader.readexactly(length)
+                writer.write(STREAM_HEAD + sse_chunk("Hi") + DONE + after_done)
+                await writer.drain()
+        writer.close()
+
+    return handle
+
+
+async def test_turns_reuse_one_connection_to_the_model_server() -> None:
+    """A stream read to its end gives the connection back: no new connection (for a server elsewhere, no new TLS
+    handshake) for every turn. The status line's probe goes over the same connections."""
+    connections: list[int] = []
+    async with fake_server(keep_alive_server(connections)) as url:
+        model = OpenAICompatModel(MODEL, url)
+        try:
+            for _ in range(3):
+                assert await collect(model, SKY) == ["Hi"]
+            assert await model.answers(timeout_s=2.0)
+        finally:
+            await model.close()
+    assert connections == [1, 1, 1, 1]
+
+
+async def test_a_server_that_keeps_the_stream_open_after_done_still_ends_the_reply() -> None:
+    connections: list[int] = []
+    async with fake_server(keep_alive_server(connections, after_done=b"")) as url:
+        model = OpenAICompatModel(MODEL, url)
+        try:  # collect's guard fails the test if the reply waits for the stream to end
+            assert await collect(model, SKY) == ["Hi"]
+            assert await collect(model, SKY) == ["Hi"]  # on a new connection: the first one was left
+        finally:
+            await model.close()
+    assert connections == [1, 2]
 
 
 async def test_401_blames_the_api_key() -> None:

@@ -2,7 +2,7 @@
 
 The model is loaded when the server starts, not at the first message. An embedded model is `down` only if it
 could not be loaded; a remote one (`openai:…`) is `down` when its server does not answer a request for its
-model list (any HTTP answer, even a refusal, means it is up), asked at most every PROBE_EVERY_S.
+model list (OpenAICompatModel.answers), asked at most every PROBE_EVERY_S.
 """
 
 from __future__ import annotations
@@ -12,11 +12,8 @@ import logging
 import time
 from typing import Literal
 
-import httpx
-
 from os1.models.base import Model, ModelError
 from os1.models.openai_compat import OpenAICompatModel
-from os1.models.spec import OpenAISpec, SpecError, parse_spec
 from os1.server.fairness import Turnstile
 
 log = logging.getLogger(__name__)
@@ -27,10 +24,10 @@ PROBE_TIMEOUT_S = 3.0
 
 
 class ModelWatch:
-    def __init__(self, model: Model, spec: str, turnstile: Turnstile) -> None:
+    def __init__(self, model: Model, turnstile: Turnstile) -> None:
         self.model = model
         self.turnstile = turnstile
-        self._probe_url = _probe_url(model, spec)
+        self._remote = model if isinstance(model, OpenAICompatModel) else None
         self._load_failed: str | None = None  # the error code, when loading failed
         self._loading: asyncio.Task[None] | None = None
         self._reachable = (True, -PROBE_EVERY_S)  # (answered, when asked)
@@ -50,7 +47,7 @@ class ModelWatch:
             return "down"
         if not self.model.loaded:
             return "loading"
-        if self._probe_url is not None and not await self._answers():
+        if self._remote is not None and not await self._answers(self._remote):
             return "down"
         return "busy" if self.turnstile.snapshot().busy else "ready"
 
@@ -61,7 +58,7 @@ class ModelWatch:
             self._load_failed = exc.code
             log.error("The model could not be loaded: %s", exc)
 
-    async def _answers(self) -> bool:
+    async def _answers(self, remote: OpenAICompatModel) -> bool:
         answered, asked = self._reachable
         if time.monotonic() - asked < PROBE_EVERY_S:
             return answered  # fresh enough: no lock, so status calls never queue behind a probe
@@ -69,22 +66,7 @@ class ModelWatch:
             answered, asked = self._reachable
             if time.monotonic() - asked < PROBE_EVERY_S:
                 return answered
-            try:
-                async with httpx.AsyncClient(timeout=PROBE_TIMEOUT_S) as client:
-                    await client.get(str(self._probe_url))
-                answered = True
-            except httpx.HTTPError:
-                answered = False
+            answered = await remote.answers(PROBE_TIMEOUT_S)
             self._reachable = (answered, time.monotonic())
             return answered
 
-
-def _probe_url(model: Model, spec: str) -> str | None:
-    """Where to ask whether a remote model's server is up; None for a model in this process."""
-    if not isinstance(model, OpenAICompatModel):
-        return None
-    try:
-        parsed = parse_spec(spec)
-    except SpecError:
-        return None
-    return f"{parsed.base_url}/models" if isinstance(parsed, OpenAISpec) else None
