@@ -24,6 +24,7 @@ from os1.server.fairness import QUEUE_TIMEOUT_S, Turnstile
 from os1.server.health import ModelWatch
 from os1.server.learning import Learner
 from os1.server.limits import BodyLimit, Limits, RateLimit
+from os1.server.status import StatusShortcut
 
 WEB_APP = Path(__file__).parent / "web"
 REMOTE_SLOTS = 8  # turns at once for a remote OpenAI-compatible server (vLLM, llama.cpp with parallel slots)
@@ -43,7 +44,7 @@ def create_app(hub: Hub, *, limits: Limits | None = None, learn: bool = True) ->
     """The server's app over `hub`. `learn=False` leaves learning after turns off (tests that script every
     model call). The hub is the caller's to close."""
     limits = limits or Limits()
-    watch = ModelWatch(hub.runtime.model, hub.runtime.settings.model, hub.turnstile)
+    watch = ModelWatch(hub.runtime.model, hub.turnstile)
     learner = Learner(hub.runtime.companion, hub.turnstile)
 
     @asynccontextmanager
@@ -67,7 +68,9 @@ def create_app(hub: Hub, *, limits: Limits | None = None, learn: bool = True) ->
     app.state.hub = hub
     app.state.watch = watch
     install_error_handlers(app)
-    # The last added runs first: callers over their rate are turned away before their body is read.
+    # The last added runs first: callers over their rate are turned away before their body is read; every open
+    # web app's status look is answered after both, without the routing the rest of the API goes through.
+    app.add_middleware(StatusShortcut, hub=hub, watch=watch)
     app.add_middleware(BodyLimit, json_bytes=limits.json_bytes, audio_bytes=limits.audio_bytes)
     app.add_middleware(RateLimit, per_minute=limits.per_minute, burst=limits.burst,
                        person_of=hub.tokens.cached_person)

@@ -25,6 +25,12 @@ class ApiError(HTTPException):
 
     def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(status, {"code": code, "message": message}, headers)
+        self.code = code
+        self.message = message
+
+    def response(self) -> JSONResponse:
+        """This error as the answer, for code that runs outside FastAPI's exception handlers."""
+        return error_response(self.status_code, self.code, self.message, dict(self.headers or {}))
 
 
 def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
