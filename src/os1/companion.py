@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Callable
@@ -340,9 +341,8 @@ class Companion:
         """The system block. What it says about the person is taken once per conversation (and when the
         window moves anyway): facts learned mid-conversation are in the history already, and a system block
         that changed every turn would make the model re-read the whole prompt every turn."""
-        name = await self.identity.name(user)
         key = PERSON_NOTE.format(conversation.id)
-        note = await self.store.get_state(user, key)
+        name, note = await asyncio.gather(self.identity.name(user), self.store.get_state(user, key))
         if note is None:
             note = person_note(user.name, await portrait(self.store, user))
             await self.store.set_state(user, key, note)

@@ -1,4 +1,6 @@
+import asyncio
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -185,3 +187,24 @@ async def test_a_store_from_before_the_per_person_index_is_searched_the_same(tmp
     assert [m.content for m in await store.search(theo, "lighthouse book")] == ["The lighthouse keeper's book was sad."]
     assert [m.content for m in await store.search(amy, "lighthouse book")] == ["A book about a lighthouse, lovely."]
     await store.close()
+
+
+async def test_a_look_up_does_not_wait_behind_a_long_read(tmp_path: Path) -> None:
+    """Reads run on several query-only connections: one person's long search leaves the others' look-ups free."""
+    store = await Store.open(tmp_path / "os1.db")
+    try:
+        alice = await store.user("alice")
+        await store.set_state(alice, "name", "Samantha")
+        release = threading.Event()
+
+        def long_read() -> int:  # stands for a word search over the commonest words
+            release.wait(10)
+            return 1
+
+        held = asyncio.ensure_future(store._read(long_read))
+        assert await asyncio.wait_for(store.get_state(alice, "name"), 5) == "Samantha"
+        assert not held.done()
+        release.set()
+        assert await held == 1
+    finally:
+        await store.close()

@@ -82,6 +82,8 @@ async def facts(store: Store, user: User, *, include_superseded: bool = False, l
 
 
 async def facts_by_id(store: Store, user: User, ids: list[int]) -> dict[int, Fact]:
+    if not ids:  # nothing to look up: no trip to the store
+        return {}
     rows = await store.read(f"SELECT {_COLUMNS} FROM facts WHERE user_id = ? "
                             "AND id IN (SELECT value FROM json_each(?))", (user.id, _json(ids)))
     return {r[0]: _fact(r) for r in rows}

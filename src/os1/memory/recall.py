@@ -12,6 +12,7 @@ import asyncio
 import json
 import re
 from collections import defaultdict
+from collections.abc import Awaitable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -158,53 +159,62 @@ def about_time_only(query: str, span: Span) -> bool:
 
 async def _by_words(store: Store, user: User, query: str, kinds: frozenset[str], roles: tuple[Role, ...],
                     scope: Scope) -> list[list[Key]]:
-    lists: list[list[Key]] = []
-    if "message" in kinds:
+    # All asked at once: the store runs them one after another, and the turn waits for one hand-off, not three.
+    async def messages() -> list[Key]:
         found = await store.search(user, query, limit=CANDIDATES, roles=roles, before_id=scope.before_id,
                                    exclude_conversation=scope.conversation_id, after_id=scope.window_start_id)
-        lists.append([("message", m.id) for m in found])
-    if "fact" in kinds:
-        lists.append([("fact", f.id) for f in await search_facts(store, user, query, CANDIDATES)])
-    if "summary" in kinds:
-        lists.append([("summary", s.id) for s in await search_summaries(store, user, query, CANDIDATES)])
-    return lists
+        return [("message", m.id) for m in found]
+
+    async def facts() -> list[Key]:
+        return [("fact", f.id) for f in await search_facts(store, user, query, CANDIDATES)]
+
+    async def summaries() -> list[Key]:
+        return [("summary", s.id) for s in await search_summaries(store, user, query, CANDIDATES)]
+
+    searches = {"message": messages, "fact": facts, "summary": summaries}
+    return list(await asyncio.gather(*(search() for kind, search in searches.items() if kind in kinds)))
 
 
 async def _by_time(store: Store, user: User, span: Span, kinds: frozenset[str],
                    roles: tuple[Role, ...]) -> list[list[Key]]:
     start, end = utc_iso(span.start), utc_iso(span.end)
-    lists: list[list[Key]] = []
+    searches: list[Awaitable[list[Key]]] = []  # asked at once, as in _by_words
     if "message" in kinds:
         # What talks about that time first (said then or later: "on Saturday I…"), then what was said then.
         # Read by the index on start: no time a message mentions spans more than a year, which bounds the scan.
-        rows = await store.read(
+        searches.append(_ids(store, "message",
             "SELECT m.id FROM mentions t INDEXED BY mentions_by_start JOIN messages m ON m.id = t.message_id "
             "WHERE t.start < ? AND t.start >= ? AND t.end > ? "
             "AND (SELECT c.user_id FROM conversations c WHERE c.id = m.conversation_id) = ? "
             "AND m.status IN ('complete', 'interrupted') AND m.role IN (SELECT value FROM json_each(?)) "
             "GROUP BY m.id ORDER BY min(julianday(t.end) - julianday(t.start)), m.id DESC LIMIT ?",
             (end, utc_iso(span.start - timedelta(days=MENTION_REACH_DAYS)), start, user.id, json.dumps(roles),
-             CANDIDATES))
-        lists.append([("message", int(r[0])) for r in rows])
+             CANDIDATES)))
         # This person's conversations, each read by its own index on time: never everyone's messages of that day.
         # Only conversations still going at the start can hold messages said since (updated_at is never older
         # than a conversation's last message), so looking back a week reads the last week's conversations.
-        rows = await store.read(
+        searches.append(_ids(store, "message",
             "SELECT m.id FROM conversations c JOIN messages m INDEXED BY messages_by_conversation_time "
             "ON m.conversation_id = c.id WHERE c.user_id = ? AND c.updated_at >= ? "
             "AND m.created_at >= ? AND m.created_at < ? "
             "AND m.status IN ('complete', 'interrupted') AND m.role IN (SELECT value FROM json_each(?)) "
             "ORDER BY length(m.content) DESC LIMIT ?",
-            (user.id, start, start, end, json.dumps(roles), CANDIDATES))
-        lists.append([("message", int(r[0])) for r in rows])
+            (user.id, start, start, end, json.dumps(roles), CANDIDATES)))
     if "fact" in kinds:
-        rows = await store.read("SELECT id FROM facts WHERE user_id = ? AND superseded_by IS NULL "
-                                "AND happened_on >= ? AND happened_on < ? ORDER BY id DESC LIMIT ?",
-                                (user.id, span.start.date().isoformat(), span.end.date().isoformat(), CANDIDATES))
-        lists.append([("fact", int(r[0])) for r in rows])
+        searches.append(_ids(store, "fact",
+            "SELECT id FROM facts WHERE user_id = ? AND superseded_by IS NULL "
+            "AND happened_on >= ? AND happened_on < ? ORDER BY id DESC LIMIT ?",
+            (user.id, span.start.date().isoformat(), span.end.date().isoformat(), CANDIDATES)))
     if "summary" in kinds:
-        lists.append([("summary", s.id) for s in await summaries_between(store, user, start, end, CANDIDATES)])
-    return lists
+        async def summaries() -> list[Key]:
+            return [("summary", s.id) for s in await summaries_between(store, user, start, end, CANDIDATES)]
+
+        searches.append(summaries())
+    return list(await asyncio.gather(*searches))
+
+
+async def _ids(store: Store, kind: str, sql: str, params: tuple[Any, ...]) -> list[Key]:
+    return [(kind, int(r[0])) for r in await store.read(sql, params)]
 
 
 async def hydrate(store: Store, user: User, keys: list[Key], scores: dict[Key, float]) -> list[MemoryItem]:
@@ -213,18 +223,21 @@ async def hydrate(store: Store, user: User, keys: list[Key], scores: dict[Key, f
     for kind, item_id in keys:
         by_kind[kind].append(item_id)
     items: dict[Key, MemoryItem] = {}
-    for m in await _messages(store, user, by_kind["message"]):
+    messages, facts, summaries = await asyncio.gather(  # one hand-off to the store for the three
+        _messages(store, user, by_kind["message"]), facts_by_id(store, user, by_kind["fact"]),
+        summaries_by_id(store, user, by_kind["summary"]))
+    for m in messages:
         items["message", m[0]] = MemoryItem("message", m[0], m[3], m[4],
                                             (m[5] or str(m[0]),), scores.get(("message", m[0]), 0.0), m[2], m[1])
-    facts = await facts_by_id(store, user, by_kind["fact"])
     sources = await _source_ids(store, user, [f.source_message_id for f in facts.values() if f.source_message_id])
     for fact in facts.values():
         if fact.active:
             source = sources.get(fact.source_message_id or -1)
             items["fact", fact.id] = MemoryItem("fact", fact.id, _cut(fact.text), fact.created_at,
                                                 (source,) if source else (), scores.get(("fact", fact.id), 0.0))
-    for s in (await summaries_by_id(store, user, by_kind["summary"])).values():
-        covered = await _covered_ids(store, s.conversation_id, s.first_message_id, s.last_message_id)
+    covers = await asyncio.gather(*(_covered_ids(store, s.conversation_id, s.first_message_id, s.last_message_id)
+                                    for s in summaries.values()))
+    for s, covered in zip(summaries.values(), covers, strict=True):
         items["summary", s.id] = MemoryItem("summary", s.id, _cut(s.text), s.ended_at, covered,
                                             scores.get(("summary", s.id), 0.0), None, s.conversation_id)
     return [items[k] for k in keys if k in items]

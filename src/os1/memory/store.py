@@ -12,6 +12,7 @@ import dataclasses
 import json
 import re
 import sqlite3
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -25,6 +26,9 @@ from os1.memory.when import find_spans
 T = TypeVar("T")
 Role = Literal["user", "assistant"]
 MessageStatus = Literal["complete", "interrupted", "rejected", "failed"]
+
+
+READERS = 3  # reading threads, each with its own connection
 
 
 class NotFound(LookupError):
@@ -97,11 +101,14 @@ class Store:
         self.path = path
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="os1-store")
         self._db: sqlite3.Connection | None = None
-        # Searches and look-ups (`read`, `ranked`) run on a second connection in a thread of their own: in WAL
+        # Searches and look-ups (`read`, `ranked`) run on query-only connections, one per reading thread: in WAL
         # mode a reader never waits for a writer, so a turn's recall does not queue behind another person's
-        # commit (each one waits for the disk: synchronous = FULL). Each read sees every write that returned.
-        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="os1-store-read")
-        self._read_db: sqlite3.Connection | None = None
+        # commit (each one waits for the disk: synchronous = FULL), and with several readers a look-up by id does
+        # not queue behind a word search of common words (a few ms). Each read sees every write that returned.
+        self._reader = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="os1-store-read")
+        self._reading = threading.local()  # this reading thread's connection
+        self._read_dbs: list[sqlite3.Connection] = []
+        self._read_dbs_lock = threading.Lock()
 
     @classmethod
     async def open(cls, path: Path) -> Store:
@@ -115,13 +122,11 @@ class Store:
                 self._db.close()
                 self._db = None
 
-        def shut_reader() -> None:
-            if self._read_db is not None:
-                self._read_db.close()
-                self._read_db = None
-
-        await asyncio.get_running_loop().run_in_executor(self._reader, shut_reader)
-        self._reader.shutdown(wait=True)
+        await asyncio.to_thread(self._reader.shutdown, wait=True)  # the reads under way finish first
+        with self._read_dbs_lock:
+            for db in self._read_dbs:
+                db.close()
+            self._read_dbs.clear()
         await self.run(shut)
         self._thread.shutdown(wait=True)
 
@@ -377,15 +382,18 @@ class Store:
         return await asyncio.get_running_loop().run_in_executor(self._reader, fn)
 
     def _read_conn(self) -> sqlite3.Connection:
-        """The reading connection (made on first use, on the reading thread), query-only."""
+        """This reading thread's connection (made on its first read), query-only."""
         if self._db is None:
             raise RuntimeError("the store is closed")
-        if self._read_db is None:
+        db: sqlite3.Connection | None = getattr(self._reading, "db", None)
+        if db is None:
             db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
             db.execute("PRAGMA busy_timeout = 30000")
             db.execute("PRAGMA query_only = ON")
-            self._read_db = db
-        return self._read_db
+            self._reading.db = db
+            with self._read_dbs_lock:
+                self._read_dbs.append(db)
+        return db
 
     def _conn(self) -> sqlite3.Connection:
         if self._db is None:

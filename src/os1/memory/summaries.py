@@ -47,6 +47,8 @@ async def summaries(store: Store, user: User, limit: int = 1000) -> list[Summary
 
 
 async def summaries_by_id(store: Store, user: User, ids: list[int]) -> dict[int, Summary]:
+    if not ids:  # nothing to look up: no trip to the store
+        return {}
     rows = await store.read(f"SELECT {_COLUMNS} FROM summaries WHERE user_id = ? "
                             "AND id IN (SELECT value FROM json_each(?))", (user.id, str(list(ids))))
     return {r[0]: _summary(r) for r in rows}
