@@ -80,6 +80,9 @@ class Companion:
             yield Error("empty_input", "There was nothing to send: type a message first.")
             return
         rejected = len(text) > MAX_INPUT_CHARS
+        request = memory_request(text) if not rejected else None
+        if not rejected and request is None:
+            self.memory.embed_ahead(user, text)  # recall needs it: embedded while the message is stored
         message = await self.store.append(conversation, "user", text, "rejected" if rejected else "complete")
         yield TurnStarted(conversation.id, message.id, text)
         if rejected:
@@ -100,7 +103,6 @@ class Companion:
             async for event in self._say(conversation, settled.reply):
                 yield event
             return
-        request = memory_request(text)
         if request is not None and request.kind == "forget":
             async for event in self._offer_forget(user, conversation, message, request):
                 yield event

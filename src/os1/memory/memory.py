@@ -74,6 +74,11 @@ class Memory:
         if self.vectors is not None:
             await asyncio.to_thread(self.vectors.embedder.embed_query, "")
 
+    def embed_ahead(self, user: User, query: str) -> None:
+        """Begin embedding what a recall will soon be asked for (see Vectors.embed_ahead)."""
+        if self.vectors is not None:
+            self.vectors.embed_ahead(user, query)
+
     async def recall(self, user: User, query: str, *, now: datetime | None = None, limit: int = 10,
                      signals: frozenset[str] = SIGNALS, kinds: frozenset[str] = KINDS,
                      roles: tuple[Role, ...] = ("user", "assistant"), scope: Scope = NO_SCOPE,

@@ -109,6 +109,7 @@ class Vectors:
         self.embedder = embedder
         self._indexes: OrderedDict[int, VectorIndex] = OrderedDict()
         self._queries: OrderedDict[tuple[int, str], Vector] = OrderedDict()  # (person, text) → its vector
+        self._ahead: OrderedDict[tuple[int, str], asyncio.Future[Vector]] = OrderedDict()  # being embedded
 
     async def add(self, user: User, items: list[Entry]) -> None:
         """Embed and keep these items of this person."""
@@ -126,6 +127,18 @@ class Vectors:
         if user.id in self._indexes:
             self._indexes[user.id].add([(item.group, item.item_id) for item in items], vectors)
 
+    def embed_ahead(self, user: User, query: str) -> None:
+        """Start embedding `query` now (a turn's words, while its message is being stored): the search for it
+        then finds its vector ready, or on the way."""
+        key = (user.id, query)
+        if key in self._queries or key in self._ahead:
+            return
+        ahead = asyncio.ensure_future(asyncio.to_thread(self.embedder.embed_query, query))
+        ahead.add_done_callback(lambda done: done.cancelled() or done.exception())  # a failure is the search's
+        self._ahead[key] = ahead
+        while len(self._ahead) > RECENT_QUERIES:  # asked ahead for a turn that never searched
+            self._ahead.popitem(last=False)
+
     async def search(self, user: User, query: str, limit: int, kinds: frozenset[str] | None = None,
                      roles: tuple[str, ...] | None = None) -> list[VectorHit]:
         """This person's items closest in meaning to `query`, best first. The query is embedded and searched
@@ -133,6 +146,12 @@ class Vectors:
         index = await self.index(user)
 
         known = self._queries.get((user.id, query))  # voice pre-reads the same words before the turn ends
+        ahead = self._ahead.pop((user.id, query), None)
+        if known is None and ahead is not None:
+            try:
+                known = await ahead
+            except Exception:  # embedded again below, where a lasting failure is raised
+                known = None
 
         def embed_and_search() -> tuple[Vector, list[VectorHit]]:
             vector = known if known is not None else self.embedder.embed_query(query)
