@@ -104,3 +104,22 @@ async def test_the_same_words_searched_twice_are_embedded_once(tmp_path: Path) -
 
     assert embedder.queries == ["Ana is visiting.", "Ana is visiting."]  # once for each person
     await store.close()
+
+
+async def test_words_embedded_ahead_are_not_embedded_again_by_the_search(tmp_path: Path) -> None:
+    # A turn starts embedding its words while its message is stored; recall's search then uses that vector.
+    store = await Store.open(tmp_path / "os1.db")
+    for queries_are_passages in (True, False):
+        embedder = CountingEmbedder(queries_are_passages=queries_are_passages)
+        vectors = Vectors(store, embedder)
+        theo, amy = await store.user("theodore"), await store.user("amy")
+        await vectors.add(theo, [Entry("message", 1, "Ana is visiting.", "user")])
+
+        vectors.embed_ahead(theo, "Is Ana visiting?")
+        vectors.embed_ahead(theo, "Is Ana visiting?")  # asked twice: embedded once
+        hits = await vectors.search(theo, "Is Ana visiting?", limit=1)
+        assert [h.item_id for h in hits] == [1]
+        assert await vectors.search(amy, "Is Ana visiting?", limit=1) == []  # theo's vector, not amy's search
+
+        assert embedder.queries == ["Is Ana visiting?", "Is Ana visiting?"]  # once for each person
+    await store.close()
