@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,6 +26,8 @@ from os1.persona import Identity, Persona, asks_for_name
 from os1.prompt import Window, fit_window, render, system_prompt
 from os1.tools import Toolbox, default_toolbox
 from os1.tools.registry import local_now
+
+log = logging.getLogger(__name__)
 
 MAX_INPUT_CHARS = 100_000  # far beyond any window; keeps a pasted novel from being tokenised at all
 HISTORY_LOOKBACK = 400  # messages read back per turn; the window never reaches further
@@ -49,6 +52,7 @@ class Companion:
     _windows: dict[int, Window] = field(default_factory=dict)
     _turns: int = 0  # turns running now: background learning gives way to them
     _sizes: dict[int, int] = field(default_factory=dict)
+    _background: set[asyncio.Future[Any]] = field(default_factory=set)  # writes a turn does not wait for
     tools: Toolbox = field(default_factory=default_toolbox)
     clock: Callable[[], datetime] = local_now  # what time it is for tools (reminders); tests fix it
 
@@ -220,7 +224,10 @@ class Companion:
         if recalled and draft:
             new = replace(new, meta={**new.meta, "recalled": recalled})
         elif recalled:
-            new = await self.store.update_meta(new, {**new.meta, "recalled": recalled})
+            new = replace(new, meta={**new.meta, "recalled": recalled})
+            # Kept with the message while the prompt is built: it is in the prompt already, and the store's one
+            # writer, first in first out, has it written before the reply is (later turns read it from there).
+            self._in_background(self.store.update_meta(new, new.meta))
         history = [m for m in await self.store.messages(conversation, limit=HISTORY_LOOKBACK) if m.id != new.id]
         history.append(new)
         size = await self._size(new)
@@ -230,6 +237,16 @@ class Companion:
             raise PromptTooLong(f"That message is too long for me to take in at once (about {size:,} tokens; "
                                 f"I have room for {budget:,}).")
         return await self._fit(user, conversation, history, system, budget), recalled
+
+    def _in_background(self, work: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.ensure_future(work)
+        self._background.add(task)  # held: an unheld task may be collected before it is done
+        task.add_done_callback(self._background_done)
+
+    def _background_done(self, task: asyncio.Future[Any]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log.error("Keeping what a turn recalled failed: %s", type(error).__name__)
 
     async def _recall(self, user: User, conversation: Conversation, new: StoredMessage) -> list[dict[str, Any]]:
         """What the new message calls up from earlier."""

@@ -123,3 +123,22 @@ async def test_words_embedded_ahead_are_not_embedded_again_by_the_search(tmp_pat
 
         assert embedder.queries == ["Is Ana visiting?", "Is Ana visiting?"]  # once for each person
     await store.close()
+
+
+async def test_warm_indexes_are_bounded_by_the_rows_they_hold(tmp_path: Path, monkeypatch) -> None:
+    import os1.memory.vectors as vectors_module
+
+    monkeypatch.setattr(vectors_module, "WARM_ROWS", 10)
+    store = await Store.open(tmp_path / "os1.db")
+    vectors = Vectors(store, CountingEmbedder(queries_are_passages=True))
+    people = [await store.user(f"person-{i}") for i in range(6)]
+    for n, person in enumerate(people):
+        await vectors.add(person, [Entry("message", 10 * n + k, f"memory {k} of {n}", "user") for k in range(3)])
+        found = await vectors.search(person, "memory", limit=5)
+        assert {h.item_id for h in found} == {10 * n, 10 * n + 1, 10 * n + 2}  # theirs alone
+    warm = vectors._indexes
+    assert sum(index.held for index in warm.values()) == vectors._held <= 10
+    assert list(warm) == [p.id for p in people[-3:]]  # the latest searched, 3 rows each
+    # A person whose index went cold finds everything again, read from the store.
+    assert {h.item_id for h in await vectors.search(people[0], "memory", limit=5)} == {0, 1, 2}
+    await store.close()

@@ -14,7 +14,10 @@ import numpy.typing as npt
 from os1.memory.embeddings import Embedder, Vector
 from os1.memory.store import Store, User
 
-WARM_PEOPLE = 64  # indexes kept in RAM; a household server rarely has more people talking at once
+# Indexes kept in RAM, counted in rows held (a row is 1.5 KB at MiniLM's 384 dimensions: ~300 MB in all): on a
+# server for thousands of people, a person coming back finds their index warm instead of read from the store on
+# their turn. The least recently searched go first.
+WARM_ROWS = 200_000
 RECENT_QUERIES = 256  # query vectors kept: a message recalled with is soon learned, and need not be embedded twice
 
 
@@ -56,7 +59,8 @@ class _Rows:
         matrix, known, size = self.view
         needed = size + len(ids)
         if needed > len(matrix):
-            grown = np.zeros((max(needed, 2 * len(matrix), 256), matrix.shape[1]), dtype=np.float32)
+            # Doubling, from what is needed: a person with a few memories holds a few rows, not a block of them.
+            grown = np.zeros((max(needed, 2 * len(matrix)), matrix.shape[1]), dtype=np.float32)
             grown[:size] = matrix[:size]
             matrix = grown
         matrix[size:needed] = vectors  # beyond the size any reader's snapshot sees
@@ -81,6 +85,11 @@ class VectorIndex:
 
     def __len__(self) -> int:
         return sum(rows.view[2] for rows in self._groups.values())
+
+    @property
+    def held(self) -> int:
+        """Rows of memory this index takes, used or not yet."""
+        return sum(len(rows.view[0]) for rows in self._groups.values())
 
     def add(self, entries: list[tuple[str, int]], vectors: Vector) -> None:
         """Add (group, item id) rows with their vectors."""
@@ -108,6 +117,7 @@ class Vectors:
         self.store = store
         self.embedder = embedder
         self._indexes: OrderedDict[int, VectorIndex] = OrderedDict()
+        self._held = 0  # rows the warm indexes hold, together
         self._queries: OrderedDict[tuple[int, str], Vector] = OrderedDict()  # (person, text) → its vector
         self._ahead: OrderedDict[tuple[int, str], asyncio.Future[Vector]] = OrderedDict()  # being embedded
 
@@ -124,8 +134,11 @@ class Vectors:
                            "VALUES (?, ?, ?, ?, ?)", rows)
 
         await self.store.write(op)
-        if user.id in self._indexes:
-            self._indexes[user.id].add([(item.group, item.item_id) for item in items], vectors)
+        if (index := self._indexes.get(user.id)) is not None:
+            before = index.held
+            index.add([(item.group, item.item_id) for item in items], vectors)
+            self._held += index.held - before
+
 
     def embed_ahead(self, user: User, query: str) -> None:
         """Start embedding `query` now (a turn's words, while its message is being stored): the search for it
@@ -176,16 +189,20 @@ class Vectors:
     async def index(self, user: User) -> VectorIndex:
         index = self._indexes.get(user.id)
         if index is None:
-            index = await self._load(user)
-            self._indexes[user.id] = index
-            while len(self._indexes) > WARM_PEOPLE:
-                self._indexes.popitem(last=False)
+            loaded = await self._load(user)
+            index = self._indexes.get(user.id)  # another search of theirs may have loaded it meanwhile
+            if index is None:
+                index = self._indexes[user.id] = loaded
+                self._held += index.held
         self._indexes.move_to_end(user.id)
+        while self._held > WARM_ROWS and len(self._indexes) > 1:  # the one asked for stays
+            self._held -= self._indexes.popitem(last=False)[1].held
         return index
 
     def forget_index(self, user: User) -> None:
         """Drop the in-RAM copy (after items were deleted); the next search reloads what is left."""
-        self._indexes.pop(user.id, None)
+        if (index := self._indexes.pop(user.id, None)) is not None:
+            self._held -= index.held
 
     async def missing(self, user: User, limit: int = 512) -> list[Entry]:
         """This person's messages, facts and summaries that have no vector from this embedder yet."""

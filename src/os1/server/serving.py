@@ -1,6 +1,7 @@
 """Running the app under uvicorn, the same way for `os1 serve` and for the tests: the access log keeps each
 request's method, path and status but never its query string (`?q=` holds what someone searched for); a
-finished request lets go of what the app hung on it; `os1 serve` paces the garbage collector (collector.py)."""
+finished request lets go of what the app hung on it; `os1 serve` paces the garbage collector (collector.py)
+and writes its logs on a thread of their own (log_thread.py)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.config import LOGGING_CONFIG
 
 from os1.server.collector import pace_collections
+from os1.server.log_thread import logging_on_a_thread
 
 GRACEFUL_SHUTDOWN_S = 5  # open reply streams get this long to finish when the server stops
 KEEP_ALIVE_S = 75  # longer than the web app's 15 s look at the status: an open tab keeps its one connection
+SERVER_LOGGERS = ("uvicorn", "uvicorn.access", "")  # uvicorn's (its errors propagate to "uvicorn"), and OS1's
 
 
 class NoQueryStrings(logging.Filter):
@@ -75,7 +78,8 @@ class Server(uvicorn.Server):
     async def serve(self, sockets: list[socket.socket] | None = None) -> None:
         pacing = asyncio.create_task(pace_collections())
         try:
-            await super().serve(sockets)
+            with logging_on_a_thread(SERVER_LOGGERS):
+                await super().serve(sockets)
         finally:
             pacing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
