@@ -139,7 +139,6 @@ class Vectors:
             index.add([(item.group, item.item_id) for item in items], vectors)
             self._held += index.held - before
 
-
     def embed_ahead(self, user: User, query: str) -> None:
         """Start embedding `query` now (a turn's words, while its message is being stored): the search for it
         then finds its vector ready, or on the way."""
