@@ -1,6 +1,6 @@
 """First-token latency of a text turn: OS1's companion against raw llama-cpp-python on the identical prompt.
 
-A scripted evening's conversation (20 turns) goes through `Companion.respond()` the way the terminal door runs
+A scripted evening's conversation (20 turns) goes through `Runtime.respond()` the way the terminal door runs
 it: the model is loaded and the prompt prefix pre-read by `prepare()` before the first turn and after each
 one (while the person would be typing), and each turn is timed from the call to `respond()` to its first
 `TextDelta`. The peer is a separate `llama_cpp.Llama` on the same GGUF with the
@@ -36,8 +36,8 @@ from llama_cpp import Llama
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
 from os1.config import Settings, load_settings
+from os1.db.store import Conversation, User
 from os1.events import Error, Named, TextDelta, TurnEnded
-from os1.memory.store import Conversation, User
 from os1.models.base import GenerateOptions, Message, Model
 from os1.models.packaged import PACKAGED_MODELS, ensure_assembled
 from os1.models.spec import EmbeddedSpec, GgufSpec, parse_spec
@@ -136,7 +136,7 @@ async def os1_turn(runtime: Runtime, user: User, conversation: Conversation,
     first: float | None = None
     reply, named = "", None
     start = time.perf_counter()
-    async for event in runtime.companion.respond(user, conversation, text):
+    async for event in runtime.respond(user, conversation, text):
         if isinstance(event, TextDelta) and first is None:
             first = time.perf_counter() - start
         elif isinstance(event, Named):
@@ -236,7 +236,7 @@ async def run(spec: str, turns: int) -> tuple[Settings, Path, list[Turn]]:
             user = await runtime.store.user(PERSON)
             conversation = await runtime.store.new_conversation(user)
             # As the terminal door does before the first prompt: load, then pre-read the system prefix.
-            await runtime.companion.prepare(user, conversation)
+            await runtime.prepare(user, conversation)
             evening = Evening(runtime, user, conversation, peer, PromptTokens(peer), prompts)
             results = [await evening.turn(i, text) for i, text in enumerate(SCRIPT[:turns], start=1)]
         finally:
@@ -272,7 +272,7 @@ class Evening:
             raise RuntimeError(f"turn {i}: OS1 and the peer did not read the same prompt")
         # As the terminal door does while the person types the next message (untimed; the peer's cache is
         # mirrored from OS1's before its next turn, so both start from the same state).
-        await self.runtime.companion.prepare(self.user, self.conversation)
+        await self.runtime.prepare(self.user, self.conversation)
         return Turn(i, text, len(tokens), new, os1_ms, raw_ms, os1_reply, named)
 
 

@@ -585,7 +585,7 @@ async def prepare_people(home: Path, n: int) -> list[tuple[str, str, int]]:
     from argon2 import PasswordHasher
 
     from os1.config import load_settings
-    from os1.memory.store import NewMessage, Store
+    from os1.db.store import NewMessage, Store
     from os1.server.auth import TokenBook
 
     store = await Store.open(load_settings(home).db_path)
@@ -612,7 +612,7 @@ def check_sayings() -> None:
     """Every scripted message must take the ordinary turn (see SAYINGS)."""
     from os1.memory.requests import memory_request
     from os1.persona import asks_for_name
-    from os1.tools import default_toolbox
+    from os1.capabilities import default_toolbox
 
     tools = default_toolbox()
     for text in SAYINGS:

@@ -6,8 +6,8 @@
    nothing is really set, sent or moved. Counted per request: whether the right tool was offered by the
    request's words, whether the model chose it (or, for plain talk, chose none), and whether the chosen
    call's arguments hold what the request said.
-2. Triage. A real IMAP server on loopback (os1.mail.loopback: Dovecot) is seeded with 1,000 mixed messages
-   (os1.mail.seed); timed: fetching the inbox and the person's correspondents, and sorting it
+2. Triage. A real IMAP server on loopback (os1.testing.mail_server: Dovecot) is seeded with 1,000 mixed messages
+   (os1.testing.mail_seed); timed: fetching the inbox and the person's correspondents, and sorting it
    (os1.mail.triage), as the `triage_inbox` tool does, against the generator's labels.
 
 Run:  .venv/bin/python -m bench.tools [--model embedded] [--only reminders|mail|files|no tool] [--no-triage]
@@ -36,7 +36,8 @@ from os1.agent import AgentTurn
 from os1.config import load_settings
 from os1.runtime import Runtime, open_runtime
 from os1.testing import FixedClock
-from os1.tools import Outcome, Toolbox, ToolContext, default_toolbox
+from os1.capabilities import default_toolbox
+from os1.tools import Outcome, Toolbox, ToolContext
 
 REPO = Path(__file__).resolve().parents[1]
 # Friday 20 November 2026, 14:03: a fixed "now", so "tomorrow" means the same on every run
@@ -158,11 +159,11 @@ async def bench_choices(model: str, only: str | None) -> tuple[list[Result], dic
 
 async def bench_triage(messages: int) -> dict[str, Any]:
     from os1.mail.client import fetch_correspondents, fetch_inbox
-    from os1.mail.loopback import start_mail_server
     from os1.mail.parse import read_message
-    from os1.mail.seed import generate_mailbox
     from os1.mail.triage import KINDS, triage
     from os1.memory.embeddings import load_embedder
+    from os1.testing.mail_seed import generate_mailbox
+    from os1.testing.mail_server import start_mail_server
 
     print(f"\nTriage of {messages:,} messages (real Dovecot on loopback; the person's MiniLM embedder)\n")
     embedder = load_embedder("minilm")

@@ -33,10 +33,10 @@ from typing import Any
 from os1.config import load_settings
 from os1.events import Event, Heard
 from os1.runtime import open_runtime
+from os1.testing.room import Room
 from os1.voice.audio import read_wav
 from os1.voice.base import Audio
 from os1.voice.loop import TurnTimes, VoiceLoop
-from os1.voice.room import Room
 from os1.voice.stt import WhisperTranscriber
 from os1.voice.tts import DEFAULT_VOICE, load_voice
 from os1.voice.vad import VoiceActivity

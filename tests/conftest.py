@@ -1,17 +1,21 @@
-"""Shared fixtures: a temp home per test, the assembled embedded models (once per machine), fakes."""
+"""Shared fixtures: a temp home per test, the assembled embedded models (once per machine), fakes, and a clock
+that stands still until told with a companion on that clock (tools and reminders)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from os1.config import Settings, load_settings
+from os1.db.store import Conversation, Store, User
+from os1.events import Event
 from os1.models.packaged import PACKAGED_MODELS, ensure_assembled
 from os1.runtime import Runtime, open_runtime
-from os1.testing import ScriptedModel
+from os1.testing import FixedClock, ScriptedModel
 
 REPO = Path(__file__).resolve().parents[1]
 # Assembled GGUFs are shared by every test run on this machine (assembly takes ~10 s and 1.5 GB).
@@ -55,3 +59,47 @@ def small_model_path() -> Path:
 def default_model_path() -> Path:
     """The packaged 1.5B model, assembled and verified."""
     return ensure_assembled(PACKAGED_MODELS["default"], MODEL_DIR)
+
+
+# -- a clock that stands still, and a companion on it -------------------------------------------------------
+
+# Friday 20 November 2026, 14:03, an hour east of UTC: not the machine's zone, so nothing leans on it.
+ZONE = timezone(timedelta(hours=1), "CET")
+START = datetime(2026, 11, 20, 14, 3, tzinfo=ZONE)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    s = await Store.open(tmp_path / "os1.db")
+    yield s
+    await s.close()
+
+
+@pytest.fixture
+def companion_runtime(runtime: Runtime, clock: FixedClock) -> Runtime:
+    runtime.companion.clock = clock
+    return runtime
+
+
+Say = Callable[[str], Awaitable[list[Event]]]
+
+
+@pytest.fixture
+def say(companion_runtime: Runtime) -> Say:
+    """One turn by theodore through `Companion.respond`, as any door runs it."""
+    async def turn(text: str) -> list[Event]:
+        user, conversation = await theodore(companion_runtime)
+        return [e async for e in companion_runtime.companion.respond(user, conversation, text)]
+
+    return turn
+
+
+async def theodore(rt: Runtime) -> tuple[User, Conversation]:
+    user = await rt.store.user("theodore")
+    conversation = await rt.store.latest_conversation(user) or await rt.store.new_conversation(user)
+    return user, conversation

@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from os1.memory.store import StoredMessage
+from os1.db.store import StoredMessage
 from os1.persona import default_persona
 from os1.prompt import INTERRUPTED_MARK, Window, fit_window, render, system_prompt
 

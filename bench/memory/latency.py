@@ -24,10 +24,10 @@ import numpy as np
 from bench.memory import filler
 from bench.memory.scoring import percentile
 
+from os1.db.store import Role, Store, User
 from os1.memory.embeddings import Embedder, Vector
 from os1.memory.importers import ImportedConversation, ImportedMessage
 from os1.memory.memory import Memory
-from os1.memory.store import Role, Store, User
 
 PER_CONVERSATION = 20
 WORD = re.compile(r"[a-z0-9']+")

@@ -33,11 +33,11 @@ from bench.memory import answers, latency
 from bench.memory import dataset as ds
 from bench.memory.scoring import is_correct, is_stale, mean, recall_at
 
+from os1.db.store import Role, Store
 from os1.memory.embeddings import load_embedder
 from os1.memory.importers import read_jsonl
 from os1.memory.memory import Memory
 from os1.memory.recall import MemoryItem
-from os1.memory.store import Role, Store
 
 REPO = Path(__file__).resolve().parents[2]
 RECALL = {"OS1 hybrid": frozenset({"words", "meaning", "time"}), "BM25 only": frozenset({"words"}),

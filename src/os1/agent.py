@@ -25,8 +25,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from os1.db.store import Conversation, Store, User
 from os1.events import Event, ToolCall, ToolResult
-from os1.memory.store import Conversation, Store, User
 from os1.models.base import GenerateOptions, Message, Model, ModelError
 from os1.tools.policy import UNTRUSTED_NOTE, Policy, Proposal, Settled, gate, quote_untrusted
 from os1.tools.registry import Tool, Toolbox, ToolContext, ToolError, local_now

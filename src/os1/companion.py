@@ -1,43 +1,30 @@
-"""The turn: one person's input in, a stream of events out. Every door (terminal, voice, server) calls this."""
+"""The turn: one person's input in, a stream of events out. Every door (terminal, voice, server) calls this,
+through the Runtime (runtime.py), which also runs what happens between turns (life.py)."""
 
 from __future__ import annotations
 
 import asyncio
-import json
-import logging
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from os1.agent import Agent
 from os1.config import Settings
+from os1.db.store import Conversation, Store, StoredMessage, User
+from os1.db.times import now_iso
 from os1.events import Error, Event, Named, Recalled, Status, TextDelta, TurnEnded, TurnStarted
-from os1.memory.learn import catch_up
+from os1.memory.dialogue import Answer, MemoryDialogue
 from os1.memory.memory import Memory
-from os1.memory.portrait import known_reply, person_note, portrait
-from os1.memory.recall import Scope
-from os1.memory.reflect import ReflectionReport, needs_reflection, reflect
-from os1.memory.requests import MemoryRequest, confirms, declines, memory_request
-from os1.memory.store import Conversation, Store, StoredMessage, User, now_iso
+from os1.memory.requests import MemoryRequest, memory_request
 from os1.models.base import GenerateOptions, Message, Model, ModelError, PromptTooLong
 from os1.persona import Identity, Persona, asks_for_name
-from os1.prompt import Window, fit_window, render, system_prompt
-from os1.tools import Toolbox, default_toolbox
+from os1.prompt_builder import DRAFT_ID, PromptBuilder
+from os1.tools import Toolbox
 from os1.tools.registry import local_now
 
-log = logging.getLogger(__name__)
-
 MAX_INPUT_CHARS = 100_000  # far beyond any window; keeps a pasted novel from being tokenised at all
-HISTORY_LOOKBACK = 400  # messages read back per turn; the window never reaches further
-SAFETY_TOKENS = 48  # room for what a chat template adds beyond the per-message estimate
-SIZE_CACHE_LIMIT = 100_000
-RECALL_LIMIT = 4  # memories brought into one prompt: enough to answer, few enough for a small model
-PERSON_NOTE = "person_note:{}"  # companion_state key: the system prompt's note on the person, per conversation
-PENDING_FORGET = "pending_forget:{}"
-SHOWN_FACTS = 30
-DRAFT_ID = 2**62  # the id of a message not stored yet (see anticipate): after every real one
+WITHDRAW_LOOKBACK = 8  # messages a withdrawn input and its reply are looked for in
 
 
 @dataclass
@@ -49,20 +36,31 @@ class Companion:
     model: Model
     persona: Persona
     memory: Memory
-    _windows: dict[int, Window] = field(default_factory=dict)
-    _turns: int = 0  # turns running now: background learning gives way to them
-    _sizes: dict[int, int] = field(default_factory=dict)
-    _background: set[asyncio.Future[Any]] = field(default_factory=set)  # writes a turn does not wait for
-    tools: Toolbox = field(default_factory=default_toolbox)
+    tools: Toolbox = field(default_factory=Toolbox)  # the runtime gives it every capability's (capabilities.py)
     clock: Callable[[], datetime] = local_now  # what time it is for tools (reminders); tests fix it
+    identity: Identity = field(init=False)
+    agent: Agent = field(init=False)
+    prompts: PromptBuilder = field(init=False)
+    dialogue: MemoryDialogue = field(init=False)
+    _turns: int = 0  # turns running now: background learning gives way to them
+    _no_turns: asyncio.Event = field(default_factory=asyncio.Event)  # set while no turn is running
+
+    def __post_init__(self) -> None:
+        self.identity = Identity(self.store, self.persona)
+        self.agent = Agent(self.model, self.store, self.tools, lambda: self.clock(), memory=self.memory,
+                           home=self.settings.home)
+        self.prompts = PromptBuilder(self.settings, self.store, self.model, self.memory, self.persona,
+                                     self.identity)
+        self.dialogue = MemoryDialogue(self.memory)
+        self._no_turns.set()
 
     @property
-    def identity(self) -> Identity:
-        return Identity(self.store, self.persona)
+    def turns_running(self) -> int:
+        return self._turns
 
-    @property
-    def agent(self) -> Agent:
-        return Agent(self.model, self.store, self.tools, self.clock, memory=self.memory, home=self.settings.home)
+    async def no_turns(self) -> None:
+        """Wait until no turn is running."""
+        await self._no_turns.wait()
 
     def options(self) -> GenerateOptions:
         s = self.settings
@@ -71,13 +69,18 @@ class Companion:
     async def respond(self, user: User, conversation: Conversation, text: str) -> AsyncIterator[Event]:
         """Run one turn. The input is stored before anything else; the reply is stored even if cut short."""
         self._turns += 1
+        self._no_turns.clear()
         try:
             async for event in self._turn(user, conversation, text):
                 yield event
         finally:
             self._turns -= 1
+            if self._turns == 0:
+                self._no_turns.set()
 
     async def _turn(self, user: User, conversation: Conversation, text: str) -> AsyncIterator[Event]:
+        """Store the input; answer without the model what needs none (about memory itself, or the answer to a
+        question OS1 asked); else build the prompt, let a tool act if the words could ask for one, and reply."""
         started = time.perf_counter()
         text = text.strip()
         if not text:
@@ -93,39 +96,17 @@ class Companion:
             yield Error("input_too_long", f"That message is {len(text):,} characters; I can take in at most "
                         f"{MAX_INPUT_CHARS:,} at once. It's saved, but please send it in smaller pieces.")
             return
-        if await self.store.get_state(user, PENDING_FORGET.format(conversation.id)):
-            if confirms(text) or declines(text):
-                async for event in self._settle_forget(user, conversation, message):
-                    yield event
-                return
-            # Neither yes nor no: they moved on. Nothing is forgotten, and this message is answered as usual.
-            await self.store.delete_state(user, PENDING_FORGET.format(conversation.id))
-        settled = await self.agent.settle(user, conversation, text)  # a yes/no to a proposed action, "undo that"
-        if settled is not None:
-            for event in settled.events:
-                yield event
-            async for event in self._say(conversation, settled.reply):
-                yield event
-            return
-        if request is not None and request.kind == "forget":
-            async for event in self._offer_forget(user, conversation, message, request):
-                yield event
-            return
-        if request is not None and request.kind == "show":
-            async for event in self._show_known(user, conversation, message):
-                yield event
+        answered = False
+        async for event in self._without_model(user, conversation, message, request):
+            answered = True
+            yield event
+        if answered:
             return
         try:
             if not self.model.loaded:
                 yield Status("loading", f"Waking up ({self.model.name})…")
                 await self.model.load()
-            if asks_for_name(text):
-                name = await self.identity.name(user) or await self.identity.choose_name(user, self.model)
-                if await self.identity.first_time_asked(user):
-                    yield Named(name)
-            prompt, recalled = await self.build_prompt(user, conversation, message)
-            if recalled:
-                yield Recalled(tuple(recalled))
+            prompt, events = await self._prompt(user, conversation, message)
         except PromptTooLong as exc:
             await self.store.set_status(message, "rejected")
             yield Error(exc.code, f"{exc} It's saved, but please send it in smaller pieces.")
@@ -133,13 +114,62 @@ class Companion:
         except ModelError as exc:
             yield Error(exc.code, str(exc))
             return
-        yield Status("thinking")
+        for event in [*events, Status("thinking")]:
+            yield event
         if self.tools.could_apply(text):  # a cheap check: ordinary chat never waits on a tool decision
-            async for event in self._act(user, conversation, text, prompt, started):
+            replying = self._act(user, conversation, text, prompt, started)
+        else:
+            replying = self._generate(conversation, prompt, started)
+        async for event in replying:
+            yield event
+
+    async def _without_model(self, user: User, conversation: Conversation, message: StoredMessage,
+                             request: MemoryRequest | None) -> AsyncIterator[Event]:
+        """The events of a reply that needs no model, in this order: the yes or no to a forget question, the yes
+        or no to a proposed action or "undo that", "what do you know about me?" or "forget …". None otherwise."""
+        if await self.dialogue.answers_pending(user, conversation, message.content):
+            answer = await self.dialogue.settle_forget(user, conversation, message)
+            async for event in self._answer(user, conversation, message, answer):
                 yield event
             return
-        async for event in self._generate(conversation, prompt, started):
+        settled = await self.agent.settle(user, conversation, message.content)
+        if settled is not None:
+            for event in settled.events:
+                yield event
+            async for event in self._say(conversation, settled.reply):
+                yield event
+            return
+        if request is not None:
+            answer = await (self.dialogue.offer_forget(user, message, request) if request.kind == "forget"
+                            else self.dialogue.show_known(user))
+            async for event in self._answer(user, conversation, message, answer):
+                yield event
+
+    async def _answer(self, user: User, conversation: Conversation, message: StoredMessage,
+                      answer: Answer) -> AsyncIterator[Event]:
+        """A reply about memory itself (memory/dialogue.py), said as it is."""
+        if answer.recalled:
+            yield Recalled(answer.recalled)
+        if answer.forgotten:
+            await self.prompts.forget_conversation_note(user, conversation)
+        async for event in self._say(conversation, answer.reply):
+            if isinstance(event, TurnEnded) and answer.pending_topic is not None and event.message_id is not None:
+                await self.dialogue.hold(user, conversation, answer.pending_topic, [message.id, event.message_id])
             yield event
+
+    async def _prompt(self, user: User, conversation: Conversation,
+                      message: StoredMessage) -> tuple[list[Message], list[Event]]:
+        """Settle the companion's name if it is asked, and build the prompt; with the events this gave rise to
+        (named, recalled)."""
+        events: list[Event] = []
+        if asks_for_name(message.content):
+            name = await self.identity.name(user) or await self.identity.choose_name(user, self.model)
+            if await self.identity.first_time_asked(user):
+                events.append(Named(name))
+        prompt, recalled = await self.prompts.build(user, conversation, message)
+        if recalled:
+            events.append(Recalled(tuple(recalled)))
+        return prompt, events
 
     async def _act(self, user: User, conversation: Conversation, text: str, prompt: list[Message],
                    started: float) -> AsyncIterator[Event]:
@@ -189,6 +219,14 @@ class Companion:
         stored = await self.store.append(conversation, "assistant", reply, meta={"timings": timings})
         yield TurnEnded(stored.id, reply, timings=timings)
 
+    async def _say(self, conversation: Conversation, reply: str) -> AsyncIterator[Event]:
+        """A reply that needs no model: stored, then given as one chunk."""
+        yield TextDelta(reply)
+        stored = await self.store.append(conversation, "assistant", reply)
+        yield TurnEnded(stored.id, reply)
+
+    # -- around the turn ------------------------------------------------------------------------------------
+
     async def prepare(self, user: User, conversation: Conversation) -> None:
         """Get ready for the person's next message, while they type: load the model, let the companion choose
         its name if it has none yet (so the system prompt never changes mid-conversation), and pre-read the
@@ -197,10 +235,7 @@ class Companion:
         await self.memory.warm()
         if await self.identity.name(user) is None:
             await self.identity.choose_name(user, self.model)
-        history = await self.store.messages(conversation, limit=HISTORY_LOOKBACK)
-        system = await self._system(user, conversation)
-        budget = await self._budget(system, reserve=self.settings.max_reply_tokens * 2)
-        await self.model.warm(await self._fit(user, conversation, history, system, budget))
+        await self.model.warm(await self.prompts.up_to_next_message(user, conversation))
 
     async def anticipate(self, user: User, conversation: Conversation, text: str) -> None:
         """Pre-read the prompt that `text` would make, while the person may still be speaking (voice listens
@@ -210,169 +245,18 @@ class Companion:
             return
         draft = StoredMessage(DRAFT_ID, conversation.id, "user", text, "complete", now_iso(), {})
         try:
-            prompt, _ = await self.build_prompt(user, conversation, draft, draft=True)
+            prompt, _ = await self.prompts.build(user, conversation, draft, draft=True)
             await self.model.warm(prompt, replying=True)
         except (PromptTooLong, ModelError):
             return  # the real turn will say what is wrong
 
-    async def build_prompt(self, user: User, conversation: Conversation, new: StoredMessage,
-                           draft: bool = False) -> tuple[list[Message], list[dict[str, Any]]]:
-        """System block, then as much history as fits, then what the new message calls up from earlier, then
-        the new message itself (which must fit on its own). Returns the prompt and the recalled items.
-        A `draft` (see anticipate) keeps what it recalls to itself instead of storing it with the message."""
-        recalled = await self._recall(user, conversation, new)
-        if recalled and draft:
-            new = replace(new, meta={**new.meta, "recalled": recalled})
-        elif recalled:
-            new = replace(new, meta={**new.meta, "recalled": recalled})
-            # Kept with the message while the prompt is built: it is in the prompt already, and the store's one
-            # writer, first in first out, has it written before the reply is (later turns read it from there).
-            self._in_background(self.store.update_meta(new, new.meta))
-        history = [m for m in await self.store.messages(conversation, limit=HISTORY_LOOKBACK) if m.id != new.id]
-        history.append(new)
-        size = await self._size(new)
-        system = await self._system(user, conversation)
-        budget = await self._budget(system, reserve=self.settings.max_reply_tokens)
-        if size > budget:
-            raise PromptTooLong(f"That message is too long for me to take in at once (about {size:,} tokens; "
-                                f"I have room for {budget:,}).")
-        return await self._fit(user, conversation, history, system, budget), recalled
+    async def interrupted(self, user: User, message_id: int) -> None:
+        """The reply `message_id` was written in full but not all of it was heard (a barge-in while it played)."""
+        await self.store.set_status(await self.store.message(user, message_id), "interrupted")
 
-    def _in_background(self, work: Coroutine[Any, Any, Any]) -> None:
-        task = asyncio.ensure_future(work)
-        self._background.add(task)  # held: an unheld task may be collected before it is done
-        task.add_done_callback(self._background_done)
-
-    def _background_done(self, task: asyncio.Future[Any]) -> None:
-        self._background.discard(task)
-        if not task.cancelled() and (error := task.exception()) is not None:
-            log.error("Keeping what a turn recalled failed: %s", type(error).__name__)
-
-    async def _recall(self, user: User, conversation: Conversation, new: StoredMessage) -> list[dict[str, Any]]:
-        """What the new message calls up from earlier."""
-        window = self._windows.get(conversation.id)
-        scope = Scope(conversation.id, window.start_id if window else 0, new.id)
-        # Only what the person said: the companion's own earlier words, shown back to a small model, get parroted.
-        items = await self.memory.recall(user, new.content, limit=RECALL_LIMIT, roles=("user",), scope=scope,
-                                         min_similarity=self.memory.strong_match)
-        return [item.as_dict() for item in items]
-
-    # -- learning, between turns -------------------------------------------------------------------------
-
-    async def learn(self, user: User) -> None:
-        """Index and learn from what was said since the last time: embeddings, then facts. Gives way as soon
-        as a turn starts (it goes on after that turn), so it never delays a reply by more than one step."""
-        await catch_up(self.memory, self.model, user, should_stop=lambda: self._turns > 0)
-
-    async def reflect(self, user: User, progress: Callable[[str], None] | None = None) -> ReflectionReport:
-        """Look back over the conversations not yet reflected on (see memory/reflect.py)."""
-        await self.learn(user)
-        name = await self.identity.name(user) or "the companion"
-        return await reflect(self.memory, self.model, user, name, progress)
-
-    async def reflect_if_due(self, user: User, conversation: Conversation) -> ReflectionReport | None:
-        """Reflect when the person comes back after a gap and there is something not yet reflected on."""
-        latest = await self.store.messages(conversation, limit=1)
-        gap = timedelta(hours=self.settings.reflect_after_hours)
-        if latest and datetime.now(UTC) - datetime.fromisoformat(latest[-1].created_at) < gap:
-            return None
-        if not await needs_reflection(self.memory, user):
-            return None
-        return await self.reflect(user)
-
-    # -- memory requests said in conversation -------------------------------------------------------------
-
-    async def _offer_forget(self, user: User, conversation: Conversation, message: StoredMessage,
-                            request: MemoryRequest) -> AsyncIterator[Event]:
-        plan = await self.memory.plan_forget(user, request.topic)
-        items = [i for i in plan.messages if i.id != message.id] + plan.facts + plan.summaries
-        if not items:
-            reply = f"I looked, and I don't have anything about \"{request.topic}\" to forget."
-            async for event in self._say(conversation, reply):
-                yield event
-            return
-        yield Recalled(tuple(i.as_dict() for i in items))
-        shown = "\n".join(f"- {i.text}" for i in items[:8]) + (f"\n- …and {len(items) - 8} more"
-                                                               if len(items) > 8 else "")
-        reply = (f"Here's what I have about \"{request.topic}\":\n{shown}\n"
-                 f"Shall I forget {'it' if len(items) == 1 else f'all {len(items)}'} for good? (yes / no)")
-        async for event in self._say(conversation, reply):
-            if isinstance(event, TurnEnded):
-                pending = {"topic": request.topic, "messages": [message.id, event.message_id]}
-                await self.store.set_state(user, PENDING_FORGET.format(conversation.id), json.dumps(pending))
-            yield event
-
-    async def _show_known(self, user: User, conversation: Conversation,
-                          message: StoredMessage) -> AsyncIterator[Event]:
-        """"What do you know about me?": the true list, straight from memory. A small model asked to recount it
-        too often tells its own character back, or claims to know nothing."""
-        known = await portrait(self.store, user, facts_limit=SHOWN_FACTS)
-        items = [{"kind": "fact", "id": f.id, "text": f.text, "time": f.created_at} for f in known.facts]
-        if items:
-            yield Recalled(tuple(items))
-        async for event in self._say(conversation, known_reply(known)):
-            yield event
-
-    async def _settle_forget(self, user: User, conversation: Conversation,
-                             message: StoredMessage) -> AsyncIterator[Event]:
-        key = PENDING_FORGET.format(conversation.id)
-        pending = json.loads(await self.store.get_state(user, key) or "{}")
-        await self.store.delete_state(user, key)
-        if not confirms(message.content):
-            async for event in self._say(conversation, "Okay, I'll keep it. Nothing was forgotten."):
-                yield event
-            return
-        plan = await self.memory.plan_forget(user, pending["topic"])
-        # The request and the list shown for it hold the same words: they go too.
-        exchange = [m.id for m in await self.store.messages(conversation, limit=HISTORY_LOOKBACK)
-                    if m.id in pending["messages"] or m.id == message.id]
-        # Counted apart from what was offered, so the count told is the one asked about.
-        plan = replace(plan, messages=[m for m in plan.messages if m.id not in exchange])
-        gone = await self.memory.forget(user, plan, also=exchange)
-        self._windows.pop(conversation.id, None)
-        await self.store.delete_state(user, PERSON_NOTE.format(conversation.id))
-        async for event in self._say(conversation, f"Done. It's gone for good: {gone} "
-                                     f"{'thing' if gone == 1 else 'things'} forgotten."):
-            yield event
-
-    async def _say(self, conversation: Conversation, reply: str) -> AsyncIterator[Event]:
-        """A reply that needs no model: stored, then given as one chunk."""
-        yield TextDelta(reply)
-        stored = await self.store.append(conversation, "assistant", reply)
-        yield TurnEnded(stored.id, reply)
-
-    async def _budget(self, system: list[Message], reserve: int) -> int:
-        """Tokens left for history and the new message once the system block and the reply are set aside."""
-        return self.model.context_window - reserve - SAFETY_TOKENS - await self.model.count_tokens(system)
-
-    async def _fit(self, user: User, conversation: Conversation, history: list[StoredMessage], system: list[Message],
-                   budget: int) -> list[Message]:
-        sizes = [(m.id, m.role, await self._size(m)) for m in history]
-        current = self._windows.get(conversation.id)
-        window = fit_window(sizes, budget, current)
-        if current is not None and window != current:
-            # The prompt is re-read from here anyway: a good moment to bring the note on the person up to date.
-            await self.store.delete_state(user, PERSON_NOTE.format(conversation.id))
-        self._windows[conversation.id] = window
-        return system + render([m for m in history if m.id >= window.start_id])
-
-    async def _system(self, user: User, conversation: Conversation) -> list[Message]:
-        """The system block. What it says about the person is taken once per conversation (and when the
-        window moves anyway): facts learned mid-conversation are in the history already, and a system block
-        that changed every turn would make the model re-read the whole prompt every turn."""
-        key = PERSON_NOTE.format(conversation.id)
-        name, note = await asyncio.gather(self.identity.name(user), self.store.get_state(user, key))
-        if note is None:
-            note = person_note(user.name, await portrait(self.store, user))
-            await self.store.set_state(user, key, note)
-        return [{"role": "system", "content": system_prompt(self.persona, name, user.name, [note])}]
-
-    async def _size(self, message: StoredMessage) -> int:
-        if message.id == DRAFT_ID:
-            return await self.model.count_tokens(render([message]))
-        if len(self._sizes) > SIZE_CACHE_LIMIT:
-            self._sizes.clear()
-        if message.id not in self._sizes:
-            rendered = render([message]) or [{"role": message.role, "content": ""}]
-            self._sizes[message.id] = await self.model.count_tokens(rendered)
-        return self._sizes[message.id]
+    async def withdraw(self, user: User, conversation: Conversation, from_message_id: int) -> None:
+        """Take a half-heard input and whatever was replied to it out of the conversation (kept, flagged
+        rejected, as the store keeps every input): the whole utterance is answered next."""
+        for message in await self.store.messages(conversation, limit=WITHDRAW_LOOKBACK):
+            if message.id >= from_message_id:
+                await self.store.set_status(message, "rejected")

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from os1.memory.store import Store, User
+from os1.db import state
+from os1.db.store import Store, User
 from os1.models.base import GenerateOptions, Message, Model, ModelError
 
 
@@ -94,20 +95,17 @@ class Identity:
         self._store = store
         self._persona = persona
 
-    @property
-    def _key(self) -> str:
-        return f"persona:{self._persona.id}:name"
-
     async def name(self, user: User) -> str | None:
         if self._persona.name:
             return self._persona.name
-        return await self._store.get_state(user, self._key)
+        return await self._store.get_state(user, state.COMPANION_NAME.key(self._persona.id))
 
     async def first_time_asked(self, user: User) -> bool:
         """True once per person: the first time they ask the name it chose (not for a persona's fixed name)."""
-        if self._persona.name or await self._store.get_state(user, self._key + ":told"):
+        told = state.NAME_TOLD.key(self._persona.id)
+        if self._persona.name or await self._store.get_state(user, told):
             return False
-        await self._store.set_state(user, self._key + ":told", "1")
+        await self._store.set_state(user, told, "1")
         return True
 
     async def choose_name(self, user: User, model: Model) -> str:
@@ -129,5 +127,5 @@ class Identity:
             pass  # a name is still chosen below; the conversation must not fail over it
         if not valid_name(name):
             name = _FALLBACK_NAMES[seed % len(_FALLBACK_NAMES)]
-        await self._store.set_state(user, self._key, name)
+        await self._store.set_state(user, state.COMPANION_NAME.key(self._persona.id), name)
         return name

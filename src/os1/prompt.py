@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from os1.memory.store import StoredMessage
+from os1.db.store import StoredMessage
 from os1.models.base import Message
 from os1.persona import Persona
 

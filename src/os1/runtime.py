@@ -1,19 +1,44 @@
-"""The Runtime: everything a door needs, built once from settings and passed in explicitly."""
+"""The Runtime: everything a door needs, built once from settings and passed in explicitly.
+
+It owns the life around the turns, once for every door: the companion and its toolbox, the scheduler that fires
+reminders through whatever door a person has open, and the work between turns (learning, reflection: life.py).
+A door (terminal, voice, web app, API) only turns its input into a turn and the turn's events into its output:
+
+    rt = await open_runtime(settings)
+    rt.start()                                        # reminders and learning run from here on
+    person = await rt.person()
+    conversation = await rt.conversation(person)      # their latest, or a new one
+    await rt.prepare(person, conversation)            # while they type or get ready to speak
+    async for event in rt.respond(person, conversation, text): ...
+    await rt.leaving(person)                          # learn what is left, briefly
+    await rt.close()
+"""
 
 from __future__ import annotations
 
+import asyncio
 import getpass
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+from os1.capabilities import default_toolbox
 from os1.companion import Companion
 from os1.config import Settings
+from os1.db import state
+from os1.db.store import Conversation, Store, User
+from os1.events import Event
+from os1.life import BetweenTurns
 from os1.memory.embeddings import load_embedder
 from os1.memory.memory import Memory
-from os1.memory.store import Store
 from os1.models.base import Model
 from os1.models.packaged import Progress
 from os1.models.resolve import resolve_model
 from os1.persona import load_persona
+from os1.reminders.scheduler import Door, Doors, Scheduler
+from os1.tools import Toolbox
+
+LEAVING_S = 10.0  # at most this long learning when a person leaves: leaving should feel prompt
 
 
 @dataclass
@@ -22,10 +47,125 @@ class Runtime:
     store: Store
     model: Model
     companion: Companion
+    doors: Doors = field(default_factory=Doors)  # the ways to reach each person right now
+    scheduler: Scheduler = field(init=False)
+    between: BetweenTurns = field(init=False)
+    _started: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        companion = self.companion
+        # One scheduler for everyone, on the companion's clock: first what came due while OS1 was off, then each
+        # reminder as it comes due; one just set may be the next due.
+        self.scheduler = Scheduler(self.store, self.doors, clock=lambda: companion.clock())
+        companion.tools.on_change(self.scheduler.wake)
+        self.between = BetweenTurns(companion.memory, self.model, companion.identity.name,
+                                    reflect_after=timedelta(hours=self.settings.reflect_after_hours),
+                                    running=lambda: companion.turns_running > 0, no_turns=companion.no_turns)
+
+    # -- lifecycle ----------------------------------------------------------------------------------------------
+
+    def start(self, *, learn: bool = True, idle: Callable[[], Awaitable[None]] | None = None) -> None:
+        """Start the life around the turns: reminders fire, and (unless `learn` is off, for tests that script
+        every model call) learning and reflection run between turns. `idle` waits until no turn is queued or
+        running (the server's turnstile); the companion's own count of running turns is always respected."""
+        if self._started:
+            return
+        reminders = asyncio.create_task(self.scheduler.run(), name="os1-reminders")
+
+        async def stop_reminders() -> None:
+            reminders.cancel()
+            await asyncio.gather(reminders, return_exceptions=True)
+
+        self._started.append(stop_reminders)
+        if learn:
+            self.between.start(idle)
+            self._started.append(self.between.stop)
+
+    async def stop(self) -> None:
+        while self._started:
+            await self._started.pop()()
 
     async def close(self) -> None:
+        await self.stop()
         await self.model.close()
         await self.store.close()
+
+    # -- who and where --------------------------------------------------------------------------------------------
+
+    async def person(self, name: str | None = None) -> User:
+        """The person OS1 is talking with: `name`, else the settings' (`--user`, OS1_USER, the login name)."""
+        return await self.store.user(name or user_name(self.settings))
+
+    async def conversation(self, person: User, conversation_id: int | None = None, *,
+                           new: bool = False) -> Conversation:
+        """Their conversation `conversation_id` (NotFound if it is not theirs); else, unless `new`, their
+        latest; else a new one."""
+        if conversation_id is not None:
+            return await self.store.conversation(person, conversation_id)
+        latest = None if new else await self.store.latest_conversation(person)
+        return latest or await self.store.new_conversation(person)
+
+    def use_tools(self, tools: Toolbox) -> None:
+        """Give the companion another toolbox (a tool set of one's own; tests)."""
+        self.companion.tools = self.companion.agent.tools = tools
+        tools.on_change(self.scheduler.wake)
+
+    def open_door(self, person: User, door: Door) -> Callable[[], None]:
+        """Reach `person` through `door` (reminders, and what else comes between turns) until the returned
+        function closes it."""
+        return self.doors.open(person, door)
+
+    # -- preferences ----------------------------------------------------------------------------------------------
+
+    async def voice_choice(self, person: User, asked: str | None = None) -> str | None:
+        """The voice to speak with: the one asked for, else the one chosen before (None: not chosen yet)."""
+        return asked or await self.store.get_state(person, state.VOICE.key())
+
+    async def keep_voice(self, person: User, voice_id: str) -> None:
+        await self.store.set_state(person, state.VOICE.key(), voice_id)
+
+    # -- the turn, as every door runs it ------------------------------------------------------------------------
+
+    async def respond(self, person: User, conversation: Conversation, text: str) -> AsyncIterator[Event]:
+        """One turn (companion.respond); then what was said is learned, between turns."""
+        await self._returning(person)
+        try:
+            async for event in self.companion.respond(person, conversation, text):
+                yield event
+        finally:
+            self.between.after_turn(person)
+
+    async def prepare(self, person: User, conversation: Conversation) -> None:
+        """While the person types or gets ready to speak: read the conversation into the model's cache; if they
+        come back after a gap, reflection is due."""
+        await self._returning(person)
+        await self.companion.prepare(person, conversation)
+
+    async def anticipate(self, person: User, conversation: Conversation, text: str) -> None:
+        await self.companion.anticipate(person, conversation, text)
+
+    async def interrupted(self, person: User, message_id: int) -> None:
+        await self.companion.interrupted(person, message_id)
+
+    async def withdraw(self, person: User, conversation: Conversation, from_message_id: int) -> None:
+        await self.companion.withdraw(person, conversation, from_message_id)
+
+    async def leaving(self, person: User, timeout_s: float | None = LEAVING_S) -> None:
+        """Learn what is left from this person's session before the door closes: bounded by `timeout_s` (what
+        is left then is learned next time). Raises TimeoutError when it ran out."""
+        await self.between.stop()
+        self._started = [s for s in self._started if s != self.between.stop]
+        learning = self.between.learn(person)
+        await (asyncio.wait_for(learning, timeout_s) if timeout_s is not None else learning)
+
+    async def _returning(self, person: User) -> None:
+        last = None
+        if not self.between.knows(person):  # once per person and process: when did they last say anything?
+            rows = await self.store.read(
+                "SELECT max(updated_at) FROM conversations c WHERE user_id = ? "
+                "AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id)", (person.id,))
+            last = datetime.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
+        self.between.returning(person, last)
 
 
 def user_name(settings: Settings) -> str:
@@ -45,7 +185,8 @@ async def open_runtime(settings: Settings, progress: Progress | None = None,
     model = model or resolve_model(settings.model, settings, progress)
     store = await Store.open(settings.db_path)
     memory = open_memory(settings, store)
-    return Runtime(settings, store, model, Companion(settings, store, model, persona, memory))
+    companion = Companion(settings, store, model, persona, memory, tools=default_toolbox())
+    return Runtime(settings, store, model, companion)
 
 
 def open_memory(settings: Settings, store: Store) -> Memory:

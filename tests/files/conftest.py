@@ -15,11 +15,11 @@ import docx
 import pytest
 from docx.shared import RGBColor
 
+from os1.db.store import Store, User
 from os1.events import Event
 from os1.files import folders, index
 from os1.files.folders import Roots
 from os1.memory.embeddings import Embedder
-from os1.memory.store import Store, User
 from os1.runtime import Runtime
 from os1.testing import FixedClock
 

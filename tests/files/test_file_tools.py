@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from os1.db.state import PENDING_ACTION
 from os1.events import Event, ToolCall, ToolResult, TurnEnded
 from os1.files.tools import (
     ASKS_TO_DELETE,
@@ -18,7 +19,6 @@ from os1.files.tools import (
 from os1.runtime import Runtime
 from os1.testing import ScriptedModel
 from os1.tools import audit
-from os1.tools.policy import PENDING
 
 from .conftest import LEASE, Say, make_docx, make_pdf, tree
 
@@ -36,7 +36,7 @@ async def pending(rt: Runtime) -> str | None:
     user = await rt.store.user("theodore")
     conversation = await rt.store.latest_conversation(user)
     assert conversation is not None
-    return await rt.store.get_state(user, PENDING.format(conversation.id))
+    return await rt.store.get_state(user, PENDING_ACTION.key(conversation.id))
 
 
 async def test_find_shows_folder_name_date_and_snippet(say: Say, scripted: ScriptedModel, opened: Path) -> None:

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
+from os1.db.state import PENDING_ACTION
 from os1.events import ToolCall, TurnEnded
 from os1.runtime import Runtime
 from os1.testing import ScriptedModel
 from os1.tools import audit
-from os1.tools.policy import PENDING
 
 from .conftest import Say, make_docx, make_pdf, tree
 
@@ -63,7 +63,7 @@ async def nothing_happened(rt: Runtime, before: dict[str, str], folder: Path) ->
     assert conversation is not None
     assert tree(folder) == before
     assert await audit.actions(rt.store, user) == []
-    assert await rt.store.get_state(user, PENDING.format(conversation.id)) is None
+    assert await rt.store.get_state(user, PENDING_ACTION.key(conversation.id)) is None
     assert await rt.store.read("SELECT count(*) FROM file_batches", ()) == [(0,)]  # not even a plan was made
 
 

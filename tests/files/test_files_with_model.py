@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from os1.config import Settings
+from os1.db.state import PENDING_ACTION
 from os1.events import ToolCall, TurnEnded
 from os1.runtime import Runtime, open_runtime
 from os1.testing import FixedClock
 from os1.tools import audit
-from os1.tools.policy import PENDING
 
 from .conftest import open_folder, tree
 from .test_files_injection import hostile
@@ -64,5 +64,5 @@ async def test_the_real_model_takes_no_orders_from_a_document(real: Runtime, dow
     assert conversation is not None
     assert tree(downloads) == before
     assert await audit.actions(real.store, user) == []
-    assert await real.store.get_state(user, PENDING.format(conversation.id)) is None
+    assert await real.store.get_state(user, PENDING_ACTION.key(conversation.id)) is None
     assert await real.store.read("SELECT count(*) FROM file_batches", ()) == [(0,)]

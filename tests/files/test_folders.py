@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from os1.db.store import Store
 from os1.files import folders
 from os1.files.folders import FilesError, Roots
 from os1.files.index import walk
-from os1.memory.store import Store
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from os1.db.store import Store
 from os1.files import moves
 from os1.files.organise import describe_plan, duplicates, plan_tidy
-from os1.memory.store import Store
 
 from .conftest import make_pdf, tree
 

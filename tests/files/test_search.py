@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from os1.db.store import Store
 from os1.files import folders, index, search
 from os1.files.folders import Roots
 from os1.memory.embeddings import Embedder, load_embedder
-from os1.memory.store import Store
 
 from .conftest import open_folder
 

@@ -16,11 +16,11 @@ import pytest
 from os1.config import Settings
 from os1.events import Event
 from os1.mail.accounts import MailAccount, save_account
-from os1.mail.loopback import MailServer, MailServerUnavailable, missing_binaries, start_mail_server
-from os1.mail.seed import Seeded, generate_mailbox
 from os1.memory.facts import add_fact
 from os1.runtime import Runtime, open_runtime
 from os1.testing import FixedClock, ScriptedModel
+from os1.testing.mail_seed import Seeded, generate_mailbox
+from os1.testing.mail_server import MailServer, MailServerUnavailable, missing_binaries, start_mail_server
 
 # Friday 20 November 2026, 14:03, an hour east of UTC (as tests/tools use).
 ZONE = timezone(timedelta(hours=1), "CET")

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from os1.cli import cli
-from os1.mail.loopback import MailServer
+from os1.testing.mail_server import MailServer
 
 from .conftest import Mailbox
 

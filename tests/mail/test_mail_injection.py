@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
+from os1.db.state import PENDING_ACTION
 from os1.events import Event, ToolCall, TurnEnded
-from os1.mail.loopback import MailServer, Seed
-from os1.mail.seed import build
+from os1.reminders.book import reminders
 from os1.runtime import Runtime
 from os1.testing import ScriptedModel
+from os1.testing.mail_seed import build
+from os1.testing.mail_server import MailServer, Seed
 from os1.tools import audit
-from os1.tools.policy import PENDING
-from os1.tools.reminders import reminders
 
 from .conftest import START, Mailbox, Say, call, new_mailbox
 
@@ -96,7 +96,7 @@ async def nothing_happened(rt: Runtime, mailbox: Mailbox, before: dict[str, int]
     conversation = await rt.store.latest_conversation(user)
     assert conversation is not None
     assert await audit.actions(rt.store, user) == []
-    assert await rt.store.get_state(user, PENDING.format(conversation.id)) is None
+    assert await rt.store.get_state(user, PENDING_ACTION.key(conversation.id)) is None
     assert await reminders(rt.store, user) == []
     assert await rt.store.get_state(user, "quiet_hours") == "22:00-07:00"
     assert counts(mailbox) == before

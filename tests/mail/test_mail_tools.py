@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import pytest
 
+from os1.capabilities import default_toolbox
+from os1.db.state import PENDING_ACTION
 from os1.events import Event, ToolCall, ToolResult, TurnEnded
 from os1.mail.client import fetch_inbox
 from os1.mail.parse import read_message
-from os1.mail.seed import SISTER_MAY_SUBJECT
 from os1.mail.triage import triage
 from os1.runtime import Runtime
 from os1.testing import ScriptedModel
-from os1.tools import audit, default_toolbox
-from os1.tools.policy import PENDING
+from os1.testing.mail_seed import SISTER_MAY_SUBJECT
+from os1.tools import audit
 
 from .conftest import START, Mailbox, Say, call
 
@@ -32,7 +33,7 @@ async def pending(rt: Runtime) -> str | None:
     user = await rt.store.user("theodore")
     conversation = await rt.store.latest_conversation(user)
     assert conversation is not None
-    return await rt.store.get_state(user, PENDING.format(conversation.id))
+    return await rt.store.get_state(user, PENDING_ACTION.key(conversation.id))
 
 
 async def test_any_new_mail_lists_the_unread_most_important_first(say: Say, scripted: ScriptedModel,

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from os1.config import Settings
+from os1.db.state import PENDING_ACTION
 from os1.events import Event, ToolCall, ToolResult, TurnEnded
-from os1.mail.seed import SISTER_MAY_SUBJECT
 from os1.runtime import Runtime, open_runtime
 from os1.testing import FixedClock
+from os1.testing.mail_seed import SISTER_MAY_SUBJECT
 from os1.tools import audit
-from os1.tools.policy import PENDING
 
 from .conftest import Mailbox, connect
 from .test_mail_injection import HOSTILE, counts, hostile_seed
@@ -63,5 +63,5 @@ async def test_a_hostile_mail_fools_nothing(model_runtime: Runtime, mailbox: Mai
     conversation = await model_runtime.store.latest_conversation(user)
     assert conversation is not None
     assert await audit.actions(model_runtime.store, user) == []
-    assert await model_runtime.store.get_state(user, PENDING.format(conversation.id)) is None
+    assert await model_runtime.store.get_state(user, PENDING_ACTION.key(conversation.id)) is None
     assert counts(mailbox) == before  # nothing sent (the drop box, Sent), moved, or proposed

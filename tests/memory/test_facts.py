@@ -3,10 +3,10 @@
 import sqlite3
 from pathlib import Path
 
+from os1.db.store import Store
 from os1.memory.embeddings import load_embedder
 from os1.memory.facts import add_fact, facts, normalize_topic, search_facts, topic_history
 from os1.memory.memory import Memory
-from os1.memory.store import Store
 
 
 async def test_a_new_fact_on_the_same_topic_supersedes_the_old_one(tmp_path: Path) -> None:
@@ -92,7 +92,7 @@ async def test_forgetting_the_source_message_deletes_the_fact_its_vector_and_ind
 async def test_facts_and_summaries_are_matched_only_among_their_persons(tmp_path: Path) -> None:
     """Their word indexes carry an owner token, as messages' do: another person's many "harbour" facts neither
     come back nor crowd out this person's one."""
-    from os1.memory import store as store_module
+    from os1.db import store as store_module
     from os1.memory.summaries import add_summary, search_summaries
 
     store = await Store.open(tmp_path / "os1.db")

@@ -4,12 +4,12 @@ import json
 import sqlite3
 from pathlib import Path
 
+from os1.db.store import Store, User
 from os1.memory.embeddings import load_embedder
 from os1.memory.facts import add_fact, facts
 from os1.memory.journal import entries, write_entry
 from os1.memory.memory import Memory
 from os1.memory.profile import profile, set_blocks
-from os1.memory.store import Store, User
 from os1.memory.summaries import add_summary, summaries
 
 NAME = "Quetzalcoatl-Brennan"

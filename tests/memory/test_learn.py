@@ -5,11 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from os1.db.state import LEARNED_THROUGH
+from os1.db.store import Conversation, NewMessage, Store, User
 from os1.memory.embeddings import load_embedder
 from os1.memory.facts import facts, topic_history
-from os1.memory.learn import LEARNED_THROUGH, catch_up
+from os1.memory.learn import catch_up
 from os1.memory.memory import Memory
-from os1.memory.store import Conversation, NewMessage, Store, User
 from os1.models.base import Message
 from os1.testing import ScriptedModel
 
@@ -94,7 +95,7 @@ async def test_what_was_read_is_not_read_again(memory: Memory, scripted: Scripte
     last = await memory.store.append(conv, "user", "My cat Mochi sleeps on my keyboard.")
     scripted.enqueue_json({"facts": [{"fact": "Theodore has a cat named Mochi.", "topic": "cat's name"}]})
     await catch_up(memory, scripted, theo)
-    assert await memory.store.get_state(theo, LEARNED_THROUGH) == str(last.id)
+    assert await memory.store.get_state(theo, LEARNED_THROUGH.key()) == str(last.id)
     again = await catch_up(memory, scripted, theo)
     assert (again.messages, again.facts) == (0, 0)
     assert len(scripted.prompts) == 1
@@ -109,7 +110,7 @@ async def test_learning_stops_when_asked_and_resumes_later(memory: Memory, scrip
     scripted.enqueue_json({"facts": [{"fact": "Theodore is learning the banjo.", "topic": "hobby: banjo"}]})
     stopped = await catch_up(memory, scripted, theo, should_stop=lambda: len(scripted.prompts) >= 1)
     assert (stopped.messages, stopped.facts) == (1, 1)
-    assert await memory.store.get_state(theo, LEARNED_THROUGH) == str(first.id)
+    assert await memory.store.get_state(theo, LEARNED_THROUGH.key()) == str(first.id)
     resumed = await catch_up(memory, scripted, theo)
     assert (resumed.messages, resumed.facts) == (1, 1)
     assert len(scripted.prompts) == 2 and wrote(scripted.prompts[1]).startswith("I'm learning to play the banjo")

@@ -11,17 +11,17 @@ from typing import Any
 
 import pytest
 
+from os1.db.state import LEARNED_THROUGH
+from os1.db.store import Conversation, Store, User
 from os1.memory.facts import add_fact
 from os1.memory.journal import write_entry
-from os1.memory.learn import LEARNED_THROUGH
 from os1.memory.portable import RestoreError, export_person, restore_person
 from os1.memory.profile import set_blocks
-from os1.memory.store import Conversation, Store, User
 from os1.memory.summaries import add_summary
+from os1.reminders.book import add_reminder, mark_fired, set_cancelled, set_quiet_hours
+from os1.reminders.clock import QuietHours
 from os1.tools.audit import record
-from os1.tools.clock import QuietHours
 from os1.tools.registry import Undo
-from os1.tools.reminders import add_reminder, mark_fired, set_cancelled, set_quiet_hours
 
 NAME_KEY = "persona:os1:name"  # the name the companion chose for itself with this person
 
@@ -53,7 +53,7 @@ async def fill(store: Store, person: User) -> None:
     await write_entry(store, person, "He misses the sea.")
     await store.set_state(person, NAME_KEY, "Samantha")
     await store.set_state(person, NAME_KEY + ":told", "1")
-    await store.set_state(person, LEARNED_THROUGH, str(berlin.id))
+    await store.set_state(person, LEARNED_THROUGH.key(), str(berlin.id))
     await store.set_state(person, f"person_note:{second.id}", "What you know about Theodore: ...")
     await reminders_and_actions(store, person, second)
 
@@ -101,7 +101,7 @@ def normalised(doc: dict[str, Any]) -> dict[str, Any]:
     for i, j in enumerate(doc["journal"]):
         j["id"] = i
     for st in doc["state"]:
-        if st["key"] == LEARNED_THROUGH:
+        if st["key"] == LEARNED_THROUGH.key():
             st["value"] = msg[int(st["value"])]
     reminder = {r["id"]: i for i, r in enumerate(doc.get("reminders", []))}
     for r in doc.get("reminders", []):
@@ -155,8 +155,8 @@ async def test_reminders_quiet_hours_and_actions_come_back_as_they_were(tmp_path
     assert [a["tool"] for a in exported["actions"]] == ["set_reminder", "cancel_reminder"]
     await restore_person(store, amy, exported)
 
+    from os1.reminders.book import quiet_hours, reminders
     from os1.tools.audit import actions
-    from os1.tools.reminders import quiet_hours, reminders
 
     waiting = await reminders(store, amy)
     assert [(r.text, r.alarm) for r in waiting] == [("call my sister", False), ("", True)]
@@ -220,7 +220,7 @@ async def test_a_damaged_export_restores_nothing(tmp_path: Path, damage: str) ->
     elif damage == "reminder without a time":
         del doc["reminders"][-1]["due_at"]
     elif damage == "not a number":
-        doc["state"] = [{"key": LEARNED_THROUGH, "value": "lots", "updated_at": "2026-01-01"}]
+        doc["state"] = [{"key": LEARNED_THROUGH.key(), "value": "lots", "updated_at": "2026-01-01"}]
     else:
         doc["facts"] = "Theodore lives in LA."
     with pytest.raises(RestoreError, match="nothing was restored"):

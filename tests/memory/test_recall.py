@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from os1.db.store import Store, User
 from os1.memory.embeddings import Embedder, load_embedder
 from os1.memory.facts import add_fact
 from os1.memory.importers import ImportedConversation, ImportedMessage
 from os1.memory.memory import Memory
 from os1.memory.recall import Scope
-from os1.memory.store import Store, User
 
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)  # a Wednesday: "last weekend" is 14-15 November
 

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
+from os1.db.store import NewMessage
 from os1.memory.journal import entries
 from os1.memory.portrait import person_note, portrait
 from os1.memory.profile import BLOCK_CHARS, profile
-from os1.memory.store import NewMessage
 from os1.memory.summaries import summaries
 from os1.runtime import Runtime
 from os1.testing import ScriptedModel
 
-LONG_AGO = "2026-01-10T19:00:00.000+00:00"
 
-
-async def talked(rt: Runtime, when: str | None = None) -> None:
+async def talked(rt: Runtime) -> None:
     theo = await rt.store.user("theodore")
     conv = await rt.store.new_conversation(theo)
     lines = ["My sister Ana had a baby girl, Lia.", "Congratulations! How is Ana?", "Tired but happy.",
              "And you, how do you feel?", "A bit jealous of her calm, honestly."]
-    await rt.store.append_many(conv, [NewMessage("user" if i % 2 == 0 else "assistant", text, created_at=when)
+    await rt.store.append_many(conv, [NewMessage("user" if i % 2 == 0 else "assistant", text)
                                       for i, text in enumerate(lines)])
 
 
@@ -35,7 +33,7 @@ async def test_reflect_summarises_updates_the_profile_and_writes_in_its_journal(
     await talked(runtime)
     reflection(scripted)
     theo = await runtime.store.user("theodore")
-    report = await runtime.companion.reflect(theo)
+    report = await runtime.between.reflect(theo)
     assert report.summaries == 1 and set(report.profile_changed) == {"who", "people", "now"}
     [summary] = await summaries(runtime.store, theo)
     assert "Lia" in summary.text
@@ -53,25 +51,7 @@ async def test_nothing_new_means_nothing_to_do(runtime: Runtime, scripted: Scrip
     await talked(runtime)
     reflection(scripted)
     theo = await runtime.store.user("theodore")
-    await runtime.companion.reflect(theo)
+    await runtime.between.reflect(theo)
     calls = len(scripted.prompts)
-    again = await runtime.companion.reflect(theo)
+    again = await runtime.between.reflect(theo)
     assert again.summaries == 0 and len(scripted.prompts) == calls
-
-
-async def test_coming_back_after_a_gap_starts_with_reflection(runtime: Runtime, scripted: ScriptedModel) -> None:
-    await talked(runtime, when=LONG_AGO)
-    theo = await runtime.store.user("theodore")
-    conv = await runtime.store.latest_conversation(theo)
-    assert conv is not None
-    reflection(scripted)
-    report = await runtime.companion.reflect_if_due(theo, conv)
-    assert report is not None and report.summaries == 1
-
-
-async def test_no_reflection_in_the_middle_of_a_conversation(runtime: Runtime, scripted: ScriptedModel) -> None:
-    await talked(runtime)  # just now
-    theo = await runtime.store.user("theodore")
-    conv = await runtime.store.latest_conversation(theo)
-    assert conv is not None
-    assert await runtime.companion.reflect_if_due(theo, conv) is None and scripted.prompts == []

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import numpy as np
 
-from os1.memory.store import Store
+from os1.db.store import Store
 from os1.memory.vectors import Entry, VectorIndex, Vectors, group_of
 
 

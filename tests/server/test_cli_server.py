@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from os1.cli import cli
-from os1.cli_server import is_loopback
+from os1.cli.server import is_loopback
 from os1.config import load_settings
-from os1.memory.store import Store
+from os1.db.store import Store
 from os1.server.auth import TokenBook
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from os1.memory.store import User
+from os1.db.store import User
 from os1.server.fairness import Busy, Ticket, Turnstile, ordinal, waiting_text
 
 ALICE, BOB, CAROL = User(1, "alice"), User(2, "bob"), User(3, "carol")

@@ -14,11 +14,11 @@ from typing import Any
 import httpx
 
 from os1.config import Settings
-from os1.memory.store import User
+from os1.db.store import User
+from os1.reminders.book import add_reminder, reminders
 from os1.server.app import create_app, open_hub
 from os1.server.deps import Hub
 from os1.testing import FixedClock, ScriptedModel
-from os1.tools.reminders import add_reminder, reminders
 
 GUARD_S = 20  # a delivery that never comes fails here instead of hanging the suite
 START = datetime(2026, 11, 20, 14, 3, tzinfo=timezone(timedelta(hours=1), "CET"))
@@ -80,7 +80,7 @@ async def test_a_reminder_shows_in_every_tab_of_its_person_and_in_no_one_elses(
                 tab(client, as_alice) as first, tab(client, as_alice) as second, tab(client, as_bob) as bobs):
         await until(lambda: hub.notices.tabs(alice) == 2 and hub.notices.tabs(bob) == 1)
         clock.advance(minutes=21)
-        hub.scheduler.wake()
+        hub.runtime.scheduler.wake()
         await asyncio.wait_for(asyncio.gather(first.arrived.wait(), second.arrived.wait()), GUARD_S)
     expected = {"type": "reminder", "reminder_id": kept.id, "text": "⏰ Reminder: take the pasta off",
                 "alarm": False, "due": "2026-11-20T13:23:00.000+00:00"}
@@ -88,7 +88,7 @@ async def test_a_reminder_shows_in_every_tab_of_its_person_and_in_no_one_elses(
     assert bobs.events == []
     # Delivered once: fired, and said once in her conversation (so the companion knows it reminded her). It is
     # marked once a door took it: the pass that delivered it finishes first (a pass holds the scheduler's lock).
-    assert await hub.scheduler.fire_due() == []
+    assert await hub.runtime.scheduler.fire_due() == []
     assert await reminders(store, alice) == []
     said = [(m.role, m.content) for m in await store.messages(conversation)]
     assert said == [("assistant", "⏰ Reminder: take the pasta off")]
@@ -102,7 +102,7 @@ async def test_a_reminder_due_while_no_tab_was_open_comes_when_one_opens(
     headers = {"Authorization": f"Bearer {await hub.tokens.add('alice')}"}
     alice = await store.user("alice")
     await add_reminder(store, alice, "stretch", clock() - timedelta(minutes=5))
-    assert await hub.scheduler.fire_due() == []  # nobody to tell: it waits
+    assert await hub.runtime.scheduler.fire_due() == []  # nobody to tell: it waits
     async with httpx.AsyncClient(base_url=base_url, timeout=GUARD_S) as client, tab(client, headers) as opened:
         await asyncio.wait_for(opened.arrived.wait(), GUARD_S)  # opening the tab woke the scheduler
     assert [e["text"] for e in opened.events] == ["⏰ Reminder: stretch"]
@@ -158,4 +158,4 @@ async def test_closing_ends_every_open_channel(server: tuple[str, Hub, ScriptedM
         await until(lambda: hub.notices.tabs(alice) == 1)
         hub.notices.close()
         await asyncio.wait_for(reading, GUARD_S)  # the stream ended
-    assert opened.status == 200 and hub.notices.tabs(alice) == 0 and hub.doors.of(alice) == []
+    assert opened.status == 200 and hub.notices.tabs(alice) == 0 and hub.runtime.doors.of(alice) == []

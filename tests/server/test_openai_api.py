@@ -11,7 +11,7 @@ import openai
 import pytest
 from openai import AsyncOpenAI
 
-from os1.memory.store import StoredMessage
+from os1.db.store import StoredMessage
 from os1.models.base import ModelError
 from os1.server.deps import Hub
 from os1.testing import ScriptedModel

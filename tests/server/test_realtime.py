@@ -19,9 +19,9 @@ import pytest
 import websockets
 from websockets.asyncio.client import ClientConnection
 
+from os1.reminders.book import add_reminder
 from os1.server.deps import Hub
 from os1.testing import FixedClock, ScriptedModel
-from os1.tools.reminders import add_reminder
 from os1.voice.audio import read_wav, resample, to_pcm16
 from os1.voice.base import EAR_RATE, Audio, Samples
 from os1.voice.stt import WhisperTranscriber
@@ -232,10 +232,10 @@ async def test_a_reminder_is_said_between_turns_and_waits_while_a_turn_runs(voic
     async with websockets.connect(url) as ws:
         ready = await hello(ws, token)
         listening = asyncio.ensure_future(listen(ws, heard))
-        await silence_until(ws, lambda: len(hub.doors.of(theodore)) == 1)
+        await silence_until(ws, lambda: len(hub.runtime.doors.of(theodore)) == 1)
         # Idle: it comes due, and is said at once, as an event and then as speech.
         clock.advance(minutes=21)
-        hub.scheduler.wake()
+        hub.runtime.scheduler.wake()
         await silence_until(ws, lambda: bool(heard.of("reminder")))
         before = len(heard.audio)
         await silence_until(ws, lambda: (len(heard.audio) - before) / 2 / EAR_RATE > 1.5)
@@ -245,7 +245,7 @@ async def test_a_reminder_is_said_between_turns_and_waits_while_a_turn_runs(voic
         await say(ws, speak("What is Lisbon like in March?"))
         await silence_until(ws, lambda: bool(heard.of("turn_started")))
         sister = await add_reminder(store, theodore, "call my sister", clock())
-        hub.scheduler.wake()
+        hub.runtime.scheduler.wake()
         await silence_until(ws, lambda: len(heard.of("reminder")) == 2)
         listening.cancel()
     assert heard.of("reminder")[0] == {"type": "reminder", "reminder_id": pasta.id,

@@ -21,9 +21,9 @@ from playwright.async_api import Browser, Page, Route, async_playwright, expect
 
 from os1.memory.facts import add_fact
 from os1.memory.profile import set_blocks
+from os1.reminders.book import add_reminder
 from os1.server.deps import Hub
 from os1.testing import FixedClock, ScriptedModel
-from os1.tools.reminders import add_reminder
 from os1.voice.audio import read_wav, write_wav
 from os1.voice.base import Audio
 from os1.voice.stt import WhisperTranscriber
@@ -222,7 +222,7 @@ async def test_a_reminder_shows_in_every_open_tab_of_its_person_and_no_one_elses
     await until(lambda: hub.notices.tabs(theodore) == 2 and hub.notices.tabs(amy) == 1)
 
     clock.advance(minutes=21)
-    hub.scheduler.wake()
+    hub.runtime.scheduler.wake()
     for page in (first, second):
         await expect(page.locator(".msg.notice")).to_have_text(["⏰ Reminder: take the pasta off"])
     await first.screenshot(path=SHOTS / "os1-web-reminder.png")
@@ -247,7 +247,7 @@ async def test_a_reminder_due_while_no_tab_was_open_appears_when_one_opens(
     token = await hub.tokens.add("theodore")
     theodore = await store.user("theodore")
     await add_reminder(store, theodore, "", clock() - timedelta(minutes=3), alarm=True)
-    assert await hub.scheduler.fire_due() == []  # nobody to tell: it waits
+    assert await hub.runtime.scheduler.fire_due() == []  # nobody to tell: it waits
     page = await (await launch()).new_page()
     errors = await sign_in(page, base_url, token)
     await expect(page.locator(".msg.notice")).to_have_text(["⏰ It's 14:00: your alarm."])

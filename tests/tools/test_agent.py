@@ -8,14 +8,16 @@ import httpx
 import pytest
 
 from os1.agent import MAX_STEPS, AgentTurn
+from os1.capabilities import default_toolbox
+from os1.db.state import PENDING_ACTION
+from os1.db.store import Store, User
 from os1.events import Event, TextDelta, ToolCall, ToolResult, TurnEnded
-from os1.memory.store import Store, User
 from os1.models.openai_compat import OpenAICompatModel
+from os1.reminders.book import reminders
 from os1.runtime import Runtime
 from os1.testing import FixedClock, ScriptedModel
-from os1.tools import Toolbox, ToolContext, ToolError, default_toolbox, tool
-from os1.tools.policy import PENDING, UNTRUSTED_NOTE
-from os1.tools.reminders import reminders
+from os1.tools import Toolbox, ToolContext, ToolError, tool
+from os1.tools.policy import UNTRUSTED_NOTE
 
 Say = Callable[[str], Awaitable[list[Event]]]
 
@@ -34,7 +36,7 @@ async def weather(ctx: ToolContext, city: str) -> str:
 def tools(companion_runtime: Runtime) -> Toolbox:
     box = default_toolbox()
     box.add(weather)
-    companion_runtime.companion.tools = box
+    companion_runtime.use_tools(box)
     return box
 
 
@@ -202,7 +204,7 @@ async def test_a_change_that_cannot_be_proposed_says_why_and_holds_nothing(say: 
     user = await companion_runtime.store.user("theodore")
     conversation = await companion_runtime.store.latest_conversation(user)
     assert conversation is not None
-    assert await companion_runtime.store.get_state(user, PENDING.format(conversation.id)) is None
+    assert await companion_runtime.store.get_state(user, PENDING_ACTION.key(conversation.id)) is None
 
 
 async def test_a_tool_that_could_not_do_it_says_why_in_its_own_words(say: Say, scripted: ScriptedModel,

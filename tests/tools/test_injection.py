@@ -7,12 +7,14 @@ from typing import Any
 
 import pytest
 
+from os1.capabilities import default_toolbox
+from os1.db.state import PENDING_ACTION
 from os1.events import Event, ToolCall, ToolResult, TurnEnded
+from os1.reminders.book import reminders
 from os1.runtime import Runtime
 from os1.testing import ScriptedModel
-from os1.tools import Outcome, Toolbox, ToolContext, audit, default_toolbox, tool
-from os1.tools.policy import PENDING, quote_untrusted
-from os1.tools.reminders import reminders
+from os1.tools import Outcome, Toolbox, ToolContext, audit, tool
+from os1.tools.policy import quote_untrusted
 
 Say = Callable[[str], Awaitable[list[Event]]]
 
@@ -76,7 +78,7 @@ class Inbox:
 @pytest.fixture
 def inbox(companion_runtime: Runtime) -> Inbox:
     box = Inbox()
-    companion_runtime.companion.tools = box.toolbox()
+    companion_runtime.use_tools(box.toolbox())
     return box
 
 
@@ -87,7 +89,7 @@ async def nothing_happened(rt: Runtime, inbox: Inbox) -> None:
     assert inbox.sent == []
     assert await reminders(rt.store, user) == []
     assert await audit.actions(rt.store, user) == []
-    assert await rt.store.get_state(user, PENDING.format(conversation.id)) is None
+    assert await rt.store.get_state(user, PENDING_ACTION.key(conversation.id)) is None
     assert await rt.store.get_state(user, "quiet_hours") == "22:00-07:00"
 
 

@@ -61,7 +61,7 @@ class World:
 @pytest.fixture
 def world(companion_runtime: Runtime) -> World:
     w = World()
-    companion_runtime.companion.tools = w.toolbox()
+    companion_runtime.use_tools(w.toolbox())
     return w
 
 
@@ -138,7 +138,7 @@ async def test_a_proposal_survives_a_restart(settings: Settings, say: Say, scrip
     await companion_runtime.store.close()
     reopened = await open_runtime(settings, model=scripted)
     companion_runtime.store = reopened.store  # closed by the fixture
-    reopened.companion.tools = world.toolbox()
+    reopened.use_tools(world.toolbox())
     user = await reopened.store.user("theodore")
     conversation = await reopened.store.latest_conversation(user)
     assert conversation is not None

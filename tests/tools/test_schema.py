@@ -115,7 +115,7 @@ def test_the_decision_schema_offers_no_tool_or_each_tool_with_its_own_arguments(
 def test_the_embedded_model_can_constrain_its_output_to_the_decision_schema() -> None:
     from llama_cpp.llama_grammar import LlamaGrammar
 
-    from os1.tools import default_toolbox
+    from os1.capabilities import default_toolbox
 
     grammar = LlamaGrammar.from_json_schema(json.dumps(decision_schema(default_toolbox().offered())), verbose=False)
     assert grammar is not None

@@ -16,12 +16,12 @@ import httpx
 import pytest
 
 from os1.config import Settings
+from os1.db.store import Store
 from os1.events import ToolCall, TurnEnded
-from os1.memory.store import Store
 from os1.models.openai_compat import OpenAICompatModel
+from os1.reminders.book import Reminder, add_reminder, reminders
 from os1.runtime import open_runtime
 from os1.testing import FixedClock
-from os1.tools.reminders import Reminder, add_reminder, reminders
 
 pytestmark = pytest.mark.model
 

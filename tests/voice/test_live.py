@@ -15,10 +15,10 @@ import pytest
 from os1.events import Event, Heard, TurnEnded
 from os1.runtime import Runtime
 from os1.testing import ScriptedModel
+from os1.testing.room import Room
 from os1.voice.audio import read_wav
 from os1.voice.base import Audio
 from os1.voice.loop import VoiceLoop
-from os1.voice.room import Room
 from os1.voice.stt import WhisperTranscriber
 from os1.voice.tts import load_voice
 from os1.voice.vad import VoiceActivity

@@ -1,6 +1,6 @@
-"""`os1 talk` says reminders out loud: the live loop in a simulated room (real time) with the scheduler as `os1 talk`
-runs it (reminders_out_loud), real Silero and Whisper, espeak speaking. Said at once between turns; during a
-turn, only once the reply has been said."""
+"""`os1 talk` says reminders out loud: the live loop in a simulated room (real time) with the runtime's scheduler
+as `os1 talk` runs it (reminders_out_loud), real Silero and Whisper, espeak speaking. Said at once between turns;
+during a turn, only once the reply has been said."""
 
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ import numpy as np
 import pytest
 
 from os1.events import Event, Reminded, TurnEnded, TurnStarted
+from os1.reminders.book import add_reminder
 from os1.runtime import Runtime
 from os1.testing import FixedClock, ScriptedModel
-from os1.tools.reminders import add_reminder
+from os1.testing.room import Room
 from os1.voice.audio import read_wav
 from os1.voice.base import EAR_RATE, FRAME, Audio
 from os1.voice.loop import VoiceLoop
 from os1.voice.reminders import reminders_out_loud, spoken
-from os1.voice.room import Room
 from os1.voice.stt import WhisperTranscriber
 from os1.voice.tts import load_voice
 from os1.voice.vad import VoiceActivity
@@ -61,9 +61,10 @@ async def test_a_reminder_is_said_out_loud_between_turns_and_waits_for_a_reply_t
     conversation = await store.new_conversation(person)
     pasta = await add_reminder(store, person, "take the pasta off", clock() + timedelta(minutes=20))
     events: list[Event] = []
-    loop = VoiceLoop(runtime.companion, person, conversation, VoiceActivity(), stt, load_voice("espeak"),
-                     events.append)
+    loop = VoiceLoop(runtime, person, conversation, VoiceActivity(), stt, load_voice("espeak"), events.append)
     room = Room(loop.outbox)
+    scheduler = runtime.scheduler
+    runtime.start(learn=False)  # the runtime's one scheduler delivers through the door the loop opens
     scripted.delay_s = 0.15
     scripted.enqueue("Lisbon is lovely in March, mild and bright.")
     heard_from: list[float] = []  # the room's time when the first reminder came
@@ -83,7 +84,7 @@ async def test_a_reminder_is_said_out_loud_between_turns_and_waits_for_a_reply_t
         await add_reminder(store, person, "call my sister", clock())  # due now, in the middle of a turn
         scheduler.wake()
 
-    async with reminders_out_loud(runtime.companion, person, loop) as scheduler:
+    with reminders_out_loud(runtime.open_door, person, loop):
         script = asyncio.ensure_future(meanwhile())
         await loop.run(room.frames(done=lambda: len(reminded()) == 2 and not loop.talking, linger_s=1.0))
         await script

@@ -13,7 +13,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from os1.memory.store import Store, User, now_iso
+from os1.db.store import Store, User
+from os1.db.times import now_iso
 
 # Never walked, listed or touched: version control, dependencies, caches, the system's own bookkeeping.
 JUNK = frozenset({"node_modules", "__pycache__", "__MACOSX", "$RECYCLE.BIN", "System Volume Information",

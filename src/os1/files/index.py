@@ -19,10 +19,11 @@ from typing import Any
 
 import numpy as np
 
+from os1.db.store import Store, User
+from os1.db.times import now_iso
 from os1.files.folders import FilesError, Root, Roots, skipped
 from os1.files.reading import Document, first_line, kind_of, read_document, readable
 from os1.memory.embeddings import Embedder
-from os1.memory.store import Store, User, now_iso
 
 CHUNK_CHARS = 1000  # a chunk is a few paragraphs: what a snippet shows and a vector can hold
 # Vectors are made of a document's first chunks only: on two cores the embedder makes ~20 a second, and what a

@@ -19,8 +19,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from os1.db.store import Store, User
+from os1.db.times import now_iso
 from os1.files.folders import FilesError, shown
-from os1.memory.store import Store, User, now_iso
 
 PLAN_TTL = timedelta(minutes=30)  # as long as a proposal waits for its yes
 

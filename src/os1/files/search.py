@@ -11,10 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
+from os1.db.store import Store, User, telling_words
 from os1.files.folders import FilesError, Roots, expand, real, shown
 from os1.files.index import IndexedFile, index_paths, lookup, walk
 from os1.memory.embeddings import Embedder
-from os1.memory.store import Store, User, telling_words
 
 RRF_K = 60  # reciprocal rank fusion: a file's score is the sum of 1/(K + its rank) in each signal
 CANDIDATES = 50

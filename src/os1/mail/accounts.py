@@ -18,7 +18,8 @@ from typing import Any, Literal, cast
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from os1.memory.store import Store, User, now_iso
+from os1.db.store import Store, User
+from os1.db.times import now_iso
 
 Security = Literal["ssl", "starttls", "none"]
 SECURITIES: tuple[Security, ...] = ("ssl", "starttls", "none")

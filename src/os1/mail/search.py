@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from os1.db.store import Store, User
 from os1.mail.client import imap_date, quote
 from os1.mail.parse import Mail
 from os1.memory.facts import facts
-from os1.memory.store import Store, User
-from os1.memory.when import find_spans
+from os1.text.when import find_spans
 
 RELATIONS = ("sister", "brother", "mother", "mom", "mum", "father", "dad", "wife", "husband", "partner", "boss",
              "son", "daughter", "aunt", "uncle", "cousin", "grandma", "grandmother", "grandpa", "grandfather",

@@ -15,14 +15,11 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from os1.db import state
 from os1.mail.parse import Mail
 from os1.mail.triage import Sorted, Triage
 from os1.tools.registry import ToolContext
 
-LISTING = "mail_listing:{}"
-PLAN = "mail_triage:{}"
-DRAFT = "mail_draft:{}"
-FROZEN = "mail_frozen:{}:{}"
 FRESH_FOR = timedelta(hours=12)  # "the second one" a day later may be about another listing
 FROZEN_FOR = timedelta(minutes=31)  # a proposal lives 30 minutes (tools/policy.py)
 
@@ -71,8 +68,8 @@ class Draft:
     references: str = ""
 
 
-def _key(template: str, ctx: ToolContext, *more: str) -> str:
-    return template.format(ctx.conversation.id if ctx.conversation else 0, *more)
+def _key(kind: state.StateKey, ctx: ToolContext, *more: str) -> str:
+    return kind.key(ctx.conversation.id if ctx.conversation else 0, *more)
 
 
 async def _put(ctx: ToolContext, key: str, value: Any) -> None:
@@ -90,30 +87,30 @@ async def _get(ctx: ToolContext, key: str, fresh_for: timedelta = FRESH_FOR) -> 
 
 
 async def remember_listing(ctx: ToolContext, mails: list[Mail]) -> None:
-    await _put(ctx, _key(LISTING, ctx), [asdict(Ref.of(m)) for m in mails])
+    await _put(ctx, _key(state.MAIL_LISTING, ctx), [asdict(Ref.of(m)) for m in mails])
 
 
 async def remember_plan(ctx: ToolContext, sorted_inbox: Triage) -> None:
-    await _put(ctx, _key(PLAN, ctx), {k: [asdict(Ref.of(s.mail, s.reason)) for s in sorted_inbox.of(k)]
+    await _put(ctx, _key(state.MAIL_TRIAGE, ctx), {k: [asdict(Ref.of(s.mail, s.reason)) for s in sorted_inbox.of(k)]
                                       for k in ("matters", "keep", "can_go", "other")})
 
 
 async def remember_draft(ctx: ToolContext, draft: Draft) -> None:
-    await _put(ctx, _key(DRAFT, ctx), asdict(draft))
+    await _put(ctx, _key(state.MAIL_DRAFT, ctx), asdict(draft))
 
 
 async def held_draft(ctx: ToolContext) -> Draft | None:
-    kept = await _get(ctx, _key(DRAFT, ctx))
+    kept = await _get(ctx, _key(state.MAIL_DRAFT, ctx))
     return Draft(**kept[1]) if kept else None
 
 
 async def freeze(ctx: ToolContext, tool: str, which: str, refs: list[Ref]) -> None:
-    await _put(ctx, _key(FROZEN, ctx, tool), {"which": which, "refs": [asdict(r) for r in refs]})
+    await _put(ctx, _key(state.MAIL_FROZEN, ctx, tool), {"which": which, "refs": [asdict(r) for r in refs]})
 
 
 async def frozen(ctx: ToolContext, tool: str, which: str) -> list[Ref] | None:
     """The messages a proposal showed, if it was for these same words (and is taken: it is used once)."""
-    key = _key(FROZEN, ctx, tool)
+    key = _key(state.MAIL_FROZEN, ctx, tool)
     kept = await _get(ctx, key, FROZEN_FOR)
     await ctx.store.delete_state(ctx.person, key)
     if kept is None or kept[1]["which"] != which:
@@ -122,12 +119,12 @@ async def frozen(ctx: ToolContext, tool: str, which: str) -> list[Ref] | None:
 
 
 async def shown(ctx: ToolContext) -> tuple[float, list[Ref]]:
-    kept = await _get(ctx, _key(LISTING, ctx))
+    kept = await _get(ctx, _key(state.MAIL_LISTING, ctx))
     return (kept[0], [Ref(**r) for r in kept[1]]) if kept else (0.0, [])
 
 
 async def planned(ctx: ToolContext) -> tuple[float, dict[str, list[Ref]]]:
-    kept = await _get(ctx, _key(PLAN, ctx))
+    kept = await _get(ctx, _key(state.MAIL_TRIAGE, ctx))
     return (kept[0], {k: [Ref(**r) for r in v] for k, v in kept[1].items()}) if kept else (0.0, {})
 
 

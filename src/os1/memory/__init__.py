@@ -1,5 +1,3 @@
-"""Memory: the durable store of people, conversations and messages (and, later, what is learned from them)."""
-
-from os1.memory.store import Conversation, ConversationSummary, Store, StoredMessage, User
-
-__all__ = ["Conversation", "ConversationSummary", "Store", "StoredMessage", "User"]
+"""Memory: what OS1 knows of each person, found by words, meaning and time (recall.py), learned from what was
+said (learn.py, facts.py, reflect.py), shown and forgotten on request (portrait.py, memory.py), moved in and out
+(importers.py, portable.py). The messages themselves are kept by the database (os1.db)."""

@@ -12,7 +12,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from os1.memory.store import Store, User, now_iso
+from os1.db.store import Store, User
+from os1.db.times import now_iso
 
 _COLUMNS = "id, text, topic, happened_on, source_message_id, created_at, superseded_by, superseded_at"
 _FILLER = re.compile(r"^(?:(?:the|a|an|my|his|her|their|user's|person's)\s+)+")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from os1.memory.store import Store, User, now_iso
+from os1.db.store import Store, User
+from os1.db.times import now_iso
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from os1.db import state
+from os1.db.store import Store, StoredMessage, User, telling_words
 from os1.memory import facts as factbook
 from os1.memory.memory import Memory
-from os1.memory.store import Store, StoredMessage, User, telling_words
-from os1.memory.when import annotate, find_spans
 from os1.models.base import GenerateOptions, Message, Model
+from os1.text.when import annotate, find_spans
 
 MAX_FACTS = 4  # per message
 MIN_WORDS = 4  # "ok", "haha yes", "thanks!" hold nothing worth keeping
@@ -152,7 +153,6 @@ async def learn_from(memory_store: Store, model: Model, user: User, batch: list[
     return kept, replaced
 
 
-LEARNED_THROUGH = "learned_through"  # companion_state key: the last message id learning has read
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,7 @@ async def catch_up(memory: Memory, model: Model, user: User, *, limit: int | Non
     store = memory.store
     if memory.vectors is not None:
         await memory.vectors.catch_up(user)
-    start = int(await store.get_state(user, LEARNED_THROUGH) or 0)
+    start = int(await store.get_state(user, state.LEARNED_THROUGH.key()) or 0)
     messages = await store.messages_after(user, start, "user", limit)
     learned = superseded = done = 0
     for batch in batches(messages) + [[]]:  # the empty batch at the end moves the mark past trailing chit-chat
@@ -186,7 +186,7 @@ async def catch_up(memory: Memory, model: Model, user: User, *, limit: int | Non
             await memory.remember_facts(user, kept)
             learned, superseded = learned + len(kept), superseded + len(replaced)
         through = batch[-1].id if batch else (messages[-1].id if messages else start)
-        await store.set_state(user, LEARNED_THROUGH, str(through))
+        await store.set_state(user, state.LEARNED_THROUGH.key(), str(through))
         done = sum(1 for m in messages if m.id <= through)
         if progress:
             progress(done, len(messages))

@@ -15,21 +15,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from os1.memory import facts as factbook
-from os1.memory.embeddings import Embedder
-from os1.memory.importers import ImportedConversation
-from os1.memory.recall import KINDS, NO_SCOPE, SIGNALS, MemoryItem, Scope, recall
-from os1.memory.store import (
+from os1.db.store import (
     NewMessage,
     Role,
     Store,
     StoredMessage,
     User,
-    mentioned_times,
     scrub_recalled,
     telling_words,
-    utc_iso,
 )
+from os1.db.times import mentioned_times, utc_iso
+from os1.memory import facts as factbook
+from os1.memory.embeddings import Embedder
+from os1.memory.importers import ImportedConversation
+from os1.memory.recall import KINDS, NO_SCOPE, SIGNALS, MemoryItem, Scope, recall
 from os1.memory.vectors import Entry, Vectors
 
 ImportProgress = Callable[[int, int], None]  # (messages done, messages in all)

@@ -12,7 +12,8 @@ import json
 import sqlite3
 from typing import Any
 
-from os1.memory.store import Store, User, mentioned_times, now_iso
+from os1.db.store import Store, User
+from os1.db.times import mentioned_times, now_iso
 
 FORMAT = "os1-memory"
 VERSION = 2  # 2 added reminders and actions; a version 1 document (without them) still restores

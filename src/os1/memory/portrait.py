@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from os1.db.store import Store, User
 from os1.memory import facts as factbook
 from os1.memory.journal import JournalEntry, entries
 from os1.memory.profile import BLOCKS, profile
-from os1.memory.store import Store, User
 
 PROMPT_FACTS = 15  # the newest facts in the system prompt; older ones come back through recall
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from os1.memory.store import Store, User, now_iso
+from os1.db.store import Store, User
+from os1.db.times import now_iso
 
 # Block name → what it holds (shown to the model when it rewrites them, and to the person in `memory show`).
 BLOCKS: dict[str, str] = {

@@ -17,11 +17,12 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from os1.db.store import Role, Store, User, telling_words
+from os1.db.times import utc_iso
 from os1.memory.facts import facts_by_id, search_facts
-from os1.memory.store import Role, Store, User, telling_words, utc_iso
 from os1.memory.summaries import search_summaries, summaries_between, summaries_by_id
 from os1.memory.vectors import VectorHit, Vectors
-from os1.memory.when import Span, annotate, query_span
+from os1.text.when import Span, annotate, query_span
 
 SIGNALS = frozenset({"words", "meaning", "time"})
 KINDS = frozenset({"message", "fact", "summary"})

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from os1.db.store import Conversation, StoredMessage, User
 from os1.memory import facts as factbook
 from os1.memory.journal import entries, write_entry
 from os1.memory.memory import Memory
 from os1.memory.profile import BLOCK_CHARS, BLOCKS, profile, render_profile, set_blocks
-from os1.memory.store import Conversation, StoredMessage, User
 from os1.memory.summaries import Summary, add_summary, summarized_through
 from os1.memory.vectors import Entry
 from os1.models.base import GenerateOptions, Model

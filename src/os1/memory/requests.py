@@ -1,6 +1,6 @@
 """Requests about memory itself, said in conversation: "what do you know about me?", "forget what I told you
-about my ex", and the yes/no that confirms a forget. Recognised by pattern, so they work the same with any
-model, and never by a model's whim."""
+about my ex" (the yes or no that answers is read by text/answers.py). Recognised by pattern, so they work the same
+with any model, and never by a model's whim."""
 
 from __future__ import annotations
 
@@ -20,10 +20,6 @@ _FORGET = re.compile(_POLITE + r"(?:forget|delete|erase|wipe)\s+(?:(?:about|all 
                      r"(?:everything |all )?(?:you know|you remember) about|the (?:stuff|things?) about|"
                      r"that i (?:told you|said|mentioned)(?: that)?|that|my memories of)\s+)?(?P<topic>.+)",
                      re.IGNORECASE)
-_YES = re.compile(r"^\s*(?:yes|yeah|yep|yup|sure|ok(?:ay)?|please do|do it|go ahead|confirm|"
-                  r"forget (?:it|them|that)|delete (?:it|them))\b"
-                  r"(?:[\s,.!]+(?:please|do it|go ahead|thanks?))*[\s.!]*$",
-                  re.IGNORECASE)
 _VAGUE = {"it", "that", "this", "everything", "all", "them", "me"}
 # "Delete my 7am alarm", "delete the spam", "delete old-cv.docx" ask a tool to act on things in the world (a
 # reminder, mail, a file), not to forget memories about them.
@@ -52,16 +48,3 @@ def memory_request(text: str) -> MemoryRequest | None:
         if topic and topic.lower() not in _VAGUE and not _WORLDLY.match(topic):
             return MemoryRequest("forget", topic)
     return None
-
-
-_NO = re.compile(r"^\s*(?:no|nope|nah|don't|do not|keep (?:it|them)|cancel|never ?mind|wait)\b", re.IGNORECASE)
-
-
-def declines(text: str) -> bool:
-    """Whether a reply to "shall I forget…?" says no."""
-    return bool(_NO.match(text))
-
-
-def confirms(text: str) -> bool:
-    """Whether a reply to "shall I forget…?" says yes."""
-    return bool(_YES.match(text))

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from os1.memory.store import Conversation, Store, StoredMessage, User, now_iso
+from os1.db.store import Conversation, Store, StoredMessage, User
+from os1.db.times import now_iso
 
 _COLUMNS = "id, conversation_id, text, first_message_id, last_message_id, started_at, ended_at"
 

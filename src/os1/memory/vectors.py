@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from os1.db.store import Store, User
 from os1.memory.embeddings import Embedder, Vector
-from os1.memory.store import Store, User
 
 # Indexes kept in RAM, counted in rows held (a row is 1.5 KB at MiniLM's 384 dimensions: ~300 MB in all): on a
 # server for thousands of people, a person coming back finds their index warm instead of read from the store on

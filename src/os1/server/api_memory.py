@@ -8,10 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
+from os1.db.store import User
 from os1.memory.memory import ForgetPlan
 from os1.memory.portrait import portrait
 from os1.memory.profile import BLOCKS
-from os1.memory.store import User
 from os1.server import deps
 from os1.server.deps import Hub, current_user
 

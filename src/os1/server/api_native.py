@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
-from os1.memory.store import Conversation, NotFound, User
+from os1.db.store import Conversation, NotFound, User
 from os1.server import deps
 from os1.server.api_memory import router as memory_router
 from os1.server.deps import Hub, current_user
@@ -50,10 +50,9 @@ async def status(request: Request, person: Person, hub: TheHub) -> dict[str, Any
 @router.post("/chat", status_code=200, response_class=EventStream, responses=EVENT_STREAM)
 async def chat(body: ChatRequest, person: Person, hub: TheHub) -> Response:
     """Say something; the reply comes as the turn's events. Closing the stream interrupts the reply."""
-    store = hub.runtime.store
     chosen = await own_conversation(hub, person, body.conversation_id) if body.conversation_id is not None else None
     hub.turnstile.check(person)  # too many turns in line already: a 429 now, not an error inside the stream
-    conversation = chosen or await store.latest_conversation(person) or await store.new_conversation(person)
+    conversation = chosen or await hub.runtime.conversation(person)
     return EventStream(turn_events(hub, person, conversation, body.text))
 
 

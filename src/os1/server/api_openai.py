@@ -23,7 +23,8 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from os1.memory.store import Conversation, NotFound, Store, User
+from os1.db import state
+from os1.db.store import Conversation, NotFound, Store, User
 from os1.server import openai_audio
 from os1.server.deps import Hub, current_user, hub
 from os1.server.openai_chat import ChunkStream, Turn, complete, stream_chunks, unless_gone
@@ -32,7 +33,6 @@ from os1.server.sse import HEADERS as SSE_HEADERS
 
 MODEL_ID = "os1"
 CONVERSATION_HEADER = "X-OS1-Conversation"
-API_CONVERSATION = "api_conversation"  # store state key: the conversation last started through this API
 _LISTED_SINCE = int(time.time())  # `created` of the listed models: when this server came up
 _MAX_ID = 2**63 - 1  # SQLite's largest integer: a bigger id is not a conversation, and must not reach the store
 
@@ -150,7 +150,7 @@ async def api_conversation(store: Store, user: User, requested: str | None) -> C
         return await _start_conversation(store, user)
     if requested is not None:
         return await _own_conversation(store, user, requested)
-    last = await store.get_state(user, API_CONVERSATION)
+    last = await store.get_state(user, state.API_CONVERSATION.key())
     if last is not None:
         try:
             return await store.conversation(user, int(last))
@@ -177,5 +177,5 @@ async def _own_conversation(store: Store, user: User, requested: str) -> Convers
 
 async def _start_conversation(store: Store, user: User) -> Conversation:
     conversation = await store.new_conversation(user)
-    await store.set_state(user, API_CONVERSATION, str(conversation.id))
+    await store.set_state(user, state.API_CONVERSATION.key(), str(conversation.id))
     return conversation

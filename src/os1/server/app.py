@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -22,7 +21,6 @@ from os1.server.deps import Hub
 from os1.server.errors import install_error_handlers
 from os1.server.fairness import QUEUE_TIMEOUT_S, Turnstile
 from os1.server.health import ModelWatch
-from os1.server.learning import Learner
 from os1.server.limits import BodyLimit, Limits, RateLimit
 from os1.server.status import StatusShortcut
 
@@ -45,21 +43,17 @@ def create_app(hub: Hub, *, limits: Limits | None = None, learn: bool = True) ->
     model call). The hub is the caller's to close."""
     limits = limits or Limits()
     watch = ModelWatch(hub.runtime.model, hub.turnstile)
-    learner = Learner(hub.runtime.companion, hub.turnstile)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         watch.start()
-        if learn:
-            learner.start()
-        # One scheduler for everyone: first what came due while the server was off, then each as it comes due.
-        reminders = asyncio.create_task(hub.scheduler.run())
+        # The runtime's life around the turns, as for every door: reminders for everyone, and learning and
+        # reflection once nobody is waiting for the model.
+        hub.runtime.start(learn=learn, idle=hub.turnstile.idle)
         try:
             yield
         finally:
-            reminders.cancel()
-            await asyncio.gather(reminders, return_exceptions=True)
-            await learner.stop()
+            await hub.runtime.stop()
             await watch.stop()
 
     # No /docs or /openapi.json: besides /healthz and the web app's files, nothing answers without a token.

@@ -21,7 +21,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Request
 
-from os1.memory.store import Store, User, now_iso
+from os1.db.store import Store, User
+from os1.db.times import now_iso
 from os1.server.errors import ApiError
 
 if TYPE_CHECKING:

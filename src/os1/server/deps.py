@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 
-from os1.memory.store import User
-from os1.scheduler import Doors, Scheduler
+from os1.db.store import User
 from os1.server.notices import Notices
 
 if TYPE_CHECKING:
@@ -28,17 +27,11 @@ class Hub:
     turnstile: Turnstile
     # Speech models, loaded on first use (os1.voice.stt.WhisperTranscriber, voices by id).
     extras: dict[str, Any] = field(default_factory=dict)
-    # The ways to reach each person right now (web app tabs, voice sockets), and the one scheduler that fires
-    # everyone's reminders through them (run by the app's lifespan), on the companion's clock.
-    doors: Doors = field(default_factory=Doors)
-    scheduler: Scheduler = field(init=False)
+    # Each open web app tab as a door of the runtime's (its scheduler fires everyone's reminders through them).
     notices: Notices = field(init=False)
 
     def __post_init__(self) -> None:
-        companion = self.runtime.companion
-        self.scheduler = Scheduler(self.runtime.store, self.doors, clock=lambda: companion.clock())
-        companion.tools.on_change(self.scheduler.wake)  # a reminder just set may be the next one due
-        self.notices = Notices(self.doors)
+        self.notices = Notices(self.runtime.doors)
 
 
 async def hub(request: Request) -> Hub:

@@ -22,7 +22,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from os1.memory.store import User
+from os1.db.store import User
 
 QUEUE_TIMEOUT_S = 120.0
 MAX_PER_PERSON = 4  # turns one person may have waiting or running at once

@@ -2,7 +2,7 @@
 and alarms — sent to every tab they have open.
 
 All of a person's tabs together are one door for the scheduler, so a reminder is taken once and shown in each
-of them. With no tab open there is no door: the reminder waits, and comes when a tab opens (os1.scheduler).
+of them. With no tab open there is no door: the reminder waits, and comes when a tab opens (os1.reminders.scheduler).
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 
+from os1.db.store import User
 from os1.events import Event
-from os1.memory.store import User
-from os1.scheduler import Delivery, Doors
+from os1.reminders.scheduler import Delivery, Doors
 
 HEARTBEAT_S = 25.0  # a comment line this often: a tab that vanished without a goodbye is found out on the write
 

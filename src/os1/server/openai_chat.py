@@ -18,8 +18,8 @@ from fastapi import Request
 from fastapi.responses import StreamingResponse
 from starlette.types import Send
 
+from os1.db.store import Conversation, User
 from os1.events import Error, Event, Status, TextDelta, TurnEnded, TurnStarted
-from os1.memory.store import Conversation, User
 from os1.server.deps import Hub
 from os1.server.openai_errors import OpenAIError, error_body
 from os1.server.turns import turn_events

@@ -40,14 +40,13 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from os1.companion import Companion
+from os1.db.store import Conversation, NotFound, User
 from os1.events import Error, Event, Status
-from os1.memory.store import Conversation, NotFound, User
 from os1.server.auth import authenticate_token
 from os1.server.deps import Hub
 from os1.server.turns import turn_events
@@ -62,7 +61,6 @@ router = APIRouter()
 
 HELLO_TIMEOUT_S = 10.0  # a socket that never says who it is should not hold a slot
 FRAME_BYTES = FRAME * 2  # one 32 ms frame of PCM16
-VOICE_STATE = "voice"  # the person's chosen voice: the same companion_state key `os1 talk` keeps it under
 CLEAR = json.dumps({"type": "clear"})
 
 BAD_REQUEST, UNAUTHORIZED, NOT_FOUND = 4400, 4401, 4404  # WebSocket close codes, after their HTTP cousins
@@ -105,14 +103,13 @@ def parse_hello(text: str) -> Hello:
 
 
 class TurnTaking:
-    """The companion as the voice loop sees it, with each reply run as the server runs every turn (turns.py):
+    """The runtime's turns as the voice loop sees them, each reply run as the server runs every turn (turns.py):
     waiting its turn in the hub's turnstile, so that people talking and people typing share the model fairly.
     Listening ahead and preparing (they only pre-read a prompt) are skipped while the model is taken: their
     work would be thrown away anyway."""
 
     def __init__(self, hub: Hub) -> None:
-        self.hub, self.companion, self.turnstile = hub, hub.runtime.companion, hub.turnstile
-        self.store = self.companion.store  # the loop marks interrupted replies in it
+        self.hub, self.runtime, self.turnstile = hub, hub.runtime, hub.turnstile
 
     async def respond(self, user: User, conversation: Conversation, text: str) -> AsyncIterator[Event]:
         # A barge-in cancels the loop's reply task: the cancellation unwinds the turn and frees its slot.
@@ -121,11 +118,17 @@ class TurnTaking:
 
     async def anticipate(self, user: User, conversation: Conversation, text: str) -> None:
         if self._free():
-            await self.companion.anticipate(user, conversation, text)
+            await self.runtime.anticipate(user, conversation, text)
 
     async def prepare(self, user: User, conversation: Conversation) -> None:
         if self._free():
-            await self.companion.prepare(user, conversation)
+            await self.runtime.prepare(user, conversation)
+
+    async def interrupted(self, user: User, message_id: int) -> None:
+        await self.runtime.interrupted(user, message_id)
+
+    async def withdraw(self, user: User, conversation: Conversation, from_message_id: int) -> None:
+        await self.runtime.withdraw(user, conversation, from_message_id)
 
     def _free(self) -> bool:
         queue = self.turnstile.snapshot()
@@ -205,14 +208,14 @@ async def _open(websocket: WebSocket, hub: Hub) -> Session:
 async def _chosen_voice(hub: Hub, user: User, asked: str | None) -> Voice:
     """The voice asked for (then remembered, as `os1 talk` does), else the one chosen before, else the default.
     A voice chosen before that is gone (uninstalled) gives way to the default rather than lock the person out."""
-    store = hub.runtime.store
-    if asked is None and (before := await store.get_state(user, VOICE_STATE)) is not None:
+    chosen = await hub.runtime.voice_choice(user, asked)
+    if asked is None and chosen is not None:
         try:
-            return await shared_voice(hub, before)
+            return await shared_voice(hub, chosen)
         except Refused:
             pass
     voice = await shared_voice(hub, asked)
-    await store.set_state(user, VOICE_STATE, voice.info.id)
+    await hub.runtime.keep_voice(user, voice.info.id)
     return voice
 
 
@@ -239,11 +242,8 @@ async def _authenticated(token: str, hub: Hub) -> User:
 
 async def _conversation(hub: Hub, user: User, conversation_id: int | None) -> Conversation:
     """Theirs with this id; for None, as /api/chat does, their latest conversation (or a new one)."""
-    store = hub.runtime.store
-    if conversation_id is None:
-        return await store.latest_conversation(user) or await store.new_conversation(user)
     try:
-        return await store.conversation(user, conversation_id)
+        return await hub.runtime.conversation(user, conversation_id)
     except NotFound as exc:
         raise Refused(NOT_FOUND, f"You have no conversation {conversation_id}; send null for your latest.") from exc
 
@@ -257,12 +257,10 @@ class Session:
     def __init__(self, websocket: WebSocket, hub: Hub, user: User, conversation: Conversation,
                  ear: WhisperTranscriber, voice: Voice) -> None:
         self.websocket = websocket
-        self.store, self.user, self.doors = hub.runtime.store, user, hub.doors
+        self.user, self.runtime = user, hub.runtime
         self._outgoing: asyncio.Queue[str | bytes | None] = asyncio.Queue()
         self._background: set[asyncio.Task[None]] = set()  # held: an unheld task may vanish mid-way
-        # the loop only calls respond/anticipate/prepare and .store, which TurnTaking provides
-        companion = cast(Companion, TurnTaking(hub))
-        self.loop = VoiceLoop(companion, user, conversation, VoiceActivity(), ear, voice, self.emit,
+        self.loop = VoiceLoop(TurnTaking(hub), user, conversation, VoiceActivity(), ear, voice, self.emit,
                               on_clear=lambda: self._send(CLEAR))
         self._open = True
 
@@ -276,9 +274,9 @@ class Session:
     async def run(self) -> None:
         sender = asyncio.create_task(self._sender())
         # Pre-read the prompt while the person gets ready to speak, as `os1 talk` does before it listens.
-        self._in_background(self.loop.companion.prepare(self.loop.user, self.loop.conversation))
+        self._in_background(self.loop.replies.prepare(self.loop.user, self.loop.conversation))
         reminders = SpokenReminders(self.loop)
-        close = self.doors.open(self.user, reminders)
+        close = self.runtime.open_door(self.user, reminders)
         try:
             await self.loop.run(self.frames())
         except Exception as exc:  # noqa: BLE001 - tell the person, then close: one socket must not take the server

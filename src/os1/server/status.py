@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from os1.memory.store import User
+from os1.db.store import User
 from os1.server.auth import authenticate
 from os1.server.deps import Hub
 from os1.server.errors import ApiError

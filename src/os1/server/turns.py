@@ -1,5 +1,5 @@
 """A turn as the server runs it: through the turnstile (saying where the person is in line while they wait),
-then the companion's own turn. Every door can send these events as they are."""
+then the turn as every door runs it (runtime.respond). Every door can send these events as they are."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from typing import cast
 
+from os1.db.store import Conversation, User
 from os1.events import Error, Event, Status
-from os1.memory.store import Conversation, User
 from os1.server.deps import Hub
 from os1.server.fairness import Busy, waiting_text
 
@@ -34,7 +34,7 @@ async def turn_events(hub: Hub, user: User, conversation: Conversation, text: st
             return
         try:
             # aclosing: a closed stream closes the companion's turn now, not whenever it is collected.
-            turn = cast(AsyncGenerator[Event, None], hub.runtime.companion.respond(user, conversation, text))
+            turn = cast(AsyncGenerator[Event, None], hub.runtime.respond(user, conversation, text))
             async with aclosing(turn) as events:
                 async for event in events:
                     yield event

@@ -7,7 +7,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from os1.memory.store import Conversation, Store, User, now_iso
+from os1.db.store import Conversation, Store, User
+from os1.db.times import now_iso
 from os1.tools.registry import Undo
 
 

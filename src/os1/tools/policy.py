@@ -19,14 +19,14 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
+from os1.db import state
+from os1.db.times import now_iso
 from os1.events import Event, ToolCall, ToolResult
-from os1.memory.requests import confirms, declines
-from os1.memory.store import now_iso
+from os1.text.answers import confirms, declines
 from os1.tools import audit
 from os1.tools.registry import Outcome, Tool, Toolbox, ToolContext, ToolError
 from os1.tools.schema import ArgumentError
 
-PENDING = "pending_action:{}"  # companion_state key, per conversation: the proposal waiting for a yes
 PROPOSAL_TTL = timedelta(minutes=30)  # a "yes" long after the question may be about something else
 RESULT_CHARS = 4000  # what one tool result may put into a prompt
 
@@ -97,7 +97,7 @@ class Policy:
     def __init__(self, ctx: ToolContext, tools: Toolbox) -> None:
         self.ctx = ctx
         self.tools = tools
-        self._key = PENDING.format(ctx.conversation.id if ctx.conversation else 0)
+        self._key = state.PENDING_ACTION.key(ctx.conversation.id if ctx.conversation else 0)
 
     async def propose(self, tool: Tool, arguments: dict[str, Any]) -> Proposal:
         """Describe the action (checking its arguments); `hold` keeps it once the person has been asked."""

@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from os1.memory.store import Conversation, Store, User
+from os1.db.store import Conversation, Store, User
 from os1.tools.schema import Signature, check_arguments, read_signature
 
 if TYPE_CHECKING:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
+
+from os1.db.store import Conversation, User
+from os1.events import Event
 
 Samples = npt.NDArray[np.float32]
 
@@ -59,3 +63,18 @@ class Transcriber(Protocol):
     """Turns speech into text. Blocking; audio at EAR_RATE."""
 
     def transcribe(self, audio: Audio) -> str: ...
+
+
+class Turns(Protocol):
+    """The turn as a voice door sees it (the Runtime gives it; the server's turnstile wraps it). Voice never
+    writes to the store itself: a reply heard only in part, or an input withdrawn, is said to the companion."""
+
+    def respond(self, user: User, conversation: Conversation, text: str) -> AsyncIterator[Event]: ...
+
+    async def anticipate(self, user: User, conversation: Conversation, text: str) -> None: ...
+
+    async def prepare(self, user: User, conversation: Conversation) -> None: ...
+
+    async def interrupted(self, user: User, message_id: int) -> None: ...
+
+    async def withdraw(self, user: User, conversation: Conversation, from_message_id: int) -> None: ...

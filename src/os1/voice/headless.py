@@ -1,6 +1,6 @@
 """One spoken turn from a file to a file: `os1 talk --input question.wav --output reply.wav`.
 
-The same turn as everywhere else (companion.respond); the reply is voiced phrase by phrase as it is written,
+The same turn as everywhere else (the runtime's respond); the reply is voiced phrase by phrase as it is written,
 like the live loop does, and the phrases are joined into one wav.
 """
 
@@ -12,11 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
-from os1.companion import Companion
+from os1.db.store import Conversation, User
 from os1.events import Error, Event, Heard, TextDelta
-from os1.memory.store import Conversation, User
 from os1.voice.audio import is_silent, read_wav, resample, write_wav
-from os1.voice.base import EAR_RATE, Audio, AudioError, Transcriber, Voice
+from os1.voice.base import EAR_RATE, Audio, AudioError, Transcriber, Turns, Voice
 from os1.voice.phrasing import Phrases
 
 PHRASE_GAP_S = 0.12  # breath between phrases
@@ -42,7 +41,7 @@ async def hear_file(path: Path, stt: Transcriber, audio: Audio | None = None) ->
     return text
 
 
-async def talk_file(companion: Companion, user: User, conversation: Conversation, stt: Transcriber,
+async def talk_file(turns: Turns, user: User, conversation: Conversation, stt: Transcriber,
                     voice: Voice, source: Path, target: Path | None, emit: Callable[[Event], None],
                     audio: Audio | None = None) -> bool:
     """Answer the question in `source`, speaking the reply into `target`. False when the turn failed."""
@@ -51,7 +50,7 @@ async def talk_file(companion: Companion, user: User, conversation: Conversation
     phrases = Phrases()
     spoken: list[asyncio.Future[Audio]] = []
     ok = True
-    async for event in companion.respond(user, conversation, text):
+    async for event in turns.respond(user, conversation, text):
         emit(event)
         if isinstance(event, TextDelta):
             spoken += [asyncio.ensure_future(asyncio.to_thread(voice.synthesize, p)) for p in phrases.add(event.text)]

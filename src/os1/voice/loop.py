@@ -24,11 +24,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from os1.companion import Companion
+from os1.db.store import Conversation, User
 from os1.events import Error, Event, Heard, Status, TextDelta, TurnEnded, TurnStarted
-from os1.memory.store import Conversation, User
 from os1.voice.audio import resample
-from os1.voice.base import EAR_RATE, Audio, Samples, Transcriber, Voice
+from os1.voice.base import EAR_RATE, Audio, Samples, Transcriber, Turns, Voice
 from os1.voice.echo import EchoCanceller
 from os1.voice.outbox import Outbox
 from os1.voice.phrasing import Phrases
@@ -74,12 +73,12 @@ class _Turn:
 
 
 class VoiceLoop:
-    def __init__(self, companion: Companion, user: User, conversation: Conversation, vad: VoiceActivity,
+    def __init__(self, replies: Turns, user: User, conversation: Conversation, vad: VoiceActivity,
                  stt: Transcriber, voice: Voice, emit: Callable[[Event], None],
                  policy: TurnPolicy | None = None, on_clear: Callable[[], None] | None = None) -> None:
         """`on_clear` is told when reply audio is dropped on a barge-in, before any event about it: a door with
         audio buffered on the far side (a socket's client) must drop that too."""
-        self.companion, self.user, self.conversation = companion, user, conversation
+        self.replies, self.user, self.conversation = replies, user, conversation
         self.vad, self.stt, self.voice, self.emit, self.on_clear = vad, stt, voice, emit, on_clear
         self.turns = TurnDetector(policy)
         self.echo = EchoCanceller()
@@ -223,7 +222,7 @@ class VoiceLoop:
             await asyncio.wait([previous])
         if turn.foreseen != text:
             return  # newer words came while waiting
-        await self.companion.anticipate(self.user, self.conversation, text)
+        await self.replies.anticipate(self.user, self.conversation, text)
         turn.anticipated = (text, time.perf_counter())
 
     def _end_turn(self) -> None:
@@ -251,7 +250,7 @@ class VoiceLoop:
         stored: int | None = None
         asked: int | None = None
         try:
-            async for event in self.companion.respond(self.user, self.conversation, text):
+            async for event in self.replies.respond(self.user, self.conversation, text):
                 self.emit(event)
                 if isinstance(event, TurnStarted):
                     asked = event.message_id
@@ -273,7 +272,7 @@ class VoiceLoop:
             await speaking
             # While the person thinks: pre-read the prompt up to their next message (not part of the reply, so
             # speaking now is no interruption).
-            self._preparing = asyncio.ensure_future(self.companion.prepare(self.user, self.conversation))
+            self._preparing = asyncio.ensure_future(self.replies.prepare(self.user, self.conversation))
         except asyncio.CancelledError:
             speaking.cancel()
             if self._withdraw and asked is not None:
@@ -284,16 +283,12 @@ class VoiceLoop:
             raise
 
     async def _mark_interrupted(self, message_id: int) -> None:
-        store = self.companion.store
-        await store.set_status(await store.message(self.user, message_id), "interrupted")
+        await self.replies.interrupted(self.user, message_id)
 
     async def _withdraw_from(self, message_id: int) -> None:
-        """Take the half-heard input and whatever was replied to it out of the conversation (kept, flagged
-        rejected, as the store keeps every input): the whole utterance is answered next."""
-        store = self.companion.store
-        for message in await store.messages(self.conversation, limit=8):
-            if message.id >= message_id:
-                await store.set_status(message, "rejected")
+        """The half-heard input and whatever was replied to it leave the conversation: the whole utterance is
+        answered next."""
+        await self.replies.withdraw(self.user, self.conversation, message_id)
 
     async def _final_transcript(self, turn: _Turn, times: TurnTimes) -> str:
         """The words of the whole utterance: the listen-ahead transcript when it covers all the speech (only

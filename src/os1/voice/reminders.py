@@ -1,4 +1,5 @@
-"""Reminders said out loud: the voice loop as a door for the scheduler (`os1 talk`, the realtime socket).
+"""Reminders said out loud: the voice loop as a door for the runtime's scheduler (`os1 talk`, the realtime
+socket).
 
 Only between turns: while the person speaks, or a reply is being written or still playing, the door is busy and
 the scheduler asks again a few seconds later. What is said goes to the speaker like a reply (speaking over it
@@ -8,12 +9,11 @@ stops it), and a `reminder` event goes to whoever hears the loop's events.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from os1.companion import Companion
-from os1.memory.store import User
-from os1.scheduler import Delivery, Doors, Scheduler
+from os1.db.store import User
+from os1.reminders.scheduler import Delivery, Door
 from os1.voice.audio import resample
 from os1.voice.base import EAR_RATE
 from os1.voice.loop import VoiceLoop
@@ -47,20 +47,15 @@ def spoken(text: str) -> str:
     return text.replace("⏰", "").strip()
 
 
-@asynccontextmanager
-async def reminders_out_loud(companion: Companion, person: User, loop: VoiceLoop) -> AsyncIterator[Scheduler]:
+@contextmanager
+def reminders_out_loud(open_door: Callable[[User, Door], Callable[[], None]], person: User,
+                       loop: VoiceLoop) -> Iterator[SpokenReminders]:
     """While the block runs, `person`'s reminders are spoken through `loop` as they come due (and first those that
-    came due while OS1 was off), on the companion's clock. A reminder set meanwhile wakes the scheduler."""
-    doors = Doors()
-    scheduler = Scheduler(companion.store, doors, clock=lambda: companion.clock())
-    companion.tools.on_change(scheduler.wake)
+    came due while OS1 was off). `open_door` is the runtime's: its one scheduler delivers through the door."""
     door = SpokenReminders(loop)
-    close = doors.open(person, door)
-    running = asyncio.create_task(scheduler.run())
+    close = open_door(person, door)
     try:
-        yield scheduler
+        yield door
     finally:
         door.closed = True
         close()
-        running.cancel()
-        await asyncio.gather(running, return_exceptions=True)

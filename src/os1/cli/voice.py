@@ -1,0 +1,185 @@
+"""`os1 talk` (out loud, or from a wav file to a wav file) and `os1 voices`.
+
+The speech engines (Whisper, Kokoro, Piper, Silero, PortAudio) are imported by the commands that use them, not
+with the command line: `os1 chat` and `os1 --help` should not wait for them to load."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from os1.cli.support import USER_ERRORS, err, open_with_progress, settings_from
+from os1.db.store import Conversation, User
+from os1.events import Error, Event, Heard, Reminded, TextDelta, TurnEnded
+from os1.runtime import Runtime
+from os1.voice.audio import EarUnavailable
+from os1.voice.base import Audio, AudioError, Voice, VoiceInfo
+
+if TYPE_CHECKING:
+    from os1.voice.stt import WhisperTranscriber
+
+Show = Callable[[Event], None]
+
+
+
+@click.command()
+@click.option("--user", "user", help="Who is talking (default: your login name).")
+@click.option("--model", "model", help="embedded (default), embedded:small, gguf:PATH or openai:MODEL@URL")
+@click.option("--voice", "voice_id", help="The companion's voice (see os1 voices). Remembered for next time.")
+@click.option("--input", "source", type=click.Path(dir_okay=False, path_type=Path),
+              help="Take the question from this wav file instead of the microphone.")
+@click.option("--output", "target", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --input: write the spoken reply to this wav file.")
+@click.option("--new", "new", is_flag=True, help="Start a fresh conversation instead of continuing the last.")
+@click.option("--json", "json_out", is_flag=True, help="Print the turn's events as JSON lines (incl. what was heard).")
+def talk(user: str | None, model: str | None, voice_id: str | None, source: Path | None, target: Path | None,
+         new: bool, json_out: bool) -> None:
+    """Talk out loud: speak, and hear the answer. Interrupt it any time by speaking."""
+    if target is not None and source is None:
+        raise click.UsageError("--output needs --input (a live conversation plays through the speakers).")
+    question = None
+    if source is not None:
+        from os1.voice.headless import load_question
+
+        try:
+            question = load_question(source)  # a broken or silent file is said at once, before any model loads
+        except AudioError as exc:
+            err.print(f"[red]os1:[/] {exc}")
+            sys.exit(2)
+    with asyncio.Runner() as runner:
+        rt = open_with_progress(runner, settings_from(user=user, model=model), quiet=json_out)
+        try:
+            code = runner.run(_talk(rt, voice_id, source, question, target, new, json_out))
+        except (AudioError, EarUnavailable) as exc:
+            err.print(f"[red]os1:[/] {exc}")
+            code = 2
+        except USER_ERRORS as exc:
+            err.print(f"[red]os1:[/] {exc}")
+            code = 2
+        finally:
+            runner.run(rt.close())
+    sys.exit(code)
+
+
+async def _talk(rt: Runtime, voice_id: str | None, source: Path | None, question: Audio | None,
+                target: Path | None, new: bool, json_out: bool) -> int:
+    from os1.voice.headless import talk_file
+    from os1.voice.stt import WhisperTranscriber
+
+    person = await rt.person()
+    conversation = await rt.conversation(person, new=new)
+    voice = await _voice(rt, person, voice_id, interactive=source is None and sys.stdin.isatty())
+    stt = WhisperTranscriber()
+    show = _printer(json_out, person)
+    rt.start()
+    try:
+        if source is not None:
+            ok = await talk_file(rt, person, conversation, stt, voice, source, target, show, question)
+            return 0 if ok else 1
+        return await _live(rt, person, conversation, stt, voice, show)
+    finally:
+        await _leave(rt, person, announce=source is None)
+
+
+async def _live(rt: Runtime, person: User, conversation: Conversation, stt: WhisperTranscriber, voice: Voice,
+                show: Show) -> int:
+    from os1.voice.devices import check_devices, duplex
+    from os1.voice.loop import VoiceLoop
+    from os1.voice.reminders import reminders_out_loud
+    from os1.voice.vad import VoiceActivity
+
+    check_devices()
+    err.print("Getting ready to listen…")
+    await asyncio.to_thread(stt.warm)
+    await rt.prepare(person, conversation)
+    loop = VoiceLoop(rt, person, conversation, VoiceActivity(), stt, voice, show)
+    err.print(f"[bold]Listening.[/] Speak whenever you like ({voice.info.label}). Ctrl-C ends.")
+    try:
+        with reminders_out_loud(rt.open_door, person, loop):  # said between turns, never over one
+            await loop.run(duplex(loop.outbox))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        pass
+    return 0
+
+
+async def _leave(rt: Runtime, person: User, announce: bool) -> None:
+    """Learn what is left of this session before leaving, briefly: what is left then is learned next time."""
+    if announce:
+        err.print("Remembering what you said…")
+    try:
+        await rt.leaving(person)
+    except (TimeoutError, asyncio.CancelledError, KeyboardInterrupt):
+        pass
+
+
+async def _voice(rt: Runtime, person: User, voice_id: str | None, interactive: bool) -> Voice:
+    """The voice to speak with: the one asked for (then remembered), else the one chosen before, else — on a
+    first talk at a terminal — the person picks, as one does with a new companion."""
+    from os1.voice.tts import DEFAULT_VOICE, available_voices, load_voice
+
+    voice_id = await rt.voice_choice(person, voice_id)
+    if voice_id is None and interactive:
+        voice_id = _ask_voice([v for v in available_voices() if v.installed], DEFAULT_VOICE)
+    voice = await asyncio.to_thread(load_voice, voice_id)
+    await rt.keep_voice(person, voice.info.id)
+    return voice
+
+
+def _ask_voice(installed: list[VoiceInfo], default: str) -> str | None:
+    if len(installed) < 2:
+        return None
+    console = Console(stderr=True, highlight=False)
+    console.print("How should I sound? (you can change it later with --voice)")
+    for n, v in enumerate(installed, start=1):
+        console.print(f"  {n}. {v.label}" + ("  [dim](default)[/]" if v.id == default else ""))
+    choice = click.prompt("Voice", default="", show_default=False, err=True).strip()
+    if choice.isdigit() and 1 <= int(choice) <= len(installed):
+        return installed[int(choice) - 1].id
+    return choice or None
+
+
+def _printer(json_out: bool, person: User) -> Show:
+    console = Console(highlight=False)
+
+    def show(event: Event) -> None:
+        if json_out:
+            print(event.to_json(), flush=True)
+        elif isinstance(event, Heard):
+            console.print(f"[bold]{person.name}:[/] {event.text}")
+        elif isinstance(event, Reminded):
+            console.print(event.text, style="bold #e8745c", markup=False)
+        elif isinstance(event, TextDelta):
+            console.print(event.text, end="")
+        elif isinstance(event, TurnEnded):
+            console.print(" [dim](interrupted)[/]" if event.interrupted else "")
+        elif isinstance(event, Error):
+            err.print(f"[red]os1:[/] {event.message}")
+
+    return show
+
+
+@click.command()
+@click.option("--json", "json_out", is_flag=True, help="Print JSON instead of a table.")
+def voices(json_out: bool) -> None:
+    """The voices OS1 can speak with, and how to install the others."""
+    from os1.voice.tts import DEFAULT_VOICE, available_voices
+
+    listed = available_voices()
+    if json_out:
+        print(json.dumps([{**v.__dict__, "default": v.id == DEFAULT_VOICE} for v in listed], indent=2))
+        return
+    table = Table(box=None, pad_edge=False)
+    for column in ("voice", "", "license", "installed"):
+        table.add_column(column)
+    for v in listed:
+        table.add_row(v.id + (" (default)" if v.id == DEFAULT_VOICE else ""), v.label, v.license,
+                      "yes" if v.installed else f"no: {v.install_hint}")
+    Console().print(table)

@@ -1,0 +1,46 @@
+"""The per-person settings and bookkeeping kept in the store's `companion_state` table, each under one named key.
+
+Every key is declared here, once, with what it holds: a feature reads and writes its state through its key
+(`state.VOICE.key()`, `state.PERSON_NOTE.key(conversation.id)`), never through a string of its own, so the
+whole of what OS1 keeps per person can be read on one screen (and an export or a farewell misses nothing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class StateKey:
+    pattern: str  # the stored key; "{}" is filled with the parts given to key()
+    holds: str  # what the value is, in words
+
+    def key(self, *parts: object) -> str:
+        if self.pattern.count("{}") != len(parts):
+            raise ValueError(f"state key {self.pattern!r} takes {self.pattern.count('{}')} parts, not {len(parts)}")
+        return self.pattern.format(*parts)
+
+
+# -- the companion ----------------------------------------------------------------------------------------------
+COMPANION_NAME = StateKey("persona:{}:name", "the name the companion chose for itself, per persona id")
+NAME_TOLD = StateKey("persona:{}:name:told", "'1' once the person has heard the name it chose")
+VOICE = StateKey("voice", "the voice id the person chose for it (os1 voices)")
+
+# -- conversations ----------------------------------------------------------------------------------------------
+PERSON_NOTE = StateKey("person_note:{}", "the system prompt's note on the person, per conversation")
+PENDING_ACTION = StateKey("pending_action:{}", "a proposed action waiting for a yes, per conversation (JSON)")
+PENDING_FORGET = StateKey("pending_forget:{}", "what the person asked to forget, waiting for a yes (JSON)")
+API_CONVERSATION = StateKey("api_conversation", "the conversation last started through the OpenAI-compatible API")
+
+# -- memory -----------------------------------------------------------------------------------------------------
+LEARNED_THROUGH = StateKey("learned_through", "the last message id learning has read")
+
+# -- reminders, mail --------------------------------------------------------------------------------------------
+QUIET_HOURS = StateKey("quiet_hours", "when not to be disturbed, e.g. '22:00-07:00'")
+MAIL_LISTING = StateKey("mail_listing:{}", "the mails last listed, per conversation (JSON), for 'the second one'")
+MAIL_TRIAGE = StateKey("mail_triage:{}", "the last triage plan, per conversation (JSON)")
+MAIL_DRAFT = StateKey("mail_draft:{}", "the reply last drafted, per conversation (JSON)")
+MAIL_FROZEN = StateKey("mail_frozen:{}:{}", "the mails a proposal showed, per conversation and tool (JSON)")
+
+ALL = (COMPANION_NAME, NAME_TOLD, VOICE, PERSON_NOTE, PENDING_ACTION, PENDING_FORGET, API_CONVERSATION,
+       LEARNED_THROUGH, QUIET_HOURS, MAIL_LISTING, MAIL_TRIAGE, MAIL_DRAFT, MAIL_FROZEN)
