@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
@@ -253,7 +254,7 @@ async def test_a_reminder_is_said_between_turns_and_waits_while_a_turn_runs(voic
                                        "due": "2026-11-20T14:23:00.000+00:00"}
     said = ear.transcribe(Audio(np.frombuffer(bytes(heard.audio[before:]), "<i2").astype(np.float32) / 32768,
                                 EAR_RATE)).lower()
-    assert "pasta" in said, said
+    assert re.search(r"\btake the pasta? off\b", said), said  # tiny.en may hear espeak's "pasta" as "past"
     order = [m["type"] for m in heard.messages if m["type"] in ("reminder", "turn_started", "turn_ended")]
     assert order == ["reminder", "turn_started", "turn_ended", "reminder"]
     assert heard.of("reminder")[1]["reminder_id"] == sister.id
