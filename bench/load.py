@@ -610,9 +610,9 @@ async def prepare_people(home: Path, n: int) -> list[tuple[str, str, int]]:
 
 def check_sayings() -> None:
     """Every scripted message must take the ordinary turn (see SAYINGS)."""
+    from os1.capabilities import default_toolbox
     from os1.memory.requests import memory_request
     from os1.persona import asks_for_name
-    from os1.capabilities import default_toolbox
 
     tools = default_toolbox()
     for text in SAYINGS:

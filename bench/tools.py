@@ -33,10 +33,10 @@ from typing import Any
 from bench.tool_requests import CASES, Case
 
 from os1.agent import AgentTurn
+from os1.capabilities import default_toolbox
 from os1.config import load_settings
 from os1.runtime import Runtime, open_runtime
 from os1.testing import FixedClock
-from os1.capabilities import default_toolbox
 from os1.tools import Outcome, Toolbox, ToolContext
 
 REPO = Path(__file__).resolve().parents[1]
