@@ -30,8 +30,10 @@ JOBS = {  # job: (a turn's way of saying it, the answer)
     "architect": "We finally submitted the plans for the library extension. Being an architect is mostly paperwork.",
     "chef": "Dinner service was chaos tonight, two line cooks called in sick and I was alone on the grill.",
     "accountant": "Tax season is eating me alive. I've reconciled so many ledgers my eyes are crossing.",
-    "firefighter": "We had three calls at the station last night, one was a kitchen fire. Nobody got hurt, thankfully.",
-    "graphic designer": "The client rejected the logo again. Designing for people who 'know it when they see it' is hard.",
+    "firefighter": "We had three calls at the station last night, one was a kitchen fire. Nobody got hurt, "
+                   "thankfully.",
+    "graphic designer": "The client rejected the logo again. Designing for people who 'know it when they see it' "
+                        "is hard.",
     "veterinarian": "I had to tell a family their old cat won't recover. That's the hardest part of being a vet.",
     "software developer": "I spent all day chasing one bug in our payment code. Turned out to be a missing comma.",
     "librarian": "Story time at the library had forty kids today. I read the same dinosaur book three times.",
@@ -91,7 +93,8 @@ COMMUNITY = (  # event, feeling
 )
 CLASSES = (  # the class, what it is a kind of (for the question)
     ("a beginner salsa class", "dance"), ("a watercolor painting class", "art"), ("a Japanese class", "language"),
-    ("a sourdough baking course", "baking"), ("a woodworking class", "craft"), ("a wheel-throwing pottery class", "craft"),
+    ("a sourdough baking course", "baking"), ("a woodworking class", "craft"),
+    ("a wheel-throwing pottery class", "craft"),
     ("an improv comedy class", "performing"), ("a bouldering course", "climbing"),
     ("a photography course", "photography"), ("a sign language class", "language"),
 )
@@ -329,7 +332,8 @@ def trips(life: Life, me: Person, friend: Person) -> None:
         life.drafts.append(Draft("temporal", f"When did {me.name} go to {place}?", answer, [k]))
     life.drafts.append(Draft("multi", f"Which places has {me.name} traveled to?", ", ".join(me.trips), keys))
     place = life.rng.choice(me.trips)
-    life.drafts.append(Draft("single", f"What did {me.name} do in {place}?", TRIPS[place], [keys[me.trips.index(place)]]))
+    life.drafts.append(Draft("single", f"What did {me.name} do in {place}?", TRIPS[place],
+                             [keys[me.trips.index(place)]]))
     a, b = life.rng.sample(range(len(me.trips)), 2)
     first = me.trips[min(a, b)]
     life.drafts.append(Draft("temporal", f"Did {me.name} go to {me.trips[a]} or {me.trips[b]} first?", first,

@@ -19,6 +19,7 @@ from os1.memory import facts as factbook
 from os1.memory.embeddings import Embedder
 from os1.memory.importers import ImportedConversation
 from os1.memory.recall import KINDS, NO_SCOPE, SIGNALS, MemoryItem, Scope, recall
+from os1.memory.speakers import add_speakers
 from os1.memory.store import (
     NewMessage,
     Role,
@@ -117,8 +118,10 @@ class Memory:
                 first = utc_iso(conv.messages[0].time)
                 target = await self.store.new_conversation(user, conv.title, created_at=first, external_id=key)
                 new = [NewMessage(m.role, m.text, created_at=utc_iso(m.time),
-                                  external_id=m.external_id or f"{key}#{i}", meta={"imported": conv.source})
+                                  external_id=m.external_id or f"{key}#{i}",
+                                  meta={"imported": conv.source} | ({"speaker": m.speaker} if m.speaker else {}))
                        for i, m in enumerate(conv.messages)]
+                await add_speakers(self.store, user, [m.speaker for m in conv.messages if m.speaker])
                 await self.remember(user, await self.store.append_many(target, new))
                 stored += len(new)
                 count += 1

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from os1.memory.facts import facts_by_id, search_facts
+from os1.memory.speakers import known_speakers, named_in, without_names
 from os1.memory.store import Role, Store, User, telling_words, utc_iso
 from os1.memory.summaries import search_summaries, summaries_between, summaries_by_id
 from os1.memory.vectors import VectorHit, Vectors
@@ -39,6 +40,13 @@ TIME_QUESTION_WORDS = frozenset("talk talked talking chat chatted discuss discus
                                 "doing done did up new news anything something everything day week spend spent "
                                 "get got go went how".split())
 KIND_WEIGHT = {"fact": 1.3, "summary": 1.0, "message": 1.0}  # a fact is the distilled form: prefer it on a tie
+# A question naming someone an imported transcript names ("When did Caroline go to the group?"): their own
+# messages are searched by words on their own too, and rise over what others said. The name is left out of what
+# is searched by words and by meaning, where it would only find the turns that greet them ("Hey Caroline!").
+# Each measured on bench/memory/friends_run.py.
+SPEAKER_WEIGHT = 1.0
+SPEAKER_BOOST = 1.5
+STRIP_NAMES_FOR_MEANING = True
 
 Key = tuple[str, int]
 
@@ -53,6 +61,7 @@ class MemoryItem:
     score: float
     role: Role | None = None
     conversation_id: int | None = None
+    speaker: str | None = None  # who said it, by name, for a message imported from a transcript that names people
 
     def as_dict(self) -> dict[str, Any]:
         item = asdict(self)
@@ -88,24 +97,33 @@ async def recall(store: Store, vectors: Vectors | None, user: User, query: str, 
     """This person's memories for `query`, best first. `roles` limits which speakers' messages count;
     `min_similarity` drops what only the meaning signal found, and only weakly."""
     now = now or datetime.now().astimezone()
+    named = named_in(query, await known_speakers(store, user)) if "message" in kinds else []
     # The search by meaning (embedding the query, then the product over the person's vectors) runs on another
     # thread while the store searches by words and time.
-    by_meaning = asyncio.ensure_future(vectors.search(user, query, CANDIDATES * 2, kinds, roles)) \
+    meant = without_names(query, named) if named and STRIP_NAMES_FOR_MEANING else query
+    by_meaning = asyncio.ensure_future(vectors.search(user, meant, CANDIDATES * 2, kinds, roles)) \
         if "meaning" in signals and vectors is not None else None
     try:
-        return await _recall(store, user, query, by_meaning, now, limit, signals, kinds, roles, scope,
+        return await _recall(store, user, query, named, by_meaning, now, limit, signals, kinds, roles, scope,
                              min_similarity)
     finally:
         if by_meaning is not None and not by_meaning.done():
             by_meaning.cancel()
 
 
-async def _recall(store: Store, user: User, query: str, by_meaning: asyncio.Future[list[VectorHit]] | None,
-                  now: datetime, limit: int, signals: frozenset[str], kinds: frozenset[str],
-                  roles: tuple[Role, ...], scope: Scope, min_similarity: float) -> list[MemoryItem]:
+async def _recall(store: Store, user: User, query: str, named: list[str],
+                  by_meaning: asyncio.Future[list[VectorHit]] | None, now: datetime, limit: int,
+                  signals: frozenset[str], kinds: frozenset[str], roles: tuple[Role, ...], scope: Scope,
+                  min_similarity: float) -> list[MemoryItem]:
     ranked: list[tuple[float, list[Key]]] = []
     if "words" in signals:
-        ranked += [(SIGNAL_WEIGHT["words"], keys) for keys in await _by_words(store, user, query, kinds, roles, scope)]
+        # A name that says whose messages to search is no word to search for (the others' turns say it).
+        words = without_names(query, named) if named else query
+        by_speakers = tuple(named) if SPEAKER_WEIGHT else ()
+        every, theirs = await _by_words(store, user, words, kinds, roles, scope, by_speakers)
+        ranked += [(SIGNAL_WEIGHT["words"], keys) for keys in every]
+        if theirs:
+            ranked.append((SPEAKER_WEIGHT, theirs))
     span = query_span(query, now) if "time" in signals else None
     in_span: set[Key] = set()
     if span is not None:
@@ -120,18 +138,32 @@ async def _recall(store: Store, user: User, query: str, by_meaning: asyncio.Futu
         found_otherwise = {key for _, keys in ranked for key in keys}
         weak = {(h.kind, h.item_id) for h in hits if h.score < min_similarity} - found_otherwise
         ranked.append((SIGNAL_WEIGHT["meaning"], [(h.kind, h.item_id) for h in hits]))
-    scores: dict[Key, float] = defaultdict(float)
-    for weight, keys in ranked:
-        for rank, key in enumerate(keys):
-            scores[key] += weight * KIND_WEIGHT[key[0]] / (RRF_K + rank + 1)
+    scores = fused(ranked)
     for key in in_span & scores.keys():
         scores[key] *= SPAN_BOOST
     order = sorted((k for k in scores if k not in weak), key=lambda k: (-scores[k], -k[1]))
     items = await hydrate(store, user, order[:limit * 4 + 20], scores)
+    if named:
+        items = by_speaker(items, named)
     kept = [i for i in items if not scope.excludes(i) and (i.role is None or i.role in roles)]
     if PRESENT.search(query):
         kept = newer_first(kept)
     return [with_dates(item) for item in kept[:limit]]
+
+
+def fused(ranked: list[tuple[float, list[Key]]]) -> dict[Key, float]:
+    """Reciprocal-rank fusion of weighted ranked lists."""
+    scores: dict[Key, float] = defaultdict(float)
+    for weight, keys in ranked:
+        for rank, key in enumerate(keys):
+            scores[key] += weight * KIND_WEIGHT[key[0]] / (RRF_K + rank + 1)
+    return scores
+
+
+def by_speaker(items: list[MemoryItem], named: list[str]) -> list[MemoryItem]:
+    """What the people a question names said, over what others said of similar standing."""
+    boosted = [replace(i, score=i.score * SPEAKER_BOOST) if i.speaker in named else i for i in items]
+    return sorted(boosted, key=lambda i: -i.score)
 
 
 def with_dates(item: MemoryItem) -> MemoryItem:
@@ -158,21 +190,35 @@ def about_time_only(query: str, span: Span) -> bool:
 
 
 async def _by_words(store: Store, user: User, query: str, kinds: frozenset[str], roles: tuple[Role, ...],
-                    scope: Scope) -> list[list[Key]]:
-    # All asked at once: the store runs them one after another, and the turn waits for one hand-off, not three.
-    async def messages() -> list[Key]:
-        found = await store.search(user, query, limit=CANDIDATES, roles=roles, before_id=scope.before_id,
-                                   exclude_conversation=scope.conversation_id, after_id=scope.window_start_id)
-        return [("message", m.id) for m in found]
-
+                    scope: Scope, speakers: tuple[str, ...] = ()) -> tuple[list[list[Key]], list[Key]]:
+    """One ranked list per kind and, if `speakers` are given, the messages of those speakers alone."""
+    # All asked at once: the store runs them one after another, and the turn waits for one hand-off, not several.
     async def facts() -> list[Key]:
         return [("fact", f.id) for f in await search_facts(store, user, query, CANDIDATES)]
 
     async def summaries() -> list[Key]:
         return [("summary", s.id) for s in await search_summaries(store, user, query, CANDIDATES)]
 
-    searches = {"message": messages, "fact": facts, "summary": summaries}
-    return list(await asyncio.gather(*(search() for kind, search in searches.items() if kind in kinds)))
+    searches: dict[str, Awaitable[list[Key]]] = {}
+    if "message" in kinds:
+        searches["message"] = _messages_by_words(store, user, query, roles, scope)
+    if "fact" in kinds:
+        searches["fact"] = facts()
+    if "summary" in kinds:
+        searches["summary"] = summaries()
+    if speakers and "message" in kinds:
+        searches["theirs"] = _messages_by_words(store, user, query, roles, scope, speakers)
+    found = dict(zip(searches, await asyncio.gather(*searches.values()), strict=True))
+    theirs = found.pop("theirs", [])
+    return list(found.values()), theirs
+
+
+async def _messages_by_words(store: Store, user: User, query: str, roles: tuple[Role, ...], scope: Scope,
+                             speakers: tuple[str, ...] = ()) -> list[Key]:
+    found = await store.search(user, query, limit=CANDIDATES, roles=roles, before_id=scope.before_id,
+                               exclude_conversation=scope.conversation_id, after_id=scope.window_start_id,
+                               speakers=speakers)
+    return [("message", m.id) for m in found]
 
 
 async def _by_time(store: Store, user: User, span: Span, kinds: frozenset[str],
@@ -227,8 +273,8 @@ async def hydrate(store: Store, user: User, keys: list[Key], scores: dict[Key, f
         _messages(store, user, by_kind["message"]), facts_by_id(store, user, by_kind["fact"]),
         summaries_by_id(store, user, by_kind["summary"]))
     for m in messages:
-        items["message", m[0]] = MemoryItem("message", m[0], m[3], m[4],
-                                            (m[5] or str(m[0]),), scores.get(("message", m[0]), 0.0), m[2], m[1])
+        items["message", m[0]] = MemoryItem("message", m[0], m[3], m[4], (m[5] or str(m[0]),),
+                                            scores.get(("message", m[0]), 0.0), m[2], m[1], m[6])
     sources = await _source_ids(store, user, [f.source_message_id for f in facts.values() if f.source_message_id])
     for fact in facts.values():
         if fact.active:
@@ -249,8 +295,8 @@ async def _messages(store: Store, user: User, ids: list[int]) -> list[tuple[Any,
     # From the ids to their messages, then the owner check per message: joining on the person first would
     # walk every message they ever wrote.
     return await store.read(
-        "SELECT m.id, m.conversation_id, m.role, m.content, m.created_at, m.external_id "
-        "FROM json_each(?) j CROSS JOIN messages m ON m.id = j.value "
+        "SELECT m.id, m.conversation_id, m.role, m.content, m.created_at, m.external_id, "
+        "json_extract(m.meta, '$.speaker') FROM json_each(?) j CROSS JOIN messages m ON m.id = j.value "
         "WHERE m.status IN ('complete', 'interrupted') "
         "AND (SELECT c.user_id FROM conversations c WHERE c.id = m.conversation_id) = ?",
         (json.dumps(ids), user.id))
