@@ -124,14 +124,15 @@ async def ask_all(memory: Memory, store: Store, dataset: friends.Dataset
 # without it (what recall did before it); a variant turns off every step after it, so "before" is recall as it
 # was and the last one is recall as it is.
 STEPS: list[tuple[str, dict[str, Any]]] = [
-    ("+ names searched by speaker", {"named_in": lambda query, speakers: []}),
+    ("+ names known, left out of the words searched", {"named_in": lambda query, speakers: []}),
+    ("+ their messages searched by words on their own", {"SPEAKER_WEIGHT": 0.0}),
     ("+ speaker boost", {"SPEAKER_BOOST": 1.0}),
     ("+ names left out of the meaning query", {"STRIP_NAMES_FOR_MEANING": False}),
 ]
 VARIANTS: dict[str, dict[str, Any]] = {
     name: {attr: value for _, off in STEPS[n:] for attr, value in off.items()}
     for n, name in enumerate(["before"] + [name for name, _ in STEPS])
-}
+} | {f"all but: {name[2:]}": off for name, off in STEPS[1:]}  # each step left out of recall as it is
 
 
 async def ask_variants(memory: Memory, store: Store, dataset: friends.Dataset, names: list[str]
@@ -159,6 +160,35 @@ def table(dataset: friends.Dataset, found: dict[str, list[list[str]]]) -> dict[s
             scores["all"][k].append(r)
     return {kind: {f"R@{k}": round(sum(v) / len(v), 3) for k, v in per_k.items()} | {"n": len(per_k[KS[0]])}
             for kind, per_k in sorted(scores.items(), key=lambda kv: (kv[0] == "all", kv[0]))}
+
+
+async def latency_ab(folder: Path, n: int, embedder: Any, queries: list[str], now: datetime) -> dict[str, Any]:
+    """Recall as it is against recall as it was ("before"), on the store latency.measure filled with `n` named
+    messages, each query timed both ways in turn (the order alternating), so a busy machine slows both alike."""
+    store = await Store.open(folder / f"latency-{n}-named.db")
+    try:
+        memory = Memory(store, embedder)
+        user = await store.user(f"latency-{n}")
+        for q in queries[:3]:
+            await memory.recall(user, q, now=now, roles=("user", "assistant"))
+        ms: dict[str, list[float]] = {"now": [], "before": []}
+        for i, q in enumerate(queries):
+            for side in (("now", "before") if i % 2 else ("before", "now")):
+                saved = {attr: getattr(recall_module, attr) for attr in VARIANTS["before"]}
+                if side == "before":
+                    for attr, value in VARIANTS["before"].items():
+                        setattr(recall_module, attr, value)
+                try:
+                    started = time.perf_counter()
+                    await memory.recall(user, q, now=now, limit=10, roles=("user", "assistant"))
+                    ms[side].append((time.perf_counter() - started) * 1000)
+                finally:
+                    for attr, value in saved.items():
+                        setattr(recall_module, attr, value)
+        return {side: {"p50": round(percentile(t, 50), 2), "p95": round(percentile(t, 95), 2)}
+                for side, t in ms.items()}
+    finally:
+        await store.close()
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -207,6 +237,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             result = await latency.measure(folder, n, memo, queries, now, ("user", "assistant"), args.seed, names)
             out["latency"].append(result.summary())
             say(json.dumps(out["latency"][-1]))
+            out["latency"][-1]["now vs before"] = await latency_ab(folder, n, memo, queries, now)
+            say(json.dumps(out["latency"][-1]["now vs before"]))
     if args.json:
         args.json.write_text(json.dumps(out | {"found": found}, indent=1))
     return out
