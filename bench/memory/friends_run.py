@@ -125,7 +125,6 @@ async def ask_all(memory: Memory, store: Store, dataset: friends.Dataset
 # was and the last one is recall as it is.
 STEPS: list[tuple[str, dict[str, Any]]] = [
     ("+ names known, left out of the words searched", {"named_in": lambda query, speakers: []}),
-    ("+ their messages searched by words on their own", {"SPEAKER_WEIGHT": 0.0}),
     ("+ speaker boost", {"SPEAKER_BOOST": 1.0}),
     ("+ names left out of the meaning query", {"STRIP_NAMES_FOR_MEANING": False}),
 ]

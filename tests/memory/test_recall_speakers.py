@@ -64,15 +64,6 @@ async def test_an_import_keeps_every_speakers_name(words_only: tuple[Memory, Use
     assert [tuple(r) for r in rows[:2]] == [("assistant", "Melanie"), ("user", "Caroline")]
 
 
-async def test_the_word_search_can_keep_to_some_speakers(words_only: tuple[Memory, User]) -> None:
-    memory, user = words_only
-    everyone = await memory.store.search(user, "support group")
-    assert {m.external_id for m in everyone} == {"m1", "m2", "m3"}
-    melanies = await memory.store.search(user, "support group", speakers=("Melanie",))
-    assert {m.external_id for m in melanies} == {"m1", "m3"}
-    assert await memory.store.search(user, "support group", speakers=("Nobody",)) == []
-
-
 async def test_a_question_naming_a_speaker_finds_what_they_said(words_only: tuple[Memory, User]) -> None:
     memory, user = words_only
     found = await memory.recall(user, "When did Caroline go to the support group?", limit=3,

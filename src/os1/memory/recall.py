@@ -40,11 +40,9 @@ TIME_QUESTION_WORDS = frozenset("talk talked talking chat chatted discuss discus
                                 "doing done did up new news anything something everything day week spend spent "
                                 "get got go went how".split())
 KIND_WEIGHT = {"fact": 1.3, "summary": 1.0, "message": 1.0}  # a fact is the distilled form: prefer it on a tie
-# A question naming someone an imported transcript names ("When did Caroline go to the group?"): their own
-# messages are searched by words on their own too, and rise over what others said. The name is left out of what
-# is searched by words and by meaning, where it would only find the turns that greet them ("Hey Caroline!").
-# Each measured on bench/memory/friends_run.py.
-SPEAKER_WEIGHT = 1.0
+# A question naming someone an imported transcript names ("When did Caroline go to the group?"): what they said
+# rises over what others said, and the name is left out of what is searched by words and by meaning, where it
+# would only find the turns that greet them ("Hey Caroline!"). Each measured on bench/memory/friends_run.py.
 SPEAKER_BOOST = 1.5
 STRIP_NAMES_FOR_MEANING = True
 
@@ -119,11 +117,7 @@ async def _recall(store: Store, user: User, query: str, named: list[str],
     if "words" in signals:
         # A name that says whose messages to search is no word to search for (the others' turns say it).
         words = without_names(query, named) if named else query
-        by_speakers = tuple(named) if SPEAKER_WEIGHT else ()
-        every, theirs = await _by_words(store, user, words, kinds, roles, scope, by_speakers)
-        ranked += [(SIGNAL_WEIGHT["words"], keys) for keys in every]
-        if theirs:
-            ranked.append((SPEAKER_WEIGHT, theirs))
+        ranked += [(SIGNAL_WEIGHT["words"], keys) for keys in await _by_words(store, user, words, kinds, roles, scope)]
     span = query_span(query, now) if "time" in signals else None
     in_span: set[Key] = set()
     if span is not None:
@@ -190,35 +184,21 @@ def about_time_only(query: str, span: Span) -> bool:
 
 
 async def _by_words(store: Store, user: User, query: str, kinds: frozenset[str], roles: tuple[Role, ...],
-                    scope: Scope, speakers: tuple[str, ...] = ()) -> tuple[list[list[Key]], list[Key]]:
-    """One ranked list per kind and, if `speakers` are given, the messages of those speakers alone."""
-    # All asked at once: the store runs them one after another, and the turn waits for one hand-off, not several.
+                    scope: Scope) -> list[list[Key]]:
+    # All asked at once: the store runs them one after another, and the turn waits for one hand-off, not three.
+    async def messages() -> list[Key]:
+        found = await store.search(user, query, limit=CANDIDATES, roles=roles, before_id=scope.before_id,
+                                   exclude_conversation=scope.conversation_id, after_id=scope.window_start_id)
+        return [("message", m.id) for m in found]
+
     async def facts() -> list[Key]:
         return [("fact", f.id) for f in await search_facts(store, user, query, CANDIDATES)]
 
     async def summaries() -> list[Key]:
         return [("summary", s.id) for s in await search_summaries(store, user, query, CANDIDATES)]
 
-    searches: dict[str, Awaitable[list[Key]]] = {}
-    if "message" in kinds:
-        searches["message"] = _messages_by_words(store, user, query, roles, scope)
-    if "fact" in kinds:
-        searches["fact"] = facts()
-    if "summary" in kinds:
-        searches["summary"] = summaries()
-    if speakers and "message" in kinds:
-        searches["theirs"] = _messages_by_words(store, user, query, roles, scope, speakers)
-    found = dict(zip(searches, await asyncio.gather(*searches.values()), strict=True))
-    theirs = found.pop("theirs", [])
-    return list(found.values()), theirs
-
-
-async def _messages_by_words(store: Store, user: User, query: str, roles: tuple[Role, ...], scope: Scope,
-                             speakers: tuple[str, ...] = ()) -> list[Key]:
-    found = await store.search(user, query, limit=CANDIDATES, roles=roles, before_id=scope.before_id,
-                               exclude_conversation=scope.conversation_id, after_id=scope.window_start_id,
-                               speakers=speakers)
-    return [("message", m.id) for m in found]
+    searches = {"message": messages, "fact": facts, "summary": summaries}
+    return list(await asyncio.gather(*(search() for kind, search in searches.items() if kind in kinds)))
 
 
 async def _by_time(store: Store, user: User, span: Span, kinds: frozenset[str],

@@ -249,12 +249,10 @@ class Store:
 
     async def search(self, user: User, query: str, limit: int = 10, before_id: int | None = None,
                      exclude_conversation: int | None = None, after_id: int | None = None,
-                     roles: tuple[Role, ...] = ("user", "assistant"),
-                     speakers: tuple[str, ...] = ()) -> list[StoredMessage]:
+                     roles: tuple[Role, ...] = ("user", "assistant")) -> list[StoredMessage]:
         """This person's messages that best match `query` by words (BM25), best first.
 
-        `exclude_conversation` with `after_id` leaves out what is already in that conversation's prompt window;
-        `speakers`, if given, keeps only what those people said (imported messages that name their speaker).
+        `exclude_conversation` with `after_id` leaves out what is already in that conversation's prompt window.
         """
         rows = await self.ranked(
             "messages_fts", query,
@@ -264,10 +262,9 @@ class Store:
                 WHERE messages_fts MATCH ? AND c.user_id = ? AND m.status IN ('complete', 'interrupted')
                   AND m.id < ? AND NOT (m.conversation_id = ? AND m.id >= ?)
                   AND m.role IN (SELECT value FROM json_each(?))
-                  AND (? = '[]' OR json_extract(m.meta, '$.speaker') IN (SELECT value FROM json_each(?)))
                 ORDER BY bm25(messages_fts, 1.0, 0.0), m.id DESC LIMIT ?""",
             (user.id, before_id or 2**62, exclude_conversation or -1, after_id or 0, json.dumps(roles),
-             json.dumps(speakers), json.dumps(speakers), limit), owner=user)
+             limit), owner=user)
         return [_message(r) for r in rows]
 
     async def forget(self, user: User, message_ids: list[int]) -> int:
