@@ -115,7 +115,7 @@ async def _recall(store: Store, user: User, query: str, named: list[str],
                   min_similarity: float) -> list[MemoryItem]:
     ranked: list[tuple[float, list[Key]]] = []
     if "words" in signals:
-        # A name that says whose messages to search is no word to search for (the others' turns say it).
+        # A name the question asks about is no word to search for: the others' turns say it ("Hey Caroline!").
         words = without_names(query, named) if named else query
         ranked += [(SIGNAL_WEIGHT["words"], keys) for keys in await _by_words(store, user, words, kinds, roles, scope)]
     span = query_span(query, now) if "time" in signals else None

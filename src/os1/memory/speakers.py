@@ -1,8 +1,8 @@
 """Who said what, by name: the people an imported transcript names, and the ones a question asks about.
 
 An imported message keeps its speaker's name in its metadata (`meta["speaker"]`), and the names a person's
-imports brought are listed once in their companion state, so a recall can tell in a few microseconds whether a
-question names one of them ("When did Caroline go to the support group?") without reading their messages.
+imports brought are listed once in their companion state (exported and restored with it), so a recall tells with
+one small read whether a question names one of them ("When did Caroline go to the support group?").
 The person's own chats with the companion name nobody: there recall works as before.
 """
 
