@@ -64,6 +64,17 @@ async def test_an_import_keeps_every_speakers_name(words_only: tuple[Memory, Use
     assert [tuple(r) for r in rows[:2]] == [("assistant", "Melanie"), ("user", "Caroline")]
 
 
+async def test_a_name_goes_when_everything_they_said_is_forgotten(words_only: tuple[Memory, User]) -> None:
+    memory, user = words_only
+    rows = await memory.store.read("SELECT id FROM messages WHERE json_extract(meta, '$.speaker') = 'Melanie'", ())
+    plan = await memory.plan_forget(user, "sunrise")
+    assert [i.source_ids for i in plan.messages] == [("m8",)]
+    await memory.forget(user, plan, also=[r[0] for r in rows])
+    assert await known_speakers(memory.store, user) == ["Caroline"]
+    found = await memory.recall(user, "When did Melanie go to a support group?", signals=frozenset({"words"}))
+    assert {i.speaker for i in found} == {"Caroline"}
+
+
 async def test_a_question_naming_a_speaker_finds_what_they_said(words_only: tuple[Memory, User]) -> None:
     memory, user = words_only
     found = await memory.recall(user, "When did Caroline go to the support group?", limit=3,

@@ -19,7 +19,7 @@ from os1.memory import facts as factbook
 from os1.memory.embeddings import Embedder
 from os1.memory.importers import ImportedConversation
 from os1.memory.recall import KINDS, NO_SCOPE, SIGNALS, MemoryItem, Scope, recall
-from os1.memory.speakers import add_speakers
+from os1.memory.speakers import add_speakers, keep_speakers_left
 from os1.memory.store import (
     NewMessage,
     Role,
@@ -154,10 +154,12 @@ class Memory:
             # The companion's per-conversation notes on the person (its system prompt) were made from what is
             # forgotten; they are made again when next needed.
             db.execute("DELETE FROM companion_state WHERE user_id = ? AND key GLOB 'person_note:*'", (user.id,))
+            keep_speakers_left(db, user, doomed)
 
-        await self.store.write(op)
         listed = [m.id for m in plan.messages]
-        gone = await self.store.forget(user, listed + [i for i in also or [] if i not in listed])
+        doomed = listed + [i for i in also or [] if i not in listed]
+        await self.store.write(op)
+        gone = await self.store.forget(user, doomed)
         if self.vectors is not None:
             self.vectors.forget_index(user)
         return min(gone, len(listed)) + len(fact_ids) + len(summary_ids)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Iterable
 
 from os1.memory.store import Store, User
@@ -29,6 +30,25 @@ async def add_speakers(store: Store, user: User, names: Iterable[str]) -> None:
     new = [n for n in dict.fromkeys(names) if n not in known]
     if new:
         await store.set_state(user, STATE_KEY, json.dumps(known + new, ensure_ascii=False))
+
+
+def keep_speakers_left(db: sqlite3.Connection, user: User, gone: list[int]) -> None:
+    """List only the names still said in this person's messages once the messages `gone` are deleted (a name
+    whose every message is forgotten goes with them). Forgetting is rare: this reads all their messages."""
+    known = db.execute("SELECT value FROM companion_state WHERE user_id = ? AND key = ?", (user.id, STATE_KEY))
+    row = known.fetchone()
+    if row is None:
+        return
+    left = {r[0] for r in db.execute(
+        "SELECT DISTINCT json_extract(m.meta, '$.speaker') FROM messages m JOIN conversations c "
+        "ON c.id = m.conversation_id WHERE c.user_id = ? AND m.id NOT IN (SELECT value FROM json_each(?))",
+        (user.id, json.dumps(gone)))}
+    kept = [name for name in json.loads(row[0]) if name in left]
+    if kept:
+        db.execute("UPDATE companion_state SET value = ? WHERE user_id = ? AND key = ?",
+                   (json.dumps(kept, ensure_ascii=False), user.id, STATE_KEY))
+    else:
+        db.execute("DELETE FROM companion_state WHERE user_id = ? AND key = ?", (user.id, STATE_KEY))
 
 
 def named_in(query: str, speakers: Iterable[str]) -> list[str]:
