@@ -70,7 +70,10 @@ def pool(rng: random.Random, size: int) -> tuple[list[str], list[str]]:
     return list(person), list(companion)
 
 
-def conversations(n: int, seed: int, pool_size: int = 3000) -> list[ImportedConversation]:
+def conversations(n: int, seed: int, pool_size: int = 3000,
+                  speakers: tuple[str, str] | None = None) -> list[ImportedConversation]:
+    """`n` messages in conversations of 20; with `speakers`, each message names who said it (the person's name,
+    then the other's), as an imported transcript between two people does."""
     rng = random.Random(seed)
     person, companion = pool(rng, pool_size)
     count = max(1, n // PER_CONVERSATION)
@@ -83,7 +86,8 @@ def conversations(n: int, seed: int, pool_size: int = 3000) -> list[ImportedConv
         for m in range(PER_CONVERSATION):
             role: Role = "user" if m % 2 == 0 else "assistant"
             text = rng.choice(person if role == "user" else companion)
-            messages.append(ImportedMessage(role, text, at + timedelta(minutes=m), f"fill{n}-{c}-{m}"))
+            speaker = speakers[m % 2] if speakers else None
+            messages.append(ImportedMessage(role, text, at + timedelta(minutes=m), f"fill{n}-{c}-{m}", speaker))
         out.append(ImportedConversation("bench", f"fill{n}-{c}", None, tuple(messages)))
     return out
 
@@ -145,15 +149,15 @@ class LatencyResult:
 
 
 async def measure(folder: Path, n: int, embedder: MemoEmbedder, queries: Sequence[str], now: datetime,
-                  roles: tuple[Role, ...], seed: int) -> LatencyResult:
+                  roles: tuple[Role, ...], seed: int, speakers: tuple[str, str] | None = None) -> LatencyResult:
     """Fill one person with `n` messages (kept in `folder`: a second run reuses them), then time each query
     through OS1's recall (all signals, and words or meaning alone), the query's embedding alone, and the scan."""
-    store = await Store.open(folder / f"latency-{n}.db")
+    store = await Store.open(folder / (f"latency-{n}.db" if speakers is None else f"latency-{n}-named.db"))
     try:
         memory = Memory(store, embedder)
         user = await store.user(f"latency-{n}")
         before, started = embedder.embedded, time.perf_counter()
-        imported = await memory.import_conversations(user, conversations(n, seed))
+        imported = await memory.import_conversations(user, conversations(n, seed, speakers=speakers))
         fill_s = time.perf_counter() - started if imported.messages else None  # None: reused from an earlier run
         if memory.vectors is not None:
             await memory.vectors.catch_up(user)  # a reused store filled with another embedder's vectors

@@ -89,3 +89,21 @@ def test_a_file_in_no_known_format_is_refused_clearly(home: Path, tmp_path: Path
     out = os1(home, "memory", "import", str(broken), "--no-learn", "--user", "t")
     assert out.returncode == 2 and "line 2: not JSON" in said(out) and "Traceback" not in out.stderr
     assert as_json(os1(home, "history", "--json", "--user", "t")) == []  # nothing half stored
+
+
+def test_a_group_transcript_keeps_who_said_what(tmp_path: Path) -> None:
+    group = tmp_path / "group.jsonl"
+    group.write_text("".join(json.dumps(line) + "\n" for line in [
+        {"speaker": "Theodore", "text": "Who is bringing the cake on Saturday?", "time": "2026-05-01T09:00:00Z"},
+        {"speaker": "Amy", "text": "I'll bake a lemon cake.", "time": "2026-05-01T09:01:00Z"},
+        {"speaker": "Charles", "text": "I'll bring the candles and the lemonade.", "time": "2026-05-01T09:02:00Z"},
+    ]))
+    home = tmp_path / "home"
+    out = os1(home, "memory", "import", str(group), "--me", "Theodore", "--no-learn", "--user", "t")
+    assert out.returncode == 0, out.stderr
+    found = as_json(os1(home, "memory", "search", "What did Amy bake?", "--json", "--user", "t"))
+    assert (found[0]["speaker"], found[0]["text"], found[0]["role"]) == ("Amy", "I'll bake a lemon cake.",
+                                                                          "assistant")
+    assert {i["speaker"] for i in found} <= {"Theodore", "Amy", "Charles"}
+    shown = os1(home, "memory", "search", "lemonade", "--user", "t")
+    assert shown.returncode == 0 and "Charles said" in shown.stdout

@@ -130,9 +130,9 @@ def test_chatgpt_malformed(tmp_path: Path, content: str, match: str) -> None:
 def test_jsonl_conversation_field_ids_and_times() -> None:
     letters, walk = read_jsonl(TRANSCRIPT, me="Theodore")
     assert letters.external_id == "letters" and walk.external_id == "walk"
-    assert letters.messages == (
-        ImportedMessage("user", "I finished Chris's letter.", datetime(2026, 5, 1, 9, tzinfo=UTC), "m3"),
-        ImportedMessage("assistant", "Read it to me?", datetime(2026, 5, 1, 9, 1, tzinfo=UTC), "m5"),
+    assert letters.messages == (  # each name as the transcript first wrote it
+        ImportedMessage("user", "I finished Chris's letter.", datetime(2026, 5, 1, 9, tzinfo=UTC), "m3", "Theodore"),
+        ImportedMessage("assistant", "Read it to me?", datetime(2026, 5, 1, 9, 1, tzinfo=UTC), "m5", "Samantha"),
     )
     assert [m.time for m in walk.messages] == [
         datetime(2026, 5, 3, 16, tzinfo=UTC),  # +02:00 converted
@@ -246,6 +246,17 @@ def test_jsonl_more_than_two_speakers(tmp_path: Path) -> None:
         list(read_jsonl(path))
     [conv] = read_jsonl(path, me="theodore")
     assert [m.role for m in conv.messages] == ["user", "assistant", "assistant"]
+    assert [m.speaker for m in conv.messages] == ["Theodore", "Amy", "Samantha"]  # the others stay apart by name
+
+
+def test_jsonl_role_words_are_no_names(tmp_path: Path) -> None:
+    path = write_lines(
+        tmp_path / "chat.jsonl",
+        {"speaker": "user", "text": "hi", "time": 1},
+        {"speaker": "Assistant", "text": "hello", "time": 2},
+    )
+    [conv] = read_jsonl(path)
+    assert [(m.role, m.speaker) for m in conv.messages] == [("user", None), ("assistant", None)]
 
 
 # --- detection and dispatch ----------------------------------------------------------------------------------

@@ -96,6 +96,7 @@ def memory_search(query: str, user: str | None, limit: int, json_out: bool) -> N
     table = Table("time", "what", "text", "source", box=None)
     for item in items:
         what = {"user": "you said", "assistant": "it said"}.get(item["role"] or "", item["kind"])
+        what = f"{item['speaker']} said" if item.get("speaker") else what  # a transcript that names people
         table.add_row(item["time"][:16].replace("T", " "), what, item["text"], ", ".join(item["source_ids"][:3]))
     Console().print(table)
 

@@ -25,6 +25,8 @@ _OS1_HINT = re.compile(r'"format"\s*:\s*"os1-memory"')
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _GAP = timedelta(hours=3)
 _USER_SPEAKERS = frozenset({"user", "human", "me", "person"})
+# Speaker names that only say a role: nobody is called that, so they are not kept as names.
+_ROLE_NAMES = _USER_SPEAKERS | {"assistant", "ai", "bot", "companion", "model", "system", "chatgpt", "gpt"}
 _VISIBLE_CONTENT = frozenset({"text", "multimodal_text"})  # code, thoughts, tether_quote, ... are tool/internal
 _ACCEPTED = (
     "OS1 can import a ChatGPT data export (the .zip or its conversations.json) or a JSON-lines transcript "
@@ -38,6 +40,7 @@ class ImportedMessage:
     text: str
     time: datetime  # tz-aware UTC
     external_id: str | None  # the source's own message id
+    speaker: str | None = None  # who said it, by name, where the source names people (a transcript's "speaker")
 
 
 @dataclass(frozen=True)
@@ -237,13 +240,15 @@ def read_jsonl(path: Path, me: str | None = None) -> Iterator[ImportedConversati
     """Read a JSON-lines transcript; `me` names the person's speaker when the names alone do not tell."""
     lines = [line for line in _jsonl_lines(path) if line.text]
     roles = _speaker_roles([line.speaker for line in lines], me, path)
+    names = _speaker_names([line.speaker for line in lines])
     conversations = [
         ImportedConversation(
             source="jsonl",
             external_id=key,
             title=None,
             messages=tuple(
-                ImportedMessage(roles[line.speaker.casefold()], line.text, line.time, line.external_id)
+                ImportedMessage(roles[line.speaker.casefold()], line.text, line.time, line.external_id,
+                                names[line.speaker.casefold()])
                 for line in group
             ),
         )
@@ -341,6 +346,17 @@ def _speaker_roles(speakers: list[str], me: str | None, path: Path) -> dict[str,
     if len(names) > 1 and "user" not in roles.values():
         raise ImportFormatError(f"{path}: cannot tell which speaker is the person ({listed}); pass me= their name.")
     return roles
+
+
+def _speaker_names(speakers: list[str]) -> dict[str, str | None]:
+    """Each speaker's name as first written, kept with their messages: with more than two people, or two people
+    and no assistant, the role alone no longer says who said what. A role word ("user", "assistant") is no name."""
+    names: dict[str, str | None] = {}
+    for speaker in speakers:
+        key = speaker.casefold()
+        if key not in names:
+            names[key] = None if key in _ROLE_NAMES else speaker
+    return names
 
 
 def _group(lines: list[_Line]) -> dict[str, list[_Line]]:

@@ -29,6 +29,7 @@ from os1.memory import facts as factbook
 from os1.memory.embeddings import Embedder
 from os1.memory.importers import ImportedConversation
 from os1.memory.recall import KINDS, NO_SCOPE, SIGNALS, MemoryItem, Scope, recall
+from os1.memory.speakers import add_speakers, keep_speakers_left
 from os1.memory.vectors import Entry, Vectors
 
 ImportProgress = Callable[[int, int], None]  # (messages done, messages in all)
@@ -116,8 +117,10 @@ class Memory:
                 first = utc_iso(conv.messages[0].time)
                 target = await self.store.new_conversation(user, conv.title, created_at=first, external_id=key)
                 new = [NewMessage(m.role, m.text, created_at=utc_iso(m.time),
-                                  external_id=m.external_id or f"{key}#{i}", meta={"imported": conv.source})
+                                  external_id=m.external_id or f"{key}#{i}",
+                                  meta={"imported": conv.source} | ({"speaker": m.speaker} if m.speaker else {}))
                        for i, m in enumerate(conv.messages)]
+                await add_speakers(self.store, user, [m.speaker for m in conv.messages if m.speaker])
                 await self.remember(user, await self.store.append_many(target, new))
                 stored += len(new)
                 count += 1
@@ -150,10 +153,12 @@ class Memory:
             # The companion's per-conversation notes on the person (its system prompt) were made from what is
             # forgotten; they are made again when next needed.
             db.execute("DELETE FROM companion_state WHERE user_id = ? AND key GLOB 'person_note:*'", (user.id,))
+            keep_speakers_left(db, user, doomed)
 
-        await self.store.write(op)
         listed = [m.id for m in plan.messages]
-        gone = await self.store.forget(user, listed + [i for i in also or [] if i not in listed])
+        doomed = listed + [i for i in also or [] if i not in listed]
+        await self.store.write(op)
+        gone = await self.store.forget(user, doomed)
         if self.vectors is not None:
             self.vectors.forget_index(user)
         return min(gone, len(listed)) + len(fact_ids) + len(summary_ids)

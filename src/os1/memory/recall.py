@@ -20,6 +20,7 @@ from typing import Any
 from os1.db.store import Role, Store, User, telling_words
 from os1.db.times import utc_iso
 from os1.memory.facts import facts_by_id, search_facts
+from os1.memory.speakers import known_speakers, named_in, without_names
 from os1.memory.summaries import search_summaries, summaries_between, summaries_by_id
 from os1.memory.vectors import VectorHit, Vectors
 from os1.text.when import Span, annotate, query_span
@@ -40,6 +41,11 @@ TIME_QUESTION_WORDS = frozenset("talk talked talking chat chatted discuss discus
                                 "doing done did up new news anything something everything day week spend spent "
                                 "get got go went how".split())
 KIND_WEIGHT = {"fact": 1.3, "summary": 1.0, "message": 1.0}  # a fact is the distilled form: prefer it on a tie
+# A question naming someone an imported transcript names ("When did Caroline go to the group?"): what they said
+# rises over what others said, and the name is left out of what is searched by words and by meaning, where it
+# would only find the turns that greet them ("Hey Caroline!"). Each measured on bench/memory/friends_run.py.
+SPEAKER_BOOST = 1.5
+STRIP_NAMES_FOR_MEANING = True
 
 Key = tuple[str, int]
 
@@ -54,6 +60,7 @@ class MemoryItem:
     score: float
     role: Role | None = None
     conversation_id: int | None = None
+    speaker: str | None = None  # who said it, by name, for a message imported from a transcript that names people
 
     def as_dict(self) -> dict[str, Any]:
         item = asdict(self)
@@ -89,24 +96,29 @@ async def recall(store: Store, vectors: Vectors | None, user: User, query: str, 
     """This person's memories for `query`, best first. `roles` limits which speakers' messages count;
     `min_similarity` drops what only the meaning signal found, and only weakly."""
     now = now or datetime.now().astimezone()
+    named = named_in(query, await known_speakers(store, user)) if "message" in kinds else []
     # The search by meaning (embedding the query, then the product over the person's vectors) runs on another
     # thread while the store searches by words and time.
-    by_meaning = asyncio.ensure_future(vectors.search(user, query, CANDIDATES * 2, kinds, roles)) \
+    meant = without_names(query, named) if named and STRIP_NAMES_FOR_MEANING else query
+    by_meaning = asyncio.ensure_future(vectors.search(user, meant, CANDIDATES * 2, kinds, roles)) \
         if "meaning" in signals and vectors is not None else None
     try:
-        return await _recall(store, user, query, by_meaning, now, limit, signals, kinds, roles, scope,
+        return await _recall(store, user, query, named, by_meaning, now, limit, signals, kinds, roles, scope,
                              min_similarity)
     finally:
         if by_meaning is not None and not by_meaning.done():
             by_meaning.cancel()
 
 
-async def _recall(store: Store, user: User, query: str, by_meaning: asyncio.Future[list[VectorHit]] | None,
-                  now: datetime, limit: int, signals: frozenset[str], kinds: frozenset[str],
-                  roles: tuple[Role, ...], scope: Scope, min_similarity: float) -> list[MemoryItem]:
+async def _recall(store: Store, user: User, query: str, named: list[str],
+                  by_meaning: asyncio.Future[list[VectorHit]] | None, now: datetime, limit: int,
+                  signals: frozenset[str], kinds: frozenset[str], roles: tuple[Role, ...], scope: Scope,
+                  min_similarity: float) -> list[MemoryItem]:
     ranked: list[tuple[float, list[Key]]] = []
     if "words" in signals:
-        ranked += [(SIGNAL_WEIGHT["words"], keys) for keys in await _by_words(store, user, query, kinds, roles, scope)]
+        # A name the question asks about is no word to search for: the others' turns say it ("Hey Caroline!").
+        words = without_names(query, named) if named else query
+        ranked += [(SIGNAL_WEIGHT["words"], keys) for keys in await _by_words(store, user, words, kinds, roles, scope)]
     span = query_span(query, now) if "time" in signals else None
     in_span: set[Key] = set()
     if span is not None:
@@ -121,18 +133,32 @@ async def _recall(store: Store, user: User, query: str, by_meaning: asyncio.Futu
         found_otherwise = {key for _, keys in ranked for key in keys}
         weak = {(h.kind, h.item_id) for h in hits if h.score < min_similarity} - found_otherwise
         ranked.append((SIGNAL_WEIGHT["meaning"], [(h.kind, h.item_id) for h in hits]))
-    scores: dict[Key, float] = defaultdict(float)
-    for weight, keys in ranked:
-        for rank, key in enumerate(keys):
-            scores[key] += weight * KIND_WEIGHT[key[0]] / (RRF_K + rank + 1)
+    scores = fused(ranked)
     for key in in_span & scores.keys():
         scores[key] *= SPAN_BOOST
     order = sorted((k for k in scores if k not in weak), key=lambda k: (-scores[k], -k[1]))
     items = await hydrate(store, user, order[:limit * 4 + 20], scores)
+    if named:
+        items = by_speaker(items, named)
     kept = [i for i in items if not scope.excludes(i) and (i.role is None or i.role in roles)]
     if PRESENT.search(query):
         kept = newer_first(kept)
     return [with_dates(item) for item in kept[:limit]]
+
+
+def fused(ranked: list[tuple[float, list[Key]]]) -> dict[Key, float]:
+    """Reciprocal-rank fusion of weighted ranked lists."""
+    scores: dict[Key, float] = defaultdict(float)
+    for weight, keys in ranked:
+        for rank, key in enumerate(keys):
+            scores[key] += weight * KIND_WEIGHT[key[0]] / (RRF_K + rank + 1)
+    return scores
+
+
+def by_speaker(items: list[MemoryItem], named: list[str]) -> list[MemoryItem]:
+    """What the people a question names said, over what others said of similar standing."""
+    boosted = [replace(i, score=i.score * SPEAKER_BOOST) if i.speaker in named else i for i in items]
+    return sorted(boosted, key=lambda i: -i.score)
 
 
 def with_dates(item: MemoryItem) -> MemoryItem:
@@ -228,8 +254,8 @@ async def hydrate(store: Store, user: User, keys: list[Key], scores: dict[Key, f
         _messages(store, user, by_kind["message"]), facts_by_id(store, user, by_kind["fact"]),
         summaries_by_id(store, user, by_kind["summary"]))
     for m in messages:
-        items["message", m[0]] = MemoryItem("message", m[0], m[3], m[4],
-                                            (m[5] or str(m[0]),), scores.get(("message", m[0]), 0.0), m[2], m[1])
+        items["message", m[0]] = MemoryItem("message", m[0], m[3], m[4], (m[5] or str(m[0]),),
+                                            scores.get(("message", m[0]), 0.0), m[2], m[1], m[6])
     sources = await _source_ids(store, user, [f.source_message_id for f in facts.values() if f.source_message_id])
     for fact in facts.values():
         if fact.active:
@@ -250,8 +276,8 @@ async def _messages(store: Store, user: User, ids: list[int]) -> list[tuple[Any,
     # From the ids to their messages, then the owner check per message: joining on the person first would
     # walk every message they ever wrote.
     return await store.read(
-        "SELECT m.id, m.conversation_id, m.role, m.content, m.created_at, m.external_id "
-        "FROM json_each(?) j CROSS JOIN messages m ON m.id = j.value "
+        "SELECT m.id, m.conversation_id, m.role, m.content, m.created_at, m.external_id, "
+        "json_extract(m.meta, '$.speaker') FROM json_each(?) j CROSS JOIN messages m ON m.id = j.value "
         "WHERE m.status IN ('complete', 'interrupted') "
         "AND (SELECT c.user_id FROM conversations c WHERE c.id = m.conversation_id) = ?",
         (json.dumps(ids), user.id))
