@@ -14,6 +14,7 @@ from typing import Any
 from os1.agent import Agent
 from os1.config import Settings
 from os1.events import Error, Event, Named, Recalled, Status, TextDelta, TurnEnded, TurnStarted
+from os1.memory.grounding import ground
 from os1.memory.learn import catch_up
 from os1.memory.memory import Memory
 from os1.memory.portrait import known_reply, person_note, portrait
@@ -220,11 +221,13 @@ class Companion:
         """System block, then as much history as fits, then what the new message calls up from earlier, then
         the new message itself (which must fit on its own). Returns the prompt and the recalled items.
         A `draft` (see anticipate) keeps what it recalls to itself instead of storing it with the message."""
-        recalled = await self._recall(user, conversation, new)
-        if recalled and draft:
-            new = replace(new, meta={**new.meta, "recalled": recalled})
-        elif recalled:
-            new = replace(new, meta={**new.meta, "recalled": recalled})
+        grounded = await ground(self.store, user, new.content, await self._recall(user, conversation, new),
+                                conversation.id, new.id)  # memory hook: dated notes, "never told" (grounding.py)
+        recalled = grounded.recalled
+        if grounded.meta() and draft:
+            new = replace(new, meta={**new.meta, **grounded.meta()})
+        elif grounded.meta():
+            new = replace(new, meta={**new.meta, **grounded.meta()})
             # Kept with the message while the prompt is built: it is in the prompt already, and the store's one
             # writer, first in first out, has it written before the reply is (later turns read it from there).
             self._in_background(self.store.update_meta(new, new.meta))

@@ -83,10 +83,11 @@ async def test_relative_dates_are_resolved_before_the_model_reads_them(memory: M
     await memory.store.append_many(conv, [NewMessage("user", "I ran my first 10k last Sunday!", created_at=said)])
     scripted.enqueue_json({"facts": [{"fact": "Theodore ran his first 10k on 2026-11-15.", "topic": "running"}]})
     await catch_up(memory, scripted, theo)
-    assert wrote(scripted.prompts[0]).startswith("I ran my first 10k last Sunday [2026-11-15]!")
+    assert wrote(scripted.prompts[0]).startswith("I ran my first 10k last Sunday (Sun 15 Nov 2026)!")
     assert "[1] Wednesday 2026-11-18: " in scripted.prompts[0][-1]["content"]
     [fact] = await facts(memory.store, theo)
     assert fact.happened_on == "2026-11-15" and fact.created_at == said
+    assert fact.text == "Theodore ran his first 10k on 15 November 2026."  # a date as people write it
 
 
 async def test_what_was_read_is_not_read_again(memory: Memory, scripted: ScriptedModel) -> None:

@@ -1,0 +1,97 @@
+"""What a fact is about, and which older facts a newer one replaces: the newest fact wins.
+
+The model names topics freely ("city", "residence", "home city"; "work", "occupation"), so a topic is first
+brought to one key. Some keys hold one value at a time (the slots: where the person lives, their job, their
+partner...): a new fact on one replaces the old. A key that names one thing ("race: Lisbon half marathon") is
+replaced by a newer fact on the very same key. And a fact that says something is over ("Maria cancelled the
+Lisbon race", "Maria quit the choir") replaces the facts on that thing, whatever their key.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+from os1.memory.facts import normalize_topic
+from os1.memory.store import STOPWORDS
+
+# Slot → the words a model uses for it as a topic.
+SLOTS: dict[str, frozenset[str]] = {
+    "home city": frozenset("home city town location residence address home address lives living where lives "
+                           "current city place of residence home town current home moved move relocation "
+                           "relocated neighbourhood neighborhood".split(" ")),
+    "job": frozenset("job work occupation career employment employer profession workplace new job current job "
+                     "company works working position role".split(" ")),
+    "partner": frozenset("partner boyfriend girlfriend husband wife spouse relationship relationship status "
+                         "dating marriage fiance fiancee".split(" ")),
+    "age": frozenset(["age"]),
+    "school": frozenset("school university college studies degree course".split(" ")),
+    "car": frozenset("car vehicle".split(" ")),
+}
+# Said of the person, these put a fact in a slot whatever topic the model chose.
+_SLOT_TEXT = {
+    "home city": re.compile(r"\b(?:lives|living|moved|moving|relocated|relocating|settled)\s+(?:back\s+)?(?:in|to)\b",
+                            re.IGNORECASE),
+    "job": re.compile(r"\b(?:works|working|worked)\s+(?:as|at|for)\b|\b(?:new|current)\s+job\b|\bjob\s+(?:as|at)\b"
+                      r"|\b(?:hired|employed|laid off|fired|quit (?:her|his|their|the|a) job|started (?:work|a job))\b",
+                      re.IGNORECASE),
+}
+# A fact saying something is over or off.
+CHANGE = re.compile(r"\b(?:cancel(?:l?ed|s|ling)?|called off|pulled out|dropped out|withdr[ae]w\w*|no longer|not going|"
+                    r"won['’]t|isn['’]t going|aren['’]t going|quit|quits|stopped|stops|gave up|gives up|sold|"
+                    r"broke up|split up|moved out|postponed|left|ended|finished with|not doing|skipp(?:ed|ing))\b",
+                    re.IGNORECASE)
+_NOT_DISTINCTIVE = frozenset("""cancel cancelled canceled cancelling called pulled dropped withdrew withdrawn longer
+going quit quits stopped stops gave gives sold broke split moved postponed left ended finished doing skipped
+skipping isn aren won anymore because decided due plan plans planned""".split())
+
+
+class FactLike(Protocol):
+    @property
+    def text(self) -> str: ...
+    @property
+    def topic(self) -> str: ...
+
+
+def canonical_topic(topic: str, text: str, person: str) -> str:
+    """One key for one thing: a slot's own name for any of its words, when the fact is about the person."""
+    key = normalize_topic(topic)
+    about_other = ":" in key and not _is_person(key.split(":")[0], person) or _about_someone_else(text, person)
+    if about_other:
+        return key
+    head = key.split(":")[0].strip()
+    for slot, words in SLOTS.items():
+        if key in words or head in words or key == slot:
+            return slot
+    for slot, pattern in _SLOT_TEXT.items():
+        if pattern.search(text):
+            return slot
+    return key
+
+
+def replaces(new: FactLike, old: FactLike, person: str) -> bool:
+    """Whether the newer fact makes the older one no longer true."""
+    if new.topic == old.topic and (new.topic in SLOTS or ":" in new.topic):
+        return True
+    if not CHANGE.search(new.text) or CHANGE.search(old.text):
+        return False
+    shared = set(distinctive_words(new.text, person)) & set(distinctive_words(f"{old.topic} {old.text}", person))
+    return bool(shared)
+
+
+def distinctive_words(text: str, person: str) -> list[str]:
+    """The words that name the thing a fact is about: no common words, no verbs of change, not the person."""
+    skip = {w.lower() for w in re.findall(r"\w+", person)}
+    words = [w.lower().removesuffix("'s") for w in re.findall(r"[\w'’]+", text)]
+    return [w for w in dict.fromkeys(words) if len(w) > 3 and w not in STOPWORDS and w not in _NOT_DISTINCTIVE
+            and w not in skip and not w.isdigit()]
+
+
+def _is_person(name: str, person: str) -> bool:
+    return name.strip().lower() in (person.lower(), "user", "person", "me")
+
+
+def _about_someone_else(text: str, person: str) -> bool:
+    """"Maria's brother moved to Leeds" is about the brother; "Maria moved to Leeds" about Maria."""
+    first = text.strip().split(" ", 1)[0].lower()
+    return first != person.lower() and first not in ("they", "she", "he", "i")
