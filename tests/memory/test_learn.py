@@ -141,3 +141,42 @@ async def test_an_import_is_read_several_messages_at_a_time(memory: Memory, scri
     assert report.facts == 2
     sources = {f.text: f.source_message_id for f in await facts(memory.store, theo)}
     assert sources == {"Theodore's sister Ana lives in Porto.": sister.id, "Ana had a baby girl named Lia.": baby.id}
+
+
+async def test_what_only_looks_like_a_fact_is_never_kept(memory: Memory, scripted: ScriptedModel) -> None:
+    holdout = await memory.store.user("holdout")
+    conv = await memory.store.new_conversation(holdout)
+    await memory.store.append(conv, "user", "Hi, I'm holdout. My brother Tomás is visiting, I'm so happy.")
+    scripted.enqueue_json({"facts": [
+        {"fact": "holdout is holdout.", "topic": "name"},  # the person's own name as a fact about them
+        {"fact": "holdout's name is holdout.", "topic": "user name"},
+        {"fact": "holdout's brother is called holdout.", "topic": "brother"},  # the login name is no relative's
+        {"fact": "holdout's brother Tomás is visiting.", "topic": "brother: Tomás"},
+    ]})
+    report = await catch_up(memory, scripted, holdout)
+    assert [f.text for f in await facts(memory.store, holdout)] == ["holdout's brother Tomás is visiting."]
+    assert report.facts == 1
+
+
+async def test_imported_history_is_learned_by_rule_without_the_model(memory: Memory, scripted: ScriptedModel) -> None:
+    from os1.memory.store import NewMessage
+
+    maria = await memory.store.user("Maria")
+    conv = await memory.store.new_conversation(maria)
+    imported = {"imported": "jsonl"}
+    await memory.store.append_many(conv, [
+        NewMessage("user", "I live in Leeds, near Hyde Park.", created_at="2026-09-06T19:00:00.000+00:00",
+                   meta=imported),
+        NewMessage("assistant", "Lovely!", created_at="2026-09-06T19:01:00.000+00:00", meta=imported),
+        NewMessage("user", "We moved to Bristol last weekend, boxes everywhere.",
+                   created_at="2026-11-22T19:00:00.000+00:00", meta=imported),
+        NewMessage("user", "haha yes", created_at="2026-11-22T19:02:00.000+00:00", meta=imported)])
+    seen: list[tuple[int, int]] = []
+    report = await catch_up(memory, scripted, maria, progress=lambda done, total: seen.append((done, total)))
+    assert scripted.prompts == []  # nothing queued: a model call would have failed
+    assert (report.messages, report.facts, report.superseded) == (3, 2, 1)
+    moved = "Maria moved to Bristol the weekend of 14-15 Nov 2026."
+    assert [f.text for f in await facts(memory.store, maria)] == [moved]
+    assert seen[-1] == (3, 3)
+    found = await memory.recall(maria, "Where do I live now?", kinds=frozenset({"fact"}))
+    assert [i.text for i in found] == [moved]

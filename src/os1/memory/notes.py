@@ -86,8 +86,8 @@ def with_dates_in_words(text: str, said: datetime, dates: list[dict[str, str]] |
     out, written = [], 0
     for span in spans:
         at = text.find(span.phrase, written)
-        if at < 0:
-            continue
+        if at < 0 or re.search(r"\d{4}", span.phrase):
+            continue  # a date that names its year says it already
         words = _in_words(span, said, after_preposition=bool(_PREPOSITION_BEFORE.search(text[:at])))
         if words is None:
             continue

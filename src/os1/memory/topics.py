@@ -36,6 +36,10 @@ _SLOT_TEXT = {
                       r"|\b(?:hired|employed|laid off|fired|quit (?:her|his|their|the|a) job|started (?:work|a job))\b",
                       re.IGNORECASE),
 }
+# A fact that says who the partner is, or that there is none.
+_PARTNER_TEXT = re.compile(r"\b(?:boyfriend|girlfriend|husband|wife|partner|fianc[eé]e?)(?:['’]s name)?\s+is\s+"
+                           r"(?:called\s+|named\s+)?(?-i:[A-Z])|\b(?:is|are|got)\s+(?:dating|married|engaged|divorced|single)\b"
+                           r"|\b(?:broke|split)\s+up\b", re.IGNORECASE)
 # A fact saying something is over or off.
 CHANGE = re.compile(r"\b(?:cancel(?:l?ed|s|ling)?|called off|pulled out|dropped out|withdr[ae]w\w*|no longer|not going|"
                     r"won['’]t|isn['’]t going|aren['’]t going|quit|quits|stopped|stops|gave up|gives up|sold|"
@@ -56,12 +60,13 @@ class FactLike(Protocol):
 def canonical_topic(topic: str, text: str, person: str) -> str:
     """One key for one thing: a slot's own name for any of its words, when the fact is about the person."""
     key = normalize_topic(topic)
-    about_other = ":" in key and not _is_person(key.split(":")[0], person) or _about_someone_else(text, person)
-    if about_other:
+    if _PARTNER_TEXT.search(text) and (key in SLOTS["partner"] or key.split(":")[0].strip() in SLOTS["partner"]):
+        return "partner"  # who the partner is, not something about them ("Maria's husband Tom is a chef")
+    if _about_someone_else(text, person):  # "Amy works at the bank": Amy's job, not the person's
         return key
     head = key.split(":")[0].strip()
     for slot, words in SLOTS.items():
-        if key in words or head in words or key == slot:
+        if slot != "partner" and (key in words or head in words or key == slot):
             return slot
     for slot, pattern in _SLOT_TEXT.items():
         if pattern.search(text):
@@ -71,7 +76,7 @@ def canonical_topic(topic: str, text: str, person: str) -> str:
 
 def replaces(new: FactLike, old: FactLike, person: str) -> bool:
     """Whether the newer fact makes the older one no longer true."""
-    if new.topic == old.topic and (new.topic in SLOTS or ":" in new.topic):
+    if new.topic == old.topic and (new.topic in SLOTS or ":" in new.topic and not _many_facts(new.topic)):
         return True
     if not CHANGE.search(new.text) or CHANGE.search(old.text):
         return False
@@ -87,11 +92,26 @@ def distinctive_words(text: str, person: str) -> list[str]:
             and w not in skip and not w.isdigit()]
 
 
-def _is_person(name: str, person: str) -> bool:
-    return name.strip().lower() in (person.lower(), "user", "person", "me")
+def _many_facts(key: str) -> bool:
+    """A person or an animal ("sister: Ana", "pet: Rex"): many things are true of them at once."""
+    return key.split(":")[0].strip() in _BEINGS
+
+
+_BEINGS = frozenset("""brother sister mum mom mother dad father son daughter husband wife boyfriend girlfriend
+partner fiance fiancee friend cousin aunt uncle grandma grandmother gran nan grandpa grandfather niece nephew boss
+flatmate roommate housemate neighbour neighbor manager colleague coworker therapist doctor pet dog puppy cat kitten
+baby family kid kids child children parent parents""".split()) | {"best friend"}
 
 
 def _about_someone_else(text: str, person: str) -> bool:
-    """"Maria's brother moved to Leeds" is about the brother; "Maria moved to Leeds" about Maria."""
-    first = text.strip().split(" ", 1)[0].lower()
-    return first != person.lower() and first not in ("they", "she", "he", "i")
+    """"Amy works at the bank" and "Maria's brother moved to Leeds" are about someone else; "Maria moved to
+    Leeds" and "Maria's job is in Leeds" are about Maria."""
+    words = text.strip().split()
+    first = words[0].lower().replace("’", "'") if words else ""
+    if first in (person.lower(), "they", "she", "he", "i"):
+        return False
+    if first == f"{person.lower()}'s" and len(words) > 1:
+        after = words[1].lower().strip(",.")
+        return after in _BEINGS or words[1][:1].isupper() or f"{after} {words[2].lower()}" in _BEINGS \
+            if len(words) > 2 else after in _BEINGS
+    return True
