@@ -96,7 +96,8 @@ async def set_day(rt: Any, conv: Any, day: datetime) -> None:
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     home = Path(tempfile.mkdtemp(prefix="os1-lived-"))
-    settings = load_settings(home).with_overrides(user=args.user, temperature=0.0, model=args.model)
+    settings = load_settings(home).with_overrides(user=args.user, temperature=0.0, model=args.model,
+                                                  max_reply_tokens=args.max_tokens)
     rt = await open_runtime(settings)
     out: dict[str, Any] = {"model": args.model, "user": args.user, "told": [], "answers": []}
     try:
@@ -156,6 +157,7 @@ def main() -> None:
     parser.add_argument("--import", dest="import_path", type=Path)
     parser.add_argument("--me", default="Maria")
     parser.add_argument("--no-reflect", dest="reflect", action="store_false")
+    parser.add_argument("--max-tokens", type=int, default=64, help="Longest reply, in tokens.")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     if "OS1_MODEL_DIR" not in os.environ:

@@ -119,3 +119,17 @@ def test_the_topic_of_a_fact_about_the_person_is_brought_to_its_slot() -> None:
     assert canonical_topic("husband: Tom", "Maria's husband Tom is a chef.", "Maria") == "husband: tom"
     assert canonical_topic("brother: home", "Maria's brother Tomás lives in Leeds.", "Maria") == "brother: home"
     assert canonical_topic("Amy: job", "Amy works at the bank.", "Maria") == "amy: job"
+    assert canonical_topic("plan: move", "Maria is moving to Bristol in December.", "Maria") == "plan: move"
+    assert canonical_topic("former job", "Maria left her job at Café Lune.", "Maria") == "former job"
+
+
+async def test_leaving_one_job_ends_that_job_and_not_the_new_one(store: Store) -> None:
+    maria = await store.user("Maria")
+    cafe = await told(store, maria, "I work as a barista at Café Lune.", "2026-09-06T19:00:00.000+00:00")
+    studio = await told(store, maria, "I got a new job at Northwind! Handed in my notice at Café Lune.",
+                        "2026-10-26T19:00:00.000+00:00")
+    await learn(store, maria, ("Maria works as a barista at Café Lune.", "job", cafe),
+                ("Maria has a new job as a designer at Northwind Studio.", "job", studio),
+                ("Maria left their job at Café Lune.", "former job: Café Lune", studio))
+    assert await current(store, maria) == ["Maria has a new job as a designer at Northwind Studio.",
+                                           "Maria left their job at Café Lune."]

@@ -134,11 +134,8 @@ def junk(fact: str, topic: str, person: str) -> bool:
         return True
     if re.search(rf"\b(?:named|called|name is|name's|is|was|as)\s+{name}\b(?!['’]s)", fact, re.IGNORECASE):
         return True
-    return normalize(topic) in ("name", "user name", "first name", "full name") and person.lower() in fact.lower()
-
-
-def normalize(topic: str) -> str:
-    return factbook.normalize_topic(topic)
+    return factbook.normalize_topic(topic) in ("name", "user name", "first name", "full name") \
+        and person.lower() in fact.lower()
 
 
 # Names of days and months: a fact writes them out ("Thursday 10 December") where the message has "Thu 10 Dec".
@@ -181,11 +178,11 @@ async def extract(model: Model, person: str, batch: list[StoredMessage],
 def plain_dates(text: str) -> str:
     """Dates as people write them: "[2026-12-10]" or "2026-12-10" → "10 December 2026"."""
     def words(m: re.Match[str]) -> str:
-        first = date.fromisoformat(m[1])
-        if not m[2]:
-            return f"{first.day} {first:%B %Y}"
-        last = date.fromisoformat(m[2])
-        return f"{first.day} {first:%B %Y} to {last.day} {last:%B %Y}"
+        try:
+            days = [date.fromisoformat(d) for d in (m[1], m[2]) if d]
+        except ValueError:  # no such day: left as written
+            return m[0].strip()
+        return " to ".join(f"{d.day} {d:%B %Y}" for d in days)
 
     return re.sub(r"\s*\[?(\d{4}-\d{2}-\d{2})\]?(?:\s+to\s+\[?(\d{4}-\d{2}-\d{2})\]?)?(?:\])?",
                   lambda m: " " + words(m), text).strip()

@@ -28,10 +28,9 @@ SLOTS: dict[str, frozenset[str]] = {
     "school": frozenset("school university college studies degree course".split(" ")),
     "car": frozenset("car vehicle".split(" ")),
 }
-# Said of the person, these put a fact in a slot whatever topic the model chose.
+# Said of the person, these put a fact in a slot whatever topic the model chose ("is moving to" is a plan yet).
 _SLOT_TEXT = {
-    "home city": re.compile(r"\b(?:lives|living|moved|moving|relocated|relocating|settled)\s+(?:back\s+)?(?:in|to)\b",
-                            re.IGNORECASE),
+    "home city": re.compile(r"\b(?:lives|living|moved|relocated|settled)\s+(?:back\s+)?(?:in|to)\b", re.IGNORECASE),
     "job": re.compile(r"\b(?:works|working|worked)\s+(?:as|at|for)\b|\b(?:new|current)\s+job\b|\bjob\s+(?:as|at)\b"
                       r"|\b(?:hired|employed|laid off|fired|quit (?:her|his|their|the|a) job|started (?:work|a job))\b",
                       re.IGNORECASE),
@@ -68,6 +67,8 @@ def canonical_topic(topic: str, text: str, person: str) -> str:
     for slot, words in SLOTS.items():
         if slot != "partner" and (key in words or head in words or key == slot):
             return slot
+    if CHANGE.search(text):
+        return key  # "Maria left her job at Café Lune": the end of that one job, not a new one (see replaces)
     for slot, pattern in _SLOT_TEXT.items():
         if pattern.search(text):
             return slot
