@@ -133,3 +133,12 @@ async def test_leaving_one_job_ends_that_job_and_not_the_new_one(store: Store) -
                 ("Maria left their job at Café Lune.", "former job: Café Lune", studio))
     assert await current(store, maria) == ["Maria has a new job as a designer at Northwind Studio.",
                                            "Maria left their job at Café Lune."]
+
+
+async def test_an_everyday_left_or_stopped_ends_nothing(store: Store) -> None:
+    maria = await store.user("Maria")
+    job = await told(store, maria, "I work as a nurse, my work is tiring.", "2026-09-06T19:00:00.000+00:00")
+    early = await told(store, maria, "I left work early today.", "2026-10-26T19:00:00.000+00:00")
+    await learn(store, maria, ("Maria's work as a nurse is tiring.", "job", job),
+                ("Maria left work early today.", "work: today", early))
+    assert len(await current(store, maria)) == 2

@@ -46,7 +46,8 @@ CHANGE = re.compile(r"\b(?:cancel(?:l?ed|s|ling)?|called off|pulled out|dropped 
                     re.IGNORECASE)
 _NOT_DISTINCTIVE = frozenset("""cancel cancelled canceled cancelling called pulled dropped withdrew withdrawn longer
 going quit quits stopped stops gave gives sold broke split moved postponed left ended finished doing skipped
-skipping isn aren won anymore because decided due plan plans planned""".split())
+skipping isn aren won anymore because decided due plan plans planned today tonight tomorrow yesterday week weekend
+month year early late""".split())
 
 
 class FactLike(Protocol):
@@ -63,12 +64,12 @@ def canonical_topic(topic: str, text: str, person: str) -> str:
         return "partner"  # who the partner is, not something about them ("Maria's husband Tom is a chef")
     if _about_someone_else(text, person):  # "Amy works at the bank": Amy's job, not the person's
         return key
+    if key in SLOTS or CHANGE.search(text):
+        return key  # "Maria left her job at Café Lune": the end of that one job, not a new one (see replaces)
     head = key.split(":")[0].strip()
     for slot, words in SLOTS.items():
-        if slot != "partner" and (key in words or head in words or key == slot):
+        if slot != "partner" and (key in words or head in words):
             return slot
-    if CHANGE.search(text):
-        return key  # "Maria left her job at Café Lune": the end of that one job, not a new one (see replaces)
     for slot, pattern in _SLOT_TEXT.items():
         if pattern.search(text):
             return slot
@@ -82,7 +83,9 @@ def replaces(new: FactLike, old: FactLike, person: str) -> bool:
     if not CHANGE.search(new.text) or CHANGE.search(old.text):
         return False
     shared = set(distinctive_words(new.text, person)) & set(distinctive_words(f"{old.topic} {old.text}", person))
-    return bool(shared)
+    # Two words in common, or a name ("Lisbon", "Café Lune"): "Maria left work early" ends nothing.
+    names = {w.lower() for w in re.findall(r"(?<=\s)(?-i:[A-Z])[\w'’]+", new.text)}
+    return len(shared) >= 2 or bool(shared & names)
 
 
 def distinctive_words(text: str, person: str) -> list[str]:
