@@ -101,3 +101,14 @@ async def test_a_person_without_memories_asking_about_themselves(store: Store) -
     nobody: User = await store.user("Theo")
     grounded = await ground(store, nobody, "What's my dog called?", [])
     assert grounded.unknown == "dog"
+
+
+async def test_a_question_about_a_kind_of_thing_gets_the_facts_on_it(store: Store) -> None:
+    maria = await store.user("Maria")
+    await add_fact(store, maria, "Maria started climbing.", "hobby: climbing", created_at="2026-09-20T19:00:00+00:00")
+    await add_fact(store, maria, "Maria has started pottery classes.", "hobby: pottery",
+                   created_at="2026-11-27T19:00:00+00:00")
+    await add_fact(store, maria, "Maria's car is a green Skoda.", "car", created_at="2026-09-22T19:00:00+00:00")
+    grounded = await ground(store, maria, "What hobby am I doing these days?", [])
+    assert [i["text"] for i in grounded.recalled] == ["Maria has started pottery classes.", "Maria started climbing."]
+    assert grounded.unknown is None

@@ -58,6 +58,9 @@ _KIN = [set(group.split()) for group in (
 # For these, memory holds nothing only when recall found nothing at all.
 _BROAD = frozenset("""work job career home live lives living city town hobby hobbies pastime favourite favorite
 colour color plan plans life day week weekend month year news""".split())
+# The topic of facts that answer a question about a kind of thing (see topics.py for the slots).
+_TOPIC_OF = {"hobby": "hobby", "work": "job", "home": "home city", "pet": "pet", "car": "car", "partner": "partner"}
+FACTS_ON_A_KIND = 3
 # A slot of facts that answers a question about its group even in other words ("where do I work?" → job).
 _SLOT_OF = {"work": "job", "home": "home city", "partner": "partner", "car": "car"}
 
@@ -102,12 +105,24 @@ async def ground(store: Store, user: User, question: str, items: list[dict[str, 
     if not asks_to_recall(question):
         return Grounding(ready, user.name)
     subjects = asked_about(question, user.name)
+    known = await factbook.facts(store, user, limit=500)
+    ready += _facts_on(known, subjects, ready)
     narrow = [s for s in subjects if s not in _BROAD]
     if not subjects or (ready and not narrow) or any(mentions(str(item["text"]), narrow) for item in ready):
         return Grounding(ready, user.name)
-    if await _known_otherwise(store, user, subjects, conversation_id, before_id):
+    if await _known_otherwise(store, user, known, subjects, conversation_id, before_id):
         return Grounding(ready, user.name)
     return Grounding([], user.name, unknown=" ".join(subjects[:3]))
+
+
+def _facts_on(known: list[factbook.Fact], subjects: list[str], found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """For a question about a kind of thing ("what hobby am I doing these days?"), the facts true now on it,
+    newest first, where recall's words missed them ("pottery classes" says no "hobby")."""
+    heads = {head for key, head in _TOPIC_OF.items() for s in subjects if _kindred(s, key)}
+    have = {(item.get("kind"), item.get("id")) for item in found}
+    on = [f for f in known if f.topic.split(":")[0].strip() in heads and ("fact", f.id) not in have]
+    return [{"kind": "fact", "id": f.id, "text": f.text, "time": f.created_at, "source_ids": [], "score": 0.0,
+             "role": None, "conversation_id": None} for f in on[:FACTS_ON_A_KIND]]
 
 
 def _with_dates(item: dict[str, Any]) -> dict[str, Any]:
@@ -131,10 +146,9 @@ async def _with_changes(store: Store, user: User, items: list[dict[str, Any]]) -
             else i for i in items]
 
 
-async def _known_otherwise(store: Store, user: User, subjects: list[str], conversation_id: int | None,
-                           before_id: int | None) -> bool:
+async def _known_otherwise(store: Store, user: User, known: list[factbook.Fact], subjects: list[str],
+                           conversation_id: int | None, before_id: int | None) -> bool:
     """Whether the subject is in what the companion knows of the person, or said in this conversation."""
-    known = await factbook.facts(store, user, limit=500)
     slots = {_SLOT_OF[key] for key in _SLOT_OF for s in subjects if _kindred(s, key)}
     if any(f.topic in slots or mentions(f"{f.topic} {f.text}", subjects) for f in known):
         return True
