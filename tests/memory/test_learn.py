@@ -180,3 +180,18 @@ async def test_imported_history_is_learned_by_rule_without_the_model(memory: Mem
     assert seen[-1] == (3, 3)
     found = await memory.recall(maria, "Where do I live now?", kinds=frozenset({"fact"}))
     assert [i.text for i in found] == [moved]
+
+
+async def test_a_fact_copied_in_the_first_person_is_kept_as_a_note_about_the_person(
+        memory: Memory, scripted: ScriptedModel) -> None:
+    holdout = await memory.store.user("holdout")
+    conv = await memory.store.new_conversation(holdout)
+    await memory.store.append(conv, "user", "I cancelled the Lisbon half marathon, my knee just isn't up for it.")
+    await memory.store.append(conv, "user", "We got a puppy! We named him Rex.")
+    scripted.enqueue_json({"facts": [
+        {"fact": "I cancelled the Lisbon half marathon, my knee just isn't up for it.", "topic": "race", "from": 1},
+        {"fact": "holdout got a puppy! We named him Rex.", "topic": "pet: Rex", "from": 2}]})
+    await catch_up(memory, scripted, holdout)
+    assert sorted(f.text for f in await facts(memory.store, holdout)) == [
+        "holdout got a puppy! They named him Rex.",
+        "holdout said they cancelled the Lisbon half marathon, their knee just isn't up for it."]

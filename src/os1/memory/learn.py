@@ -24,7 +24,7 @@ from typing import Any
 from os1.memory import facts as factbook
 from os1.memory import rules, topics
 from os1.memory.memory import Memory
-from os1.memory.notes import spoken
+from os1.memory.notes import spoken, third_person
 from os1.memory.store import Store, StoredMessage, User, telling_words
 from os1.memory.when import find_spans
 from os1.models.base import GenerateOptions, Message, Model
@@ -167,12 +167,21 @@ async def extract(model: Model, person: str, batch: list[StoredMessage],
             continue
         number = item.get("from", 1)
         source = batch[number - 1] if isinstance(number, int) and 1 <= number <= len(batch) else batch[0]
-        text = plain_dates(" ".join(str(item.get("fact", "")).split()))
+        text = of_the_person(plain_dates(" ".join(str(item.get("fact", "")).split())), person)
         topic = str(item.get("topic", "")).strip()
         if text and topic and not text.endswith("?") and not junk(text, topic, person) \
                 and supported(text, dated(source.content, _said(source)), person):
             found.append(Candidate(text, topic, source))
     return found
+
+
+def of_the_person(fact: str, person: str) -> str:
+    """A fact in the third person, as a note about the person: a small model often copies the message as it
+    was ("I cancelled the race"), which, shown back later, reads as the companion's own words or gets recited."""
+    if re.match(r"^(?:I|I['’]m|I['’]ve|I['’]d|I['’]ll|my|me|we|we['’]re|we['’]ve|our|us)\b", fact, re.IGNORECASE):
+        told = third_person(fact)
+        return f"{person} said {told[:1].lower()}{told[1:]}"
+    return third_person(fact)
 
 
 def plain_dates(text: str) -> str:
