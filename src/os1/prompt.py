@@ -64,8 +64,9 @@ def recalled_note(items: Sequence[dict[str, Any]], grounding: dict[str, Any] | N
     unknown = (grounding or {}).get("unknown")
     if unknown:
         return (f"Memory check: {person} is asking about their {unknown}. In everything you remember of "
-                f"{person}, nothing says anything about their {unknown}: they have never told you. Say so "
-                f"plainly (\"you haven't told me\"); don't guess, and don't answer with some other memory.")
+                f"{person}, nothing says anything about their {unknown}: they have never told you. Tell them so "
+                f"plainly, e.g. \"You haven't told me about your {unknown} yet.\" Don't guess, and don't answer "
+                f"with some other memory.")
     moment = (now or datetime.now()).astimezone()
     lines = [_item_line(item, person, moment)
              for item in sorted(items, key=lambda item: str(item.get("time", "")))]

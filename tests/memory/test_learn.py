@@ -195,3 +195,14 @@ async def test_a_fact_copied_in_the_first_person_is_kept_as_a_note_about_the_per
     assert sorted(f.text for f in await facts(memory.store, holdout)) == [
         "holdout got a puppy! They named him Rex.",
         "holdout said they cancelled the Lisbon half marathon, their knee just isn't up for it."]
+
+
+async def test_a_facts_relative_time_is_resolved_as_of_its_message(memory: Memory, scripted: ScriptedModel) -> None:
+    holdout = await memory.store.user("holdout")
+    conv = await memory.store.new_conversation(holdout)
+    await memory.store.append_many(conv, [NewMessage("user", "We moved to Bristol last weekend, boxes everywhere.",
+                                                     created_at="2026-11-22T19:00:00.000+00:00")])
+    scripted.enqueue_json({"facts": [{"fact": "holdout moved to Bristol last weekend.", "topic": "home city"}]})
+    await catch_up(memory, scripted, holdout)
+    [fact] = await facts(memory.store, holdout)
+    assert fact.text == "holdout moved to Bristol the weekend of 14-15 Nov 2026."  # never "last weekend", months on

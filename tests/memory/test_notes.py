@@ -70,3 +70,11 @@ def test_how_long_ago(days: int, words: str) -> None:
 
     now = date(2026, 12, 6)
     assert age(now - timedelta(days=days), now) == words
+
+
+def test_a_facts_dates_are_written_with_their_year_today_included() -> None:
+    assert with_dates_in_words("Maria moved to Bristol last weekend", SAID, absolute=True) == (
+        "Maria moved to Bristol the weekend of 28-29 Nov 2026")
+    assert with_dates_in_words("work was fine today", SAID, absolute=True) == "work was fine on Sun 6 Dec 2026"
+    text = "Maria has a dentist appointment on Thursday 10 December 2026."
+    assert with_dates_in_words(text, SAID, absolute=True) == text  # the weekday of a date that is written out

@@ -24,7 +24,7 @@ from typing import Any
 from os1.memory import facts as factbook
 from os1.memory import rules, topics
 from os1.memory.memory import Memory
-from os1.memory.notes import spoken, third_person
+from os1.memory.notes import spoken, third_person, with_dates_in_words
 from os1.memory.store import Store, StoredMessage, User, telling_words
 from os1.memory.when import find_spans
 from os1.models.base import GenerateOptions, Message, Model
@@ -167,7 +167,7 @@ async def extract(model: Model, person: str, batch: list[StoredMessage],
             continue
         number = item.get("from", 1)
         source = batch[number - 1] if isinstance(number, int) and 1 <= number <= len(batch) else batch[0]
-        text = of_the_person(plain_dates(" ".join(str(item.get("fact", "")).split())), person)
+        text = of_the_person(dates_in_words(" ".join(str(item.get("fact", "")).split()), _said(source)), person)
         topic = str(item.get("topic", "")).strip()
         if text and topic and not text.endswith("?") and not junk(text, topic, person) \
                 and supported(text, dated(source.content, _said(source)), person):
@@ -182,6 +182,15 @@ def of_the_person(fact: str, person: str) -> str:
         told = third_person(fact)
         return f"{person} said {told[:1].lower()}{told[1:]}"
     return third_person(fact)
+
+
+def dates_in_words(fact: str, said: datetime) -> str:
+    """A fact's dates as people write them, its relative times resolved as of when its message was said: a
+    fact read months later must not say "last weekend". A date the model copied from the message in brackets
+    is dropped where the phrase it stood for is resolved anyway."""
+    fact = plain_dates(fact)
+    fact = re.sub(r"\s*\((?:on |in )?[^()]*\b\d{4}\)", "", fact)
+    return with_dates_in_words(fact, said, absolute=True)
 
 
 def plain_dates(text: str) -> str:

@@ -28,6 +28,8 @@ _SWAP = re.compile(r"(?<![\w'’])(?:" + "|".join(
     + r")(?![\w'’])", re.IGNORECASE)
 _PREPOSITION_BEFORE = re.compile(
     r"\b(?:since|until|till|by|before|after|from|for|on|in|at|during|of|about|through)\s*$", re.IGNORECASE)
+_DATE_AFTER = re.compile(r",?\s+(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]+|[A-Z][a-z]+\s+\d{1,2}"
+                         r"(?:st|nd|rd|th)?,?)\s+\d{4}")
 _PARTS = {5: "morning", 12: "afternoon", 18: "evening"}
 
 
@@ -78,17 +80,19 @@ def dates_of(text: str, said: datetime) -> list[dict[str, str]]:
             for s in find_spans(text, said)]
 
 
-def with_dates_in_words(text: str, said: datetime, dates: list[dict[str, str]] | None = None) -> str:
+def with_dates_in_words(text: str, said: datetime, dates: list[dict[str, str]] | None = None,
+                        absolute: bool = False) -> str:
     """The text with each time phrase replaced by the date it meant: "interview Thursday" → "interview on Thu
-    10 Dec", "today" → "that day". "Recently" and the like stay: the note's own date says when."""
+    10 Dec", "today" → "that day". "Recently" and the like stay: the note's own date says when. `absolute`
+    writes every date with its year, "today" included (for a fact, which is read without the note's date)."""
     spans = [Span(datetime.fromisoformat(d["start"]), datetime.fromisoformat(d["end"]), d["phrase"])
              for d in dates] if dates is not None else find_spans(text, said)
     out, written = [], 0
     for span in spans:
         at = text.find(span.phrase, written)
-        if at < 0 or re.search(r"\d{4}", span.phrase):
-            continue  # a date that names its year says it already
-        words = _in_words(span, said, after_preposition=bool(_PREPOSITION_BEFORE.search(text[:at])))
+        if at < 0 or re.search(r"\d{4}", span.phrase) or _DATE_AFTER.match(text, at + len(span.phrase)):
+            continue  # a date that names its year says it already: "Thursday 10 December 2026"
+        words = _in_words(span, said, bool(_PREPOSITION_BEFORE.search(text[:at])), absolute)
         if words is None:
             continue
         out += [text[written:at], words]
@@ -96,20 +100,19 @@ def with_dates_in_words(text: str, said: datetime, dates: list[dict[str, str]] |
     return "".join(out) + text[written:]
 
 
-def _in_words(span: Span, said: datetime, after_preposition: bool) -> str | None:
+def _in_words(span: Span, said: datetime, after_preposition: bool, absolute: bool = False) -> str | None:
     phrase = span.phrase.lower()
     if any(w in phrase for w in ("recently", "lately", "earlier")):
         return None  # "recently", as of the note's own date
-    if span.start.date() == said.date() and span.end - span.start <= timedelta(days=1):
+    if not absolute and span.start.date() == said.date() and span.end - span.start <= timedelta(days=1):
         part = _PARTS.get(span.start.hour) if span.start.time() != time() else None
         return f"that {part or ('night' if 'night' in phrase else 'day')}"
     if any(w in phrase for w in ("christmas", "holidays", "xmas")):
-        words = "Christmas" + ("" if span.start.year == said.year else f" {span.start.year}")
+        words = "Christmas" + ("" if span.start.year == said.year and not absolute else f" {span.start.year}")
         own_lead = re.match(r"^(over|at|during|for|on)\s", phrase)
         return f"{own_lead[1]} {words}" if own_lead else words
-    else:
-        words = spoken(span, said.date())
-        preposition = "on" if re.match(r"^[A-Z][a-z]{2} \d", words) else "in"
+    words = spoken(span, said.date(), year=absolute)
+    preposition = "on" if re.match(r"^[A-Z][a-z]{2} \d", words) else "in"
     lead = re.match(r"^(early|late|mid)\b", phrase)
     if lead:
         words = f"{lead[1]} {words}"
