@@ -24,7 +24,7 @@ LAYERS: list[set[str]] = [
 ]
 # Same-layer imports that are part of the design, importer → imported.
 SIDEWAYS = {
-    ("prompt", "persona"), ("tools", "memory"),
+    ("prompt", "persona"), ("prompt", "memory"), ("tools", "memory"),
     ("mail", "files"),
     ("companion", "agent"), ("companion", "prompt_builder"), ("capabilities", "reminders"),
     ("cli", "server"), ("testing", "server"), ("__main__", "cli"),

@@ -8,12 +8,14 @@ llama.cpp only has to read what is new.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from os1.db.store import StoredMessage
+from os1.memory.notes import age, day, message_note
 from os1.models.base import Message
 from os1.persona import Persona
 
@@ -46,28 +48,53 @@ def render(messages: Sequence[StoredMessage]) -> list[Message]:
             content = f"[{_stamp(when)}] {content}"
         if m.status == "interrupted":
             content += INTERRUPTED_MARK
-        if m.role == "user" and m.meta.get("recalled"):
-            out.append({"role": "system", "content": recalled_note(m.meta["recalled"])})
+        if m.role == "user" and (m.meta.get("recalled") or m.meta.get("grounding")):
+            out.append({"role": "system", "content": recalled_note(m.meta.get("recalled", []),
+                                                                   m.meta.get("grounding"), when)})
         out.append({"role": m.role, "content": content})
         previous = when
     return out
 
 
-def recalled_note(items: Sequence[dict[str, Any]]) -> str:
-    """Memories from earlier, as a note just before the message that called them up."""
-    lines = []
-    for item in items:
-        day = f"{datetime.fromisoformat(str(item['time'])).astimezone():%d %B %Y}"
-        kind = item.get("kind", "message")
-        if kind == "fact":
-            lines.append(f"- You know (since {day}): {item['text']}")
-        elif kind == "summary":
-            lines.append(f"- You talked about: {item['text']}")
-        else:
-            who = "they told you" if item.get("role") == "user" else "you told them"
-            lines.append(f"- On {day} {who}: \"{item['text']}\"")
-    return ("Memories from earlier conversations with this person (use them if they help answer):\n"
+def recalled_note(items: Sequence[dict[str, Any]], grounding: dict[str, Any] | None = None,
+                  now: datetime | None = None) -> str:
+    """What a message calls up from earlier, as a note just before it: notes about the person in the third
+    person, each with its date, oldest first; or, when they ask after something never told, that plainly."""
+    person = str((grounding or {}).get("person") or "they")
+    unknown = (grounding or {}).get("unknown")
+    if unknown:
+        return (f"Memory check: {person} is asking about their {unknown}. In everything you remember of "
+                f"{person}, nothing says anything about their {unknown}: they have never told you. Tell them so "
+                f"plainly, e.g. \"You haven't told me about your {unknown} yet.\" Don't guess, and don't answer "
+                f"with some other memory.")
+    moment = (now or datetime.now()).astimezone()
+    lines = [_item_line(item, person, moment)
+             for item in sorted(items, key=lambda item: str(item.get("time", "")))]
+    return (f"Notes from your earlier conversations with {person}, oldest first (where two disagree, the later "
+            f"one is true now). Use them if they help; say it in your own words, never quote them:\n"
             + "\n".join(lines))
+
+
+def _item_line(item: dict[str, Any], person: str, now: datetime) -> str:
+    said = datetime.fromisoformat(str(item["time"])).astimezone()
+    when = f"{day(said.date(), now.date())} ({age(said.date(), now.date())})"
+    text = _BRACKETED.sub("", str(item["text"]))  # a date tag kept by an older version: never shown
+    kind = item.get("kind", "message")
+    if kind == "fact":
+        line = f"- {when}, you learned: {text}"
+    elif kind == "summary":
+        line = f"- {when}, you talked about: {_DAY_PREFIX.sub('', text)}"
+    else:
+        line = "- " + message_note({**item, "text": text}, person, now)
+    changed = item.get("changed")
+    if changed:
+        later = datetime.fromisoformat(str(changed["time"])).astimezone().date()
+        line += f" (No longer true: since {day(later, now.date())}, {changed['text']})"
+    return line
+
+
+_BRACKETED = re.compile(r"\s?\[\d{4}-\d{2}-\d{2}(?: to \d{4}-\d{2}-\d{2})?\]")
+_DAY_PREFIX = re.compile(r"^\w+day \d{1,2} \w+ \d{4}: ")
 
 
 def _stamp(when: datetime) -> str:

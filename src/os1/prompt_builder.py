@@ -13,6 +13,7 @@ from typing import Any
 from os1.config import Settings
 from os1.db import state
 from os1.db.store import Conversation, Store, StoredMessage, User
+from os1.memory.grounding import ground
 from os1.memory.memory import Memory
 from os1.memory.portrait import person_note, portrait
 from os1.memory.recall import Scope
@@ -46,9 +47,13 @@ class PromptBuilder:
         """System block, then as much history as fits, then what the new message calls up from earlier, then
         the new message itself (which must fit on its own). Returns the prompt and the recalled items.
         A `draft` (see Companion.anticipate) keeps what it recalls to itself instead of storing it."""
-        recalled = await self._recall(user, conversation, new)
-        if recalled:
-            new = replace(new, meta={**new.meta, "recalled": recalled})
+        # What memory holds, as dated notes about the person, or "never told" for a personal question it can't
+        # answer (memory/grounding.py)
+        grounded = await ground(self.store, user, new.content, await self._recall(user, conversation, new),
+                                conversation.id, new.id)
+        recalled = grounded.recalled
+        if grounded.meta():
+            new = replace(new, meta={**new.meta, **grounded.meta()})
             if not draft:
                 # Kept with the message while the prompt is built: it is in the prompt already, and the store's
                 # one writer, first in first out, has it written before the reply is (later turns read it there).

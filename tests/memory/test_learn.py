@@ -84,10 +84,11 @@ async def test_relative_dates_are_resolved_before_the_model_reads_them(memory: M
     await memory.store.append_many(conv, [NewMessage("user", "I ran my first 10k last Sunday!", created_at=said)])
     scripted.enqueue_json({"facts": [{"fact": "Theodore ran his first 10k on 2026-11-15.", "topic": "running"}]})
     await catch_up(memory, scripted, theo)
-    assert wrote(scripted.prompts[0]).startswith("I ran my first 10k last Sunday [2026-11-15]!")
+    assert wrote(scripted.prompts[0]).startswith("I ran my first 10k last Sunday (Sun 15 Nov 2026)!")
     assert "[1] Wednesday 2026-11-18: " in scripted.prompts[0][-1]["content"]
     [fact] = await facts(memory.store, theo)
     assert fact.happened_on == "2026-11-15" and fact.created_at == said
+    assert fact.text == "Theodore ran his first 10k on 15 November 2026."  # a date as people write it
 
 
 async def test_what_was_read_is_not_read_again(memory: Memory, scripted: ScriptedModel) -> None:
@@ -141,3 +142,68 @@ async def test_an_import_is_read_several_messages_at_a_time(memory: Memory, scri
     assert report.facts == 2
     sources = {f.text: f.source_message_id for f in await facts(memory.store, theo)}
     assert sources == {"Theodore's sister Ana lives in Porto.": sister.id, "Ana had a baby girl named Lia.": baby.id}
+
+
+async def test_what_only_looks_like_a_fact_is_never_kept(memory: Memory, scripted: ScriptedModel) -> None:
+    holdout = await memory.store.user("holdout")
+    conv = await memory.store.new_conversation(holdout)
+    await memory.store.append(conv, "user", "Hi, I'm holdout. My brother Tomás is visiting, I'm so happy.")
+    scripted.enqueue_json({"facts": [
+        {"fact": "holdout is holdout.", "topic": "name"},  # the person's own name as a fact about them
+        {"fact": "holdout's name is holdout.", "topic": "user name"},
+        {"fact": "holdout's brother is called holdout.", "topic": "brother"},  # the login name is no relative's
+        {"fact": "holdout's brother Tomás is visiting.", "topic": "brother: Tomás"},
+    ]})
+    report = await catch_up(memory, scripted, holdout)
+    assert [f.text for f in await facts(memory.store, holdout)] == ["holdout's brother Tomás is visiting."]
+    assert report.facts == 1
+
+
+async def test_imported_history_is_learned_by_rule_without_the_model(memory: Memory, scripted: ScriptedModel) -> None:
+    from os1.db.store import NewMessage
+
+    maria = await memory.store.user("Maria")
+    conv = await memory.store.new_conversation(maria)
+    imported = {"imported": "jsonl"}
+    await memory.store.append_many(conv, [
+        NewMessage("user", "I live in Leeds, near Hyde Park.", created_at="2026-09-06T19:00:00.000+00:00",
+                   meta=imported),
+        NewMessage("assistant", "Lovely!", created_at="2026-09-06T19:01:00.000+00:00", meta=imported),
+        NewMessage("user", "We moved to Bristol last weekend, boxes everywhere.",
+                   created_at="2026-11-22T19:00:00.000+00:00", meta=imported),
+        NewMessage("user", "haha yes", created_at="2026-11-22T19:02:00.000+00:00", meta=imported)])
+    seen: list[tuple[int, int]] = []
+    report = await catch_up(memory, scripted, maria, progress=lambda done, total: seen.append((done, total)))
+    assert scripted.prompts == []  # nothing queued: a model call would have failed
+    assert (report.messages, report.facts, report.superseded) == (3, 2, 1)
+    moved = "Maria moved to Bristol the weekend of 14-15 Nov 2026."
+    assert [f.text for f in await facts(memory.store, maria)] == [moved]
+    assert seen[-1] == (3, 3)
+    found = await memory.recall(maria, "Where do I live now?", kinds=frozenset({"fact"}))
+    assert [i.text for i in found] == [moved]
+
+
+async def test_a_fact_copied_in_the_first_person_is_kept_as_a_note_about_the_person(
+        memory: Memory, scripted: ScriptedModel) -> None:
+    holdout = await memory.store.user("holdout")
+    conv = await memory.store.new_conversation(holdout)
+    await memory.store.append(conv, "user", "I cancelled the Lisbon half marathon, my knee just isn't up for it.")
+    await memory.store.append(conv, "user", "We got a puppy! We named him Rex.")
+    scripted.enqueue_json({"facts": [
+        {"fact": "I cancelled the Lisbon half marathon, my knee just isn't up for it.", "topic": "race", "from": 1},
+        {"fact": "holdout got a puppy! We named him Rex.", "topic": "pet: Rex", "from": 2}]})
+    await catch_up(memory, scripted, holdout)
+    assert sorted(f.text for f in await facts(memory.store, holdout)) == [
+        "holdout got a puppy! They named him Rex.",
+        "holdout said they cancelled the Lisbon half marathon, their knee just isn't up for it."]
+
+
+async def test_a_facts_relative_time_is_resolved_as_of_its_message(memory: Memory, scripted: ScriptedModel) -> None:
+    holdout = await memory.store.user("holdout")
+    conv = await memory.store.new_conversation(holdout)
+    await memory.store.append_many(conv, [NewMessage("user", "We moved to Bristol last weekend, boxes everywhere.",
+                                                     created_at="2026-11-22T19:00:00.000+00:00")])
+    scripted.enqueue_json({"facts": [{"fact": "holdout moved to Bristol last weekend.", "topic": "home city"}]})
+    await catch_up(memory, scripted, holdout)
+    [fact] = await facts(memory.store, holdout)
+    assert fact.text == "holdout moved to Bristol the weekend of 14-15 Nov 2026."  # never "last weekend", months on

@@ -39,3 +39,34 @@ def test_asked_what_it_knows_it_answers_from_its_memory(home: Path, default_mode
     assert recalled and any("nurse" in item["text"].lower() for item in recalled[0]["items"])
     reply = next(e for e in events if e["type"] == "turn_ended")["text"].lower()
     assert "nurse" in reply or "hospital" in reply
+
+
+NEVER_TOLD = ("haven't told", "didn't tell", "don't know", "not sure", "never told", "haven't mentioned",
+              "you haven't", "no idea")
+
+
+@pytest.mark.model
+def test_a_never_told_parent_is_never_answered_with_a_neighbouring_memory(home: Path,
+                                                                          default_model_path: Path) -> None:
+    os1(home, "chat", stdin="We got a puppy last week and named him Rex.\n")
+    reply = os1(home, "chat", "--new", stdin="What's my mother's name?\n").stdout.lower()
+    assert "rex" not in reply
+    assert any(words in reply.replace("’", "'") for words in NEVER_TOLD), reply
+
+
+@pytest.mark.model
+def test_a_recalled_detail_is_used_not_recited_in_the_persons_own_words(home: Path,
+                                                                        default_model_path: Path) -> None:
+    os1(home, "chat", stdin="My car is a green Skoda, older than some of my friends.\n")
+    reply = os1(home, "chat", "--new", stdin="What colour is our car?\n").stdout.lower()
+    assert "green" in reply and "my car" not in reply, reply
+
+
+@pytest.mark.model
+def test_after_a_move_the_new_home_is_the_answer(home: Path, default_model_path: Path) -> None:
+    os1(home, "chat", stdin="I live in Leeds, in a tiny flat near Hyde Park.\n")
+    os1(home, "chat", "--new", stdin="Big news: we moved to Bristol last weekend, boxes everywhere.\n")
+    known = json.loads(os1(home, "memory", "show", "--json").stdout)
+    assert not any("leeds" in f["text"].lower() for f in known["facts"]), known  # kept, but as replaced
+    reply = os1(home, "chat", "--new", stdin="Where do I live now?\n").stdout.lower()
+    assert "bristol" in reply, reply

@@ -254,3 +254,38 @@ def test_a_bare_day_of_the_month_is_the_nearest_in_the_sentences_tense() -> None
     assert annotate("On the 26th I will fly home.", FRI) == "On the 26th [2026-11-26] I will fly home."
     assert annotate("On the 31st we went out.", FRI) == "On the 31st [2026-10-31] we went out."
     assert annotate("on the 3rd of May", FRI) == "on the 3rd of May [2026-05-03]"  # the month's own rule
+
+
+DEC_SUN = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)  # Sunday 6 December 2026
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # Looking ahead in the present tense: the coming day, not the one gone.
+        ("I'm so nervous about a job interview Thursday.", "2026-12-10"),
+        ("nervous about a job interview Thursday", "2026-12-10"),
+        ("Job interview Thursday, wish me luck!", "2026-12-10"),
+        ("I have yoga Monday", "2026-12-07"),
+        ("We're seeing Amy on Friday", "2026-12-11"),
+        ("What am I doing Friday?", "2026-12-11"),
+        ("I booked a table for Friday", "2026-12-11"),
+        ("I've got an exam in May", "May 2027"),
+        ("I signed up for the Lisbon half marathon in March!", "March 2027"),
+        # Said of the past: the day gone.
+        ("The interview Thursday went well.", "2026-12-03"),
+        ("I had an interview on Thursday", "2026-12-03"),
+        ("I was nervous and excited about Thursday", "2026-12-03"),
+        ("I've been sick since Monday", "2026-11-30"),
+        ("I moved to Bristol on Monday", "2026-11-30"),
+        ("Who did I meet on Monday?", "2026-11-30"),
+    ],
+)
+def test_the_tense_of_the_clause_decides_which_day_a_weekday_is(text: str, label: str) -> None:
+    [span] = find_spans(text, DEC_SUN)
+    assert span.label() == label
+
+
+def test_each_clause_has_its_own_tense() -> None:
+    text = "I went running this morning, and I have an interview Thursday."
+    assert [s.label() for s in find_spans(text, DEC_SUN)] == ["2026-12-06", "2026-12-10"]

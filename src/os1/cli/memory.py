@@ -153,7 +153,7 @@ def memory_export(user: str | None, output: Path | None) -> None:
 @USER
 @click.option("--me", help="In a transcript, the speaker name that is you.")
 @click.option("--learn/--no-learn", default=True, show_default=True,
-              help="Learn facts from the imported messages with the model (slow: about a second a message).")
+              help="Learn facts from the imported messages (by rule: a year of chat in seconds).")
 def memory_import(path: Path, user: str | None, me: str | None, learn: bool) -> None:
     """Bring in your history: an OS1 export, a ChatGPT export (conversations.json or the .zip) or a JSON-lines
     transcript ({"speaker", "text", "time"} per line). Safe to run again: what is already here is skipped."""

@@ -395,8 +395,11 @@ def scrub_recalled(db: sqlite3.Connection, user: User, gone: set[tuple[str, int]
             "WHERE c.user_id = ? AND m.meta LIKE '%recalled%'", (user.id,)).fetchall():
         meta = json.loads(meta_json)
         kept = [item for item in meta.get("recalled", []) if (item.get("kind", "message"), item.get("id")) not in gone]
-        if len(kept) != len(meta.get("recalled", [])):
-            meta["recalled"] = kept
+        # A kept copy may carry the newer fact that replaced its own (grounding.py): that is a copy too.
+        bare = [{k: v for k, v in item.items() if k != "changed"}
+                if ("fact", (item.get("changed") or {}).get("id")) in gone else item for item in kept]
+        if bare != meta.get("recalled", []):
+            meta["recalled"] = bare
             db.execute("UPDATE messages SET meta = ? WHERE id = ?", (json.dumps(meta), mid))
 
 

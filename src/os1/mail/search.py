@@ -98,7 +98,7 @@ async def understand(query: str, store: Store, person: User, now: datetime) -> M
                 text = text.replace(m[0], " ")
     since = before = None
     label = ""
-    spans = find_spans(text, now)
+    spans = find_spans(text, now, future=False)  # mail that came is in the past: "do I have mail from Friday?"
     if spans:
         span = min(spans, key=lambda s: s.end - s.start)
         since, before, label = span.start.date(), span.end.date(), span.label()

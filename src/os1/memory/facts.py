@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,11 +50,15 @@ def _same_statement(a: str, b: str) -> bool:
 
 async def add_fact(store: Store, user: User, text: str, topic: str, *, happened_on: str | None = None,
                    source_message_id: int | None = None, created_at: str | None = None,
-                   single_valued: frozenset[str] | None = None) -> tuple[Fact, list[Fact]]:
+                   single_valued: frozenset[str] | None = None, replaces: Callable[[Fact], bool] | None = None,
+                   related: Sequence[str] = ()) -> tuple[Fact, list[Fact]]:
     """Keep a fact; returns it (or the identical one already known) and the facts it superseded. With
-    `single_valued`, only topics in it are replaced by a newer fact; others only merge identical statements."""
+    `single_valued`, only topics in it are replaced by a newer fact; others only merge identical statements.
+    With `replaces`, it decides which active facts the new one makes untrue: those on the same topic, and those
+    whose text or topic holds one of the `related` words."""
     key = normalize_topic(topic)
-    replaces = single_valued is None or key in single_valued
+    by_slot = single_valued is None or key in single_valued
+    patterns = [f"%{word}%" for word in related[:6]]
 
     def op(db: sqlite3.Connection) -> tuple[Fact, list[Fact]]:
         active = [_fact(r) for r in db.execute(
@@ -62,14 +67,30 @@ async def add_fact(store: Store, user: User, text: str, topic: str, *, happened_
         for old in active:
             if _same_statement(old.text, text):
                 return old, []
+        nearby = [_fact(r) for r in db.execute(
+            f"SELECT {_COLUMNS} FROM facts WHERE user_id = ? AND superseded_by IS NULL AND topic != ? AND ("
+            + " OR ".join(["text LIKE ? OR topic LIKE ?"] * len(patterns)) + ") ORDER BY id DESC LIMIT 50",
+            (user.id, key, *[p for p in patterns for _ in (0, 1)]))] if patterns else []
         ts = created_at or now_iso()
         cur = db.execute("INSERT INTO facts (user_id, text, topic, happened_on, source_message_id, created_at) "
                          "VALUES (?, ?, ?, ?, ?, ?)", (user.id, text, key, happened_on, source_message_id, ts))
-        new_id = int(cur.lastrowid or 0)
-        replaced = active if replaces else []
+        new = Fact(int(cur.lastrowid or 0), text, key, happened_on, source_message_id, ts)
+        if replaces is not None:
+            replaced = [old for old in active + nearby if replaces(old)]
+        else:
+            replaced = active if by_slot else []
+        # The newest wins by when it was said, not by when it was learned: history learned out of order (an
+        # import after a conversation here) leaves a newer fact standing.
+        later = [old for old in replaced if old.created_at > ts]
+        replaced = [old for old in replaced if old.created_at <= ts]
         db.executemany("UPDATE facts SET superseded_by = ?, superseded_at = ? WHERE id = ?",
-                       [(new_id, ts, old.id) for old in replaced])
-        return Fact(new_id, text, key, happened_on, source_message_id, ts), replaced
+                       [(new.id, ts, old.id) for old in replaced])
+        if later:
+            newest = max(later, key=lambda f: (f.created_at, f.id))
+            db.execute("UPDATE facts SET superseded_by = ?, superseded_at = ? WHERE id = ?",
+                       (newest.id, newest.created_at, new.id))
+            new = Fact(new.id, text, key, happened_on, source_message_id, ts, newest.id, newest.created_at)
+        return new, replaced
 
     return await store.write(op)
 

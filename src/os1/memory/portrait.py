@@ -5,6 +5,7 @@ start), by `os1 memory show`, and when the person asks "what do you know about m
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from os1.db.store import Store, User
@@ -42,12 +43,18 @@ def person_note(person: str, known: Portrait) -> str:
     """The system prompt's paragraph about the person; empty when nothing is known yet."""
     if known.empty:
         return ""
-    lines = [f"What you know about {person} from earlier conversations:"]
+    lines = [f"What you know about {person} from earlier conversations (facts newest first, each with when "
+             f"{person} said it; a newer one replaces an older one):"]
     lines += [f"- {BLOCKS[name].split(':')[0].capitalize()}: {text}" for name, text in known.profile.items()]
-    lines += [f"- {f.text}" for f in known.facts[:PROMPT_FACTS]]
+    lines += [f"- {f.text} (said {_said(f.created_at)})" for f in known.facts[:PROMPT_FACTS]]
     if known.journal and known.journal[0].ask_next:
         lines.append(f"Something you wanted to ask {person} when you next talked: {known.journal[0].ask_next}")
     return "\n".join(lines)
+
+
+def _said(when: str) -> str:
+    moment = datetime.fromisoformat(when).astimezone()
+    return f"{moment.day} {moment:%b %Y}"
 
 
 def known_reply(known: Portrait) -> str:

@@ -23,7 +23,7 @@ from os1.memory.facts import facts_by_id, search_facts
 from os1.memory.speakers import known_speakers, named_in, without_names
 from os1.memory.summaries import search_summaries, summaries_between, summaries_by_id
 from os1.memory.vectors import VectorHit, Vectors
-from os1.text.when import Span, annotate, query_span
+from os1.text.when import Span, query_span
 
 SIGNALS = frozenset({"words", "meaning", "time"})
 KINDS = frozenset({"message", "fact", "summary"})
@@ -162,10 +162,9 @@ def by_speaker(items: list[MemoryItem], named: list[str]) -> list[MemoryItem]:
 
 
 def with_dates(item: MemoryItem) -> MemoryItem:
-    """A message with the times it talks about written out: "last Sunday [2026-03-08]"."""
-    if item.kind != "message":
-        return item
-    return replace(item, text=_cut(annotate(item.text, datetime.fromisoformat(item.time).astimezone())))
+    """A message as it was said, cut to size. The times it talks about are resolved where it is shown (see
+    grounding.py and notes.py): a date tag written into the text got recited back to the person."""
+    return replace(item, text=_cut(item.text)) if item.kind == "message" else item
 
 
 def newer_first(items: list[MemoryItem]) -> list[MemoryItem]:

@@ -78,6 +78,7 @@ async def _summarise(memory: Memory, model: Model, user: User, conversation: Con
 async def update_profile(memory: Memory, model: Model, user: User, new: list[Summary]) -> list[str]:
     store = memory.store
     known = await factbook.facts(store, user, limit=40)
+    replaced = [f for f in await factbook.facts(store, user, include_superseded=True, limit=200) if not f.active][:20]
     current = await profile(store, user)
     schema = {"type": "object", "required": list(BLOCKS), "properties": {
         name: {"type": "string", "maxLength": BLOCK_CHARS} for name in BLOCKS}}
@@ -86,10 +87,13 @@ async def update_profile(memory: Memory, model: Model, user: User, new: list[Sum
         {"role": "system", "content": f"You keep a short profile of {user.name}, in blocks:\n{guide}\n"
          f"Rewrite each block from what you know, keeping what is still true and replacing what changed. "
          f"At most two sentences per block; leave a block empty if you know nothing for it. Only facts "
-         f"{user.name} told you."},
-        {"role": "user", "content": f"Current profile:\n{render_profile(current) or '(empty)'}\n\nKnown facts:\n"
-         + "\n".join(f"- {f.text}" for f in known) + "\n\nRecent conversations:\n"
-         + "\n".join(f"- {s.text}" for s in new)}], schema, OPTIONS)
+         f"{user.name} told you. Where facts disagree, the newer one is true; what is listed as no longer true "
+         f"must not stay in the profile."},
+        {"role": "user", "content": f"Current profile:\n{render_profile(current) or '(empty)'}\n\n"
+         "Known facts, newest first:\n" + "\n".join(f"- ({_told(f.created_at)}) {f.text}" for f in known)
+         + ("\n\nNo longer true (replaced by newer facts):\n" + "\n".join(f"- {f.text}" for f in replaced)
+            if replaced else "")
+         + "\n\nRecent conversations:\n" + "\n".join(f"- {s.text}" for s in new)}], schema, OPTIONS)
     return await set_blocks(store, user, {name: str(out.get(name, "")) for name in BLOCKS})
 
 
@@ -119,6 +123,11 @@ def _chunks(messages: list[StoredMessage]) -> list[list[StoredMessage]]:
         chunks[-1].append(m)
         size += len(m.content)
     return [c for c in chunks if len(c) >= 2 or len(chunks) == 1]
+
+
+def _told(when: str) -> str:
+    moment = datetime.fromisoformat(when).astimezone()
+    return f"{moment.day} {moment:%b %Y}"
 
 
 def _day(message: StoredMessage) -> str:

@@ -7,10 +7,17 @@ The ambiguous cases are decided once, here, so that memory, recall and the tests
   one before this week's, even on a Saturday or Sunday. "the weekend" is the current one on a Saturday or Sunday,
   otherwise the previous one (the coming one in a future sentence).
 - "last/next <weekday>": the nearest such day strictly before/after today. "this <weekday>": that day of this week.
-- Tense: a sentence is about the future when it says will, 'll, shall, won't, going to, gonna, next or tomorrow.
-  Otherwise a bare weekday ("Monday", "on Monday") is the nearest one strictly before today, a month without
-  a year ("in May", "May 3") the most recent one, the current month or today included, and "Christmas" or
-  "the holidays" (December 24-26) the most recent one begun. In a future sentence each is the nearest ahead.
+- Tense, decided per clause (a comma or "and" before a new subject starts one): a clause is about the future
+  when it says will, 'll, shall, won't, going to, gonna, next or tomorrow, or when the phrase follows "for",
+  "until" or "till" ("a table for Friday"), or a month follows something booked ("signed up for the half
+  marathon in March", "got tickets for a gig in May"). Else it is about the past when it has a past form of a verb
+  ("was", "went", "I moved"), "ago", "yesterday", "last" or a present perfect ("have been"). Else it is about
+  the future when it looks ahead in the present tense: "I'm nervous about the interview Thursday", "I have yoga
+  Monday", "we're seeing Amy on Friday", "I've got an exam in May", "can't wait for Christmas". Else the
+  sentence decides, by the same words ("Job interview Thursday, wish me luck!"); with none it is the past.
+  About the past, a bare weekday ("Monday", "on Monday") is the nearest one strictly before today, a month
+  without a year ("in May", "May 3") the most recent one, the current month or today included, and "Christmas"
+  or "the holidays" (December 24-26) the most recent one begun. About the future, each is the nearest ahead.
 - "N days ago" / "in N days": that one day. "N weeks ago" / "in N weeks": the Monday-Sunday week N weeks away,
   except that one week ("a week ago", "in a week") is the three days around the day seven days away.
   "N months/years ago" and "in N months/years": the whole calendar month or year. "a" = 1, "a couple (of)" = 2,
@@ -44,6 +51,28 @@ _DAY_WORDS = {"yesterday": -1, "last": -1, "today": 0, "this": 0, "tonight": 0, 
 _PARTS = {"morning": (5, 12), "afternoon": (12, 18), "evening": (18, 24), "night": (18, 24), "tonight": (18, 24)}
 _FUTURE = re.compile(r"\b(?:will|shall|won['’]t|going to|gonna|next|tomorrow)\b|['’]ll\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?\n]")
+# A clause ends at a sentence's end, a semicolon, or a comma or conjunction that a new subject follows: "I went
+# running, and I have an interview Thursday" holds two tenses.
+_CLAUSE_END = re.compile(r"[.!?;\n]|(?:,|\b(?:and|but|so|because|though|although|while|whereas)\b)\s*"
+                         r"(?=(?:i|i['’]m|i['’]ve|i['’]ll|we|he|she|they|you|it|my|our|there)\b)", re.IGNORECASE)
+# Said of the past: a past form of a verb, "ago", "yesterday", a present perfect ("have been").
+_PAST = re.compile(
+    r"\b(?:was|were|wasn['’]t|weren['’]t|did|didn['’]t|had|hadn['’]t|went|came|saw|met|got|took|made|ran|ate|"
+    r"told|said|felt|found|gave|left|bought|thought|spent|won|lost|began|drove|flew|wrote|heard|kept|slept|sat|"
+    r"brought|caught|paid|sold|sent|built|broke|chose|drank|forgot|knew|rode|sang|spoke|swam|threw|woke|wore|"
+    r"became|ago|yesterday|last)\b"
+    r"|\b(?:i|we|you|he|she|they|it)\s+(?:\w+ly\s+)?\w{2,}ed\b"
+    r"|(?:\b(?:have|has)|['’]ve)\s+(?:\w+ly\s+)?(?:been|had|done|seen|gone|\w{2,}ed)\b", re.IGNORECASE)
+_PRESENT_GOT = re.compile(r"(?:\b(?:have|has)|['’]ve)\s+got\b", re.IGNORECASE)  # "I've got an exam": now
+# Said of what is ahead, in the present tense: "I'm nervous about the interview Thursday", "I have yoga Monday",
+# "we're seeing Amy on Friday".
+_AHEAD = re.compile(
+    r"\b(?:am|are|is|['’]m|['’]re|['’]s)\s+(?:(?:i|we|you|he|she|they|it)\s+)?(?:\w+ly\s+)?(?:\w{2,}ing|nervous|excited|worried|anxious|scared|"
+    r"stressed|ready|due|off|booked|scheduled|set)\b"
+    r"|\b(?:have|has|need|needs|want|wants|hope|hopes|plan|plans|can['’]t wait|cannot wait|looking forward|"
+    r"coming up|upcoming|nervous|excited|worried|anxious|dreading|wish me luck|fingers crossed)\b", re.IGNORECASE)
+_BOOKED = re.compile(r"\b(?:signed up|registered|booked|entered|enrolled|tickets?|invited)\b", re.IGNORECASE)
+_AHEAD_OF = re.compile(r"\b(?:for|until|till)\s+$", re.IGNORECASE)  # "booked a table for Friday"
 _YEAR = re.compile(r"\b\d{4}\b")
 
 Range = tuple[datetime, datetime]
@@ -166,9 +195,23 @@ def _scan(text: str, now: datetime, future: bool | None = None) -> list[_Hit]:
 
 
 def _is_future(text: str, start: int, end: int) -> bool:
-    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-    right = _SENTENCE_END.search(text, end)
-    return bool(_FUTURE.search(text[left : right.start() if right else len(text)]))
+    """The tense of the clause around text[start:end]: its own words first, then its sentence's."""
+    clause = _PRESENT_GOT.sub(" have ", _around(text, start, end, _CLAUSE_END))
+    if _FUTURE.search(clause) or _AHEAD_OF.search(text[max(0, start - 8) : start]):
+        return True
+    if _BOOKED.search(clause) and text[start:end].lower().startswith("in "):
+        return True  # "I signed up for the half marathon in March": the race's March, not the signing's
+    if _PAST.search(clause):
+        return False
+    sentence = _PRESENT_GOT.sub(" have ", _around(text, start, end, _SENTENCE_END))
+    return bool(_AHEAD.search(clause) or _FUTURE.search(sentence)
+                or (_AHEAD.search(sentence) and not _PAST.search(sentence)))
+
+
+def _around(text: str, start: int, end: int, boundary: re.Pattern[str]) -> str:
+    left = max((m.end() for m in boundary.finditer(text, 0, start)), default=0)
+    right = boundary.search(text, end)
+    return text[left : right.start() if right else len(text)]
 
 
 def _norm(words: str | None) -> str:
