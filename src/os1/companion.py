@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from os1.agent import Agent
+from os1.character import Character
 from os1.config import Settings
 from os1.events import Error, Event, Named, Recalled, Status, TextDelta, TurnEnded, TurnStarted
 from os1.memory.learn import catch_up
@@ -59,6 +60,10 @@ class Companion:
     @property
     def identity(self) -> Identity:
         return Identity(self.store, self.persona)
+
+    @property
+    def character(self) -> Character:
+        return Character(self.store, self.persona, self.clock)
 
     @property
     def agent(self) -> Agent:
@@ -163,7 +168,7 @@ class Companion:
         first_token: float | None = None
         finished = False
         try:
-            async for piece in self.model.stream(prompt, self.options()):
+            async for piece in self.character.stream(self.model, prompt, self.options()):
                 if first_token is None:
                     first_token = time.perf_counter() - started
                     piece = piece.lstrip()
@@ -199,8 +204,9 @@ class Companion:
             await self.identity.choose_name(user, self.model)
         history = await self.store.messages(conversation, limit=HISTORY_LOOKBACK)
         system = await self._system(user, conversation)
-        budget = await self._budget(system, reserve=self.settings.max_reply_tokens * 2)
-        await self.model.warm(await self._fit(user, conversation, history, system, budget))
+        mood = await self.character.note(user)
+        budget = await self._budget(system + mood, reserve=self.settings.max_reply_tokens * 2)
+        await self.model.warm(await self._fit(user, conversation, history, system, budget) + mood)
 
     async def anticipate(self, user: User, conversation: Conversation, text: str) -> None:
         """Pre-read the prompt that `text` would make, while the person may still be speaking (voice listens
@@ -232,11 +238,16 @@ class Companion:
         history.append(new)
         size = await self._size(new)
         system = await self._system(user, conversation)
-        budget = await self._budget(system, reserve=self.settings.max_reply_tokens)
+        mood = await self.character.note(user)  # how it feels as the message arrives: just before it
+        budget = await self._budget(system + mood, reserve=self.settings.max_reply_tokens)
         if size > budget:
             raise PromptTooLong(f"That message is too long for me to take in at once (about {size:,} tokens; "
                                 f"I have room for {budget:,}).")
-        return await self._fit(user, conversation, history, system, budget), recalled
+        if not draft:
+            self._in_background(self.character.feel(user, new.content))  # what the message does, for next time
+        prompt = await self._fit(user, conversation, history, system, budget)
+        cut = len(prompt) - len(render([new]))
+        return prompt[:cut] + mood + prompt[cut:], recalled
 
     def _in_background(self, work: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.ensure_future(work)
