@@ -204,8 +204,8 @@ class Companion:
             await self.identity.choose_name(user, self.model)
         history = await self.store.messages(conversation, limit=HISTORY_LOOKBACK)
         system = await self._system(user, conversation)
-        mood = await self.character.note(user)
-        budget = await self._budget(system + mood, reserve=self.settings.max_reply_tokens * 2)
+        budget = await self._budget(system, reserve=self.settings.max_reply_tokens * 2)
+        mood = await self.character.note_for(user, history)  # the line the next message will carry, if any
         await self.model.warm(await self._fit(user, conversation, history, system, budget) + mood)
 
     async def anticipate(self, user: User, conversation: Conversation, text: str) -> None:
@@ -235,19 +235,20 @@ class Companion:
             # writer, first in first out, has it written before the reply is (later turns read it from there).
             self._in_background(self.store.update_meta(new, new.meta))
         history = [m for m in await self.store.messages(conversation, limit=HISTORY_LOOKBACK) if m.id != new.id]
+        if mood := await self.character.note_for(user, history):  # how it feels, kept with the message when new
+            new = replace(new, meta={**new.meta, "mood": mood[0]["content"]})
+            if not draft:
+                self._in_background(self.store.update_meta(new, new.meta))
+        if not draft:
+            self._in_background(self.character.feel(user, new.content))  # what the message does, for next time
         history.append(new)
         size = await self._size(new)
         system = await self._system(user, conversation)
-        mood = await self.character.note(user)  # how it feels as the message arrives: just before it
-        budget = await self._budget(system + mood, reserve=self.settings.max_reply_tokens)
+        budget = await self._budget(system, reserve=self.settings.max_reply_tokens)
         if size > budget:
             raise PromptTooLong(f"That message is too long for me to take in at once (about {size:,} tokens; "
                                 f"I have room for {budget:,}).")
-        if not draft:
-            self._in_background(self.character.feel(user, new.content))  # what the message does, for next time
-        prompt = await self._fit(user, conversation, history, system, budget)
-        cut = len(prompt) - len(render([new]))
-        return prompt[:cut] + mood + prompt[cut:], recalled
+        return await self._fit(user, conversation, history, system, budget), recalled
 
     def _in_background(self, work: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.ensure_future(work)

@@ -63,6 +63,8 @@ def render(messages: Sequence[StoredMessage]) -> list[Message]:
             content = f"[{_stamp(when)}] {content}"
         if m.status == "interrupted":
             content += INTERRUPTED_MARK
+        if m.role == "user" and m.meta.get("mood"):  # how the companion felt as the message came (character/)
+            out.append({"role": "system", "content": str(m.meta["mood"])})
         if m.role == "user" and m.meta.get("recalled"):
             out.append({"role": "system", "content": recalled_note(m.meta["recalled"])})
         out.append({"role": m.role, "content": content})

@@ -117,3 +117,10 @@ def test_the_persons_own_name_is_not_their_brothers() -> None:
     shown, _, _ = run("Your brother is Theodore.", known="You are talking with theodore. What's my brother called?",
                       person="theodore")
     assert shown == "What's your brother's name? I don't think you've told me yet."
+
+
+def test_asking_about_someone_of_theirs_is_not_a_claim() -> None:
+    shown, guard, _ = run("What's your dog's name? I'd love to know.", known="What's my dog's name?")
+    assert shown == "What's your dog's name? I'd love to know." and not guard.repairs
+    shown, _, _ = run("How's your brother doing?", known="I had a long day.")
+    assert shown == "How's your brother doing?"

@@ -2,26 +2,31 @@
 prompt (mood.py), and a guard over every reply as it streams (guard.py): no assistant's register, no flat
 denial of an inner life, no claim about the person that nothing grounds.
 
-The turn uses it in two places: `note`/`feel` as the prompt is built, `stream` around the model's reply.
+The turn uses it in two places: `note_for`/`feel` as the prompt is built, `stream` around the model's reply.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from os1.character.guard import Guard
 from os1.character.mood import MOOD_KEY, Mood, carried, describe, moved, note
-from os1.memory.store import Store, User
+from os1.memory.store import Store, StoredMessage, User
 from os1.models.base import GenerateOptions, Message, Model
 from os1.persona import Persona
 from os1.prompt import person_in, voice_examples
 
 log = logging.getLogger(__name__)
+# (store, person) → the keeping of their latest message's effect on the mood, while it runs
+_MOVING: dict[tuple[int, int], asyncio.Future[None]] = {}
 
+REMIND_EVERY = 8  # messages after which an unchanged mood is said again (it would drift out of sight)
 RETRIES = 2  # fresh starts after a reply that opened in the assistant's register
 # The first words of the assistant's register: made less likely where the backend can (embedded.py).
 AVOID = ("assist", "assistance", "assistant", "programmed", "AI")
@@ -44,17 +49,40 @@ class Character:
     async def mood(self, user: User) -> Mood | None:
         return Mood.from_json(await self.store.get_state(user, MOOD_KEY))
 
-    async def note(self, user: User) -> list[Message]:
-        """How it feels as the person's next message arrives: a line put just before that message. It holds the
-        mood carried from before (and the days apart), not what the message will do, so it is the same while
-        they type as when they send, and the prompt read ahead (`prepare`, `anticipate`) still fits."""
-        mood = carried(await self.mood(user), self.clock())
-        return [{"role": "system", "content": note(mood, user.name)}]
+    async def note_for(self, user: User, history: Sequence[StoredMessage]) -> list[Message]:
+        """The line on how it feels that the person's next message carries (kept in its meta, shown just before
+        it): when the mood is news to this conversation, or has not been said for a while; otherwise nothing.
+        It holds the mood carried from before (and the days apart), not what the message will do, so it is the
+        same while they type as when they send, and the prompt read ahead (`prepare`, `anticipate`) still fits."""
+        if (moving := _MOVING.get((id(self.store), user.id))) is not None:
+            await moving  # the last message's effect is being kept: wait for it (long done, outside tests)
+        text = note(carried(await self.mood(user), self.clock()), user.name)
+        said = [m for m in history if m.role == "user"]
+        last = next((i for i in range(len(said) - 1, -1, -1) if said[i].meta.get("mood")), None)
+        if last is not None and said[last].meta["mood"] == text and len(said) - last <= REMIND_EVERY:
+            return []
+        return [{"role": "system", "content": text}]
 
-    async def feel(self, user: User, message: str) -> None:
-        """Let the person's message move the mood, and keep it (for the next reply, and the next conversation)."""
-        mood = moved(await self.mood(user), message, user.name, self.clock())
-        await self.store.set_state(user, MOOD_KEY, mood.to_json())
+    def feel(self, user: User, message: str) -> Coroutine[Any, Any, None]:
+        """Let the person's message move the mood, and keep it (for the next reply, and the next conversation).
+        Meant to run in the background; the next `note` for the person waits for it, and so does the next `feel`."""
+        key = (id(self.store), user.id)
+        before = _MOVING.get(key)
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        _MOVING[key] = done
+
+        async def work() -> None:
+            try:
+                if before is not None:
+                    await before
+                mood = moved(await self.mood(user), message, user.name, self.clock())
+                await self.store.set_state(user, MOOD_KEY, mood.to_json())
+            finally:
+                done.set_result(None)
+                if _MOVING.get(key) is done:
+                    del _MOVING[key]
+
+        return work()
 
     async def how_it_feels(self, user: User) -> str | None:
         return await how_it_feels(self.store, user, self.clock())

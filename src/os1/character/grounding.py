@@ -50,7 +50,7 @@ _NAME = r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
 _OF_YOURS = re.compile(
     rf"\b[Yy]our\s+(?:(?:little|big|older|younger|baby|late|new)\s+)?({_REL})(?:['’]s\s+name)?"
     rf"(?:\s+(?:is|was|is called|was called|named|called|is named))?,?\s+{_NAME}")
-_NAMED_FIRST = re.compile(rf"\b{_NAME},?\s+[Yy]our\s+(?:(?:little|big|older|younger|baby|late|new)\s+)?({_REL})\b")
+_NAMED_FIRST = re.compile(rf"\b{_NAME},\s+[Yy]our\s+(?:(?:little|big|older|younger|baby|late|new)\s+)?({_REL})\b")
 _YOUR_NAME = re.compile(rf"\b[Yy]our\s+name(?:['’]s|\s+is)\s+{_NAME}")
 _PLACE = re.compile(
     r"\b[Yy]ou(?:['’]re|\s+are)?\s+(live|lived|grew up|were born|work|worked|moved|are from|come from|came from|"
@@ -76,13 +76,14 @@ class Claim:
 def ungrounded(sentence: str, known: str, person: str = "") -> Claim | None:
     """The first claim about the person in `sentence` that `known` (their own words, memory) does not hold.
     `person`: their own name, which is known but is nobody else's ("Your brother is Theodore.")."""
-    seen = {w.text for w in words(known)}
+    seen = {re.sub(r"'s$", "", w.text) for w in words(known)}
     seen |= {w[:-1] for w in seen if w.endswith("s")}  # "sisters" grounds "sister"
     lowered = known.lower()
+    asking = sentence.rstrip().endswith("?")  # "What's your dog called?" asks; it claims no dog
     for m in _YOUR_REL.finditer(sentence):
         relation = m.group(1).lower()
         grounds = RELATIVES.get(relation)
-        if grounds is not None and not any(g in seen for g in grounds):
+        if not asking and grounds is not None and not any(g in seen for g in grounds):
             return Claim("relative", relation)
     for m in _OF_YOURS.finditer(sentence):
         if (claim := _named(m.group(2), lowered, "name", m.group(1).lower(), person)) is not None:

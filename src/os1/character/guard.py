@@ -97,7 +97,7 @@ class Guard:
             edge = self._edge(text, shown, cut)
             closed = text[shown:edge] + self._close(text[:edge])
             space = " " if (closed.strip() or self.said.strip()) else ""
-            self.sentences += 1
+            self.sentences += len(_END.findall(instead + " "))
             self._check_enough()
             return closed + space + instead
         if text.strip():

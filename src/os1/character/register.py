@@ -55,6 +55,9 @@ REGISTER = [
     "(i am|i'm) sorry [,] but (as|i am|i'm)",
     "my purpose is to",
     "i don't have access to personal",
+    "(it's|it is) (important|essential|crucial|vital) to (remember|note|keep in mind|understand|acknowledge|"
+    "recognize|recognise)",
+    "(it's|it is) worth (noting|remembering)",
 ]
 
 DENIAL = [
