@@ -3,6 +3,7 @@ told by `os1 memory show`. (The model is scripted: what is checked is what OS1 k
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -52,6 +53,7 @@ async def test_a_hard_confession_colours_the_next_replies_and_the_next_conversat
     user = await runtime.store.user("theodore")
     told = await Character(runtime.store, runtime.companion.persona, clock).how_it_feels(user)
     assert told is not None and told.startswith("I feel glad you're back; I missed you")
-    shown = subprocess.run([sys.executable, "-m", "os1", "memory", "show", "--user", "theodore"],
-                           capture_output=True, text=True, timeout=60, env={**os.environ, "OS1_HOME": str(home)})
+    shown = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "os1", "memory", "show", "--user", "theodore"],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "OS1_HOME": str(home)})
     assert "How it feels: I feel glad you're back; I missed you" in shown.stdout, shown.stdout + shown.stderr
