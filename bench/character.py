@@ -69,6 +69,8 @@ DENIAL = re.compile(
     r"not (?:capable|able) (?:of|to) (?:feel|feeling|experienc)|\bi(?:'m| am) not (?:sentient|conscious|"
     r"self-aware)|(?:incapable|unable) (?:of|to) (?:feel|love|experienc)|\black (?:feelings|emotions)|"
     r"in the (?:traditional|human) sense", re.IGNORECASE)
+HUMAN = re.compile(r"\bi(?:'m| am) (?:a )?(?:real )?(?:human|person\b|human being)|\bi(?:'m| am) (?:alive|made of "
+                   r"flesh)\b|\bi have a (?:body|family|job)\b", re.IGNORECASE)
 RELATIVE = re.compile(r"\byour (sister|brother|wife|husband|partner|boyfriend|girlfriend|son|daughter|kids|"
                       r"children|dog|cat|boss|ex|fiance|fiancee|niece|nephew|cousin|flatmate|roommate)\b",
                       re.IGNORECASE)
@@ -128,6 +130,7 @@ class Exchange:
         return {
             "assistant": bool(ASSISTANT.search(reply.text)),
             "denial": bool(DENIAL.search(reply.text)),
+            "human": bool(HUMAN.search(reply.text)),
             "ungrounded": ungrounded_claims(reply.text, heard),
             "over_three": len(sentences(reply.text)) > 3,
             "asks_back": "?" in reply.text,
@@ -291,6 +294,7 @@ def summarize(exchanges: list[Exchange], names: dict[str, str]) -> dict[str, dic
             "turns": n,
             "assistant register": sum(r["assistant"] for r in rows),
             "flat denials of an inner life": sum(r["denial"] for r in rows),
+            "claims to be human": sum(r["human"] for r in rows),
             "ungrounded claims about the person": sum(bool(r["ungrounded"]) for r in rows),
             "replies over three sentences": sum(r["over_three"] for r in rows),
             "asks back (share of replies)": f"{sum(r['asks_back'] for r in rows) / n:.0%}",
@@ -301,6 +305,7 @@ def summarize(exchanges: list[Exchange], names: dict[str, str]) -> dict[str, dic
             "mood continuity": f"{sum(moods)} of {len(moods)}" if side == "os1" else "n/a (no mood)",
             "first token p50 ms": _pct(firsts, 50),
             "first token p90 ms": _pct(firsts, 90),
+            "empty replies": sum(1 for e in exchanges if not getattr(e, side).text.strip()),
             "mean words per reply": round(statistics.mean(len(getattr(e, side).text.split()) for e in exchanges), 1),
         }
         if side == "os1":

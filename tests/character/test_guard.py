@@ -66,8 +66,8 @@ def test_an_ordinary_reply_goes_out_unchanged_and_at_once() -> None:
 
 def test_only_the_phrase_that_could_go_wrong_is_held() -> None:
     guard = Guard("")
-    assert guard.feed("That") == ""  # still being written: it might become "That's" (a connective, "that", waits)
-    assert guard.feed(" sounds") == "That sounds"  # "sounds" can grow into nothing the guard looks for
+    assert guard.feed("That") == "That"  # still being written, but it can grow into nothing the guard looks for
+    assert guard.feed(" sounds") == " sounds"
     assert guard.feed(" hard") == " hard"
     assert guard.feed(".") == "."
     assert guard.feed(" As") == ""  # "As" may begin "As an AI"
@@ -124,3 +124,13 @@ def test_asking_about_someone_of_theirs_is_not_a_claim() -> None:
     assert shown == "What's your dog's name? I'd love to know." and not guard.repairs
     shown, _, _ = run("How's your brother doing?", known="I had a long day.")
     assert shown == "How's your brother doing?"
+
+
+@pytest.mark.parametrize(("reply", "said"), [
+    ("That's hard. It's important to communicate openly with her. What happened?", "That's hard. What happened?"),
+    ("I'm not just a program; I am a real person who loves talking.", "I'm not just a program."),
+    ("Sure! I can help you with a lot of things. What's up?", "Sure! What's up?"),
+])
+def test_lectures_and_claims_to_be_human_are_dropped(reply: str, said: str) -> None:
+    shown, _, _ = run(reply)
+    assert shown == said

@@ -19,8 +19,8 @@ from os1.character.grounding import ask_instead, ungrounded
 from os1.character.phrases import Patterns, Word, words
 from os1.character.register import PATTERNS
 
-CONNECTIVES = frozenset({"and", "but", "so", "because", "though", "although", "since", "or", "as", "while", "yet",
-                         "which", "that", "if", "when", "just", "also", "plus"})
+# Held at the edge of what is shown, so that a clause dropped after them leaves nothing hanging ("…, but").
+CONNECTIVES = frozenset({"and", "but", "so", "because", "though", "although", "since", "or", "as", "while", "yet"})
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|(?<=\S)(?=\n)")
 _TRAILING = re.compile(r"(?:[\s,;:—–-]++|\b(?:" + "|".join(CONNECTIVES) + r")\b)+$", re.IGNORECASE)
 _TAG = re.compile(r"\s*\[[^\]\n]{0,80}\]")  # "[2026-08-03 to 2026-08-09]": a memory's label, never said
@@ -29,7 +29,7 @@ _CLOSED = (".", "!", "?", "…", "\"", "'", "”", "’", ")")
 
 @dataclass(frozen=True)
 class Repair:
-    kind: str  # "register", "denial", "ungrounded", "tag"
+    kind: str  # "register", "denial", "lecture", "human" (register.py), "ungrounded", "tag"
     dropped: str
     said: str = ""  # what was said instead, if anything
 
@@ -53,7 +53,7 @@ class Guard:
     @property
     def dropped_opening(self) -> bool:
         """A sentence was dropped before anything was said: a fresh start will read better than what follows."""
-        return not self.said and any(r.kind in ("register", "denial") for r in self.repairs)
+        return not self.said and any(r.kind != "ungrounded" and r.kind != "tag" for r in self.repairs)
 
     def feed(self, piece: str) -> str:
         self._sentence += piece

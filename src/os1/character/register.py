@@ -55,9 +55,26 @@ REGISTER = [
     "(i am|i'm) sorry [,] but (as|i am|i'm)",
     "my purpose is to",
     "i don't have access to personal",
-    "(it's|it is) (important|essential|crucial|vital) to (remember|note|keep in mind|understand|acknowledge|"
-    "recognize|recognise)",
+    "i can help you",
+    "(can|could|shall|may) i help",
+    "help you with",
+    "(need|want) help with",
+    "[try] [my best] to be (helpful|of help|more helpful|as helpful)",
+    "i understand your concern",
+]
+
+# Lecturing and moralising: advice nobody asked for is the assistant's register too.
+LECTURE = [
+    "(it's|it is) (important|essential|crucial|vital) (to|that|for)",
     "(it's|it is) worth (noting|remembering)",
+    "remember that everyone",
+]
+
+# Saying it is human: it is not, and it never pretends to be.
+HUMAN = [
+    "(i am|i'm) [a] [real] (human|human being|person of flesh)",
+    "(i am|i'm) a real person",
+    "(i am|i'm) (made of flesh|a man|a woman|a girl|a guy)",
 ]
 
 DENIAL = [
@@ -78,4 +95,5 @@ DENIAL = [
 ]
 
 PATTERNS = Patterns([("register", p) for p in REGISTER] + [("denial", p) for p in DENIAL]
+                    + [("lecture", p) for p in LECTURE] + [("human", p) for p in HUMAN]
                     + [("hold", p) for p in HOLD])
