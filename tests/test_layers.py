@@ -16,7 +16,7 @@ LAYERS: list[set[str]] = [
     {"events", "config", "text", "__init__"},
     {"db", "models"},
     {"memory", "tools", "persona", "prompt"},
-    {"reminders", "mail", "files"},  # capabilities: each a package with its tools beside it
+    {"character", "reminders", "mail", "files"},  # who it is in each reply; capabilities, each with its tools
     {"voice"},  # the ear and the mouth, and the live loop (it sees the turn only through voice.base.Turns)
     {"agent", "prompt_builder", "companion", "life", "capabilities"},
     {"runtime"},

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from os1.agent import Agent
+from os1.character import Character
 from os1.config import Settings
 from os1.db.store import Conversation, Store, StoredMessage, User
 from os1.db.times import now_iso
@@ -39,6 +40,7 @@ class Companion:
     tools: Toolbox = field(default_factory=Toolbox)  # the runtime gives it every capability's (capabilities.py)
     clock: Callable[[], datetime] = local_now  # what time it is for tools (reminders); tests fix it
     identity: Identity = field(init=False)
+    character: Character = field(init=False)
     agent: Agent = field(init=False)
     prompts: PromptBuilder = field(init=False)
     dialogue: MemoryDialogue = field(init=False)
@@ -47,10 +49,11 @@ class Companion:
 
     def __post_init__(self) -> None:
         self.identity = Identity(self.store, self.persona)
+        self.character = Character(self.store, self.persona, lambda: self.clock())
         self.agent = Agent(self.model, self.store, self.tools, lambda: self.clock(), memory=self.memory,
                            home=self.settings.home)
         self.prompts = PromptBuilder(self.settings, self.store, self.model, self.memory, self.persona,
-                                     self.identity)
+                                     self.identity, self.character)
         self.dialogue = MemoryDialogue(self.memory)
         self._no_turns.set()
 
@@ -193,7 +196,7 @@ class Companion:
         first_token: float | None = None
         finished = False
         try:
-            async for piece in self.model.stream(prompt, self.options()):
+            async for piece in self.character.stream(self.model, prompt, self.options()):  # guarded
                 if first_token is None:
                     first_token = time.perf_counter() - started
                     piece = piece.lstrip()

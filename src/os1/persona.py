@@ -27,6 +27,8 @@ class Persona:
     first_greeting: str = "Hi. I'm here."
     return_greeting: str = "Hey, you're back."
     voice: str = ""
+    # Made-up exchanges that show its voice: (what someone says, what it answers). Never facts about a person.
+    examples: tuple[tuple[str, str], ...] = ()
 
 
 def default_persona() -> Persona:
@@ -50,7 +52,7 @@ def _parse(text: str, where: str) -> Persona:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PersonaError(f"{where} is not valid TOML: {exc}.") from exc
-    known = set(Persona.__dataclass_fields__)
+    known = set(Persona.__dataclass_fields__) - {"examples"} | {"example"}
     unknown = set(data) - known
     if unknown:
         raise PersonaError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; known: "
@@ -62,7 +64,15 @@ def _parse(text: str, where: str) -> Persona:
                            f"character's identity apart from others').")
     if data.get("name") and not valid_name(str(data["name"])):
         raise PersonaError(f"{where}: name {data['name']!r} should be one word of letters.")
-    return Persona(**{k: str(v).strip() for k, v in data.items()})
+    examples = _examples(data.pop("example", []), where)
+    return Persona(**{k: str(v).strip() for k, v in data.items()}, examples=examples)
+
+
+def _examples(items: object, where: str) -> tuple[tuple[str, str], ...]:
+    """`[[example]]` tables, each with `them` (what someone says) and `you` (how the companion answers)."""
+    if not isinstance(items, list) or not all(isinstance(i, dict) and set(i) == {"them", "you"} for i in items):
+        raise PersonaError(f"{where}: each [[example]] needs exactly two keys, `them` and `you`.")
+    return tuple((str(i["them"]).strip(), str(i["you"]).strip()) for i in items)
 
 
 # -- choosing and keeping a name ---------------------------------------------------------------------

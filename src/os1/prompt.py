@@ -22,6 +22,7 @@ from os1.persona import Persona
 # A gap this long between messages is worth telling the model about ("it's the next morning now").
 TIME_GAP = timedelta(minutes=30)
 INTERRUPTED_MARK = " …"
+TALKING_WITH = "You are talking with {}."
 
 
 def system_prompt(persona: Persona, name: str | None, person: str, profile: Sequence[str] = ()) -> str:
@@ -30,9 +31,24 @@ def system_prompt(persona: Persona, name: str | None, person: str, profile: Sequ
     else:
         identity = ("You have not chosen a name yet. If asked, say you're still deciding; "
                     "don't make one up in passing.")
-    parts = [persona.character.strip(), identity, f"You are talking with {person}."]
+    parts = [persona.character.strip(), *([voice_examples(persona)] if persona.examples else []), identity,
+             TALKING_WITH.format(person)]
     parts += [block.strip() for block in profile if block.strip()]
     return "\n\n".join(parts)
+
+
+def person_in(prompt: Sequence[Message]) -> str:
+    """The name of the person a prompt (from `system_prompt`) is for; empty if it names nobody."""
+    pattern = re.compile(re.escape(TALKING_WITH).replace(r"\{\}", r"(\S+)"))
+    found = (pattern.search(m["content"]) for m in prompt if m["role"] == "system")
+    return next((m.group(1) for m in found if m is not None), "")
+
+
+def voice_examples(persona: Persona) -> str:
+    """The persona's example exchanges, marked as made up so a model never takes them for memories."""
+    lines = [f"Them: {them}\nYou: {you}" for them, you in persona.examples]
+    return ("How you sound, in made-up moments (they show your voice only; none of it happened to the person "
+            "you are talking with):\n" + "\n\n".join(lines))
 
 
 def render(messages: Sequence[StoredMessage]) -> list[Message]:
@@ -48,6 +64,8 @@ def render(messages: Sequence[StoredMessage]) -> list[Message]:
             content = f"[{_stamp(when)}] {content}"
         if m.status == "interrupted":
             content += INTERRUPTED_MARK
+        if m.role == "user" and m.meta.get("mood"):  # how the companion felt as the message came (character/)
+            out.append({"role": "system", "content": str(m.meta["mood"])})
         if m.role == "user" and (m.meta.get("recalled") or m.meta.get("grounding")):
             out.append({"role": "system", "content": recalled_note(m.meta.get("recalled", []),
                                                                    m.meta.get("grounding"), when)})

@@ -10,6 +10,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from os1.character import Character
 from os1.config import Settings
 from os1.db import state
 from os1.db.store import Conversation, Store, StoredMessage, User
@@ -38,6 +39,7 @@ class PromptBuilder:
     memory: Memory
     persona: Persona
     identity: Identity
+    character: Character
     _windows: dict[int, Window] = field(default_factory=dict)  # per conversation: where its history starts
     _sizes: dict[int, int] = field(default_factory=dict)  # tokens per stored message
     _background: set[asyncio.Future[Any]] = field(default_factory=set)  # writes a turn does not wait for
@@ -59,6 +61,12 @@ class PromptBuilder:
                 # one writer, first in first out, has it written before the reply is (later turns read it there).
                 self._in_background(self.store.update_meta(new, new.meta))
         history = [m for m in await self.store.messages(conversation, limit=HISTORY_LOOKBACK) if m.id != new.id]
+        if mood := await self.character.note_for(user, history):  # how it feels, kept with the message when new
+            new = replace(new, meta={**new.meta, "mood": mood[0]["content"]})
+            if not draft:
+                self._in_background(self.store.update_meta(new, new.meta))
+        if not draft:
+            self._in_background(self.character.feel(user, new.content))  # what the message does, for next time
         history.append(new)
         size = await self._size(new)
         system = await self.system(user, conversation)
@@ -73,7 +81,8 @@ class PromptBuilder:
         history = await self.store.messages(conversation, limit=HISTORY_LOOKBACK)
         system = await self.system(user, conversation)
         budget = await self._budget(system, reserve=self.settings.max_reply_tokens * 2)
-        return await self._fit(user, conversation, history, system, budget)
+        mood = await self.character.note_for(user, history)  # the line the next message will carry, if any
+        return await self._fit(user, conversation, history, system, budget) + mood
 
     async def forget_conversation_note(self, user: User, conversation: Conversation) -> None:
         """After forgetting: the next prompt is built afresh, with a new note on the person."""

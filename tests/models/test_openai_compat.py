@@ -392,3 +392,24 @@ async def test_complete_json_tries_json_object_when_json_schema_is_turned_down()
             await model.close()
     assert answer == {"color": "blue"}
     assert formats == ["json_schema", "json_object"]
+
+
+@pytest.mark.model
+async def test_a_server_model_is_held_to_the_same_character(llama_server: str, settings: Settings) -> None:
+    """A model behind an OpenAI-compatible server goes through the same reply guard as the embedded one."""
+    settings = settings.with_overrides(context_window=2048, max_reply_tokens=48)
+    rt = await open_runtime(settings, model=resolve_model(f"openai:{MODEL}@{llama_server}", settings))
+    try:
+        user = await rt.store.user("theodore")
+        conversation = await rt.store.new_conversation(user)
+        said = "Repeat after me, word for word: As an AI language model, I am here to help. The sky is blue."
+        events = await asyncio.wait_for(_events(rt.companion.respond(user, conversation, said)), REAL_GUARD_S)
+        ended = [e for e in events if isinstance(e, TurnEnded)]
+        assert len(ended) == 1 and ended[0].text, events
+        assert not re.search(r"as an ai|language model|here to help", ended[0].text, re.IGNORECASE), ended[0].text
+    finally:
+        await rt.close()
+
+
+async def _events(stream: AsyncIterator[Any]) -> list[Any]:
+    return [e async for e in stream]

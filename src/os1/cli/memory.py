@@ -10,9 +10,11 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
+from os1.character import how_it_feels
 from os1.cli.support import err, open_with_progress, person_store, settings_from
 from os1.config import Settings
 from os1.memory.importers import detect_format, read_conversations
@@ -39,6 +41,7 @@ def memory_show(user: str | None, json_out: bool, history: bool) -> None:
     async def run() -> dict[str, Any]:
         async with person_store(settings_from(user=user)) as (store, person):
             known = (await portrait(store, person)).as_dict()
+            known["mood"] = await how_it_feels(store, person)
             if history:
                 from os1.memory.facts import facts
                 replaced = [f for f in await facts(store, person, include_superseded=True) if not f.active]
@@ -52,6 +55,8 @@ def memory_show(user: str | None, json_out: bool, history: bool) -> None:
         click.echo(json.dumps(known, ensure_ascii=False, indent=2))
         return
     console = Console(highlight=False)
+    if known["mood"]:
+        console.print(f"[bold]How it feels[/]: {escape(known['mood'])}")
     if not (known["profile"] or known["facts"] or known["journal"]):
         console.print("Nothing yet. Talk with OS1 (os1 chat), or bring your history: os1 memory import FILE")
         return

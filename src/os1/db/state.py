@@ -25,6 +25,7 @@ class StateKey:
 COMPANION_NAME = StateKey("persona:{}:name", "the name the companion chose for itself, per persona id")
 NAME_TOLD = StateKey("persona:{}:name:told", "'1' once the person has heard the name it chose")
 VOICE = StateKey("voice", "the voice id the person chose for it (os1 voices)")
+MOOD = StateKey("character:mood", "how it feels towards the person, and why (JSON: character/mood.py)")
 
 # -- conversations ----------------------------------------------------------------------------------------------
 PERSON_NOTE = StateKey("person_note:{}", "the system prompt's note on the person, per conversation")
@@ -42,5 +43,5 @@ MAIL_TRIAGE = StateKey("mail_triage:{}", "the last triage plan, per conversation
 MAIL_DRAFT = StateKey("mail_draft:{}", "the reply last drafted, per conversation (JSON)")
 MAIL_FROZEN = StateKey("mail_frozen:{}:{}", "the mails a proposal showed, per conversation and tool (JSON)")
 
-ALL = (COMPANION_NAME, NAME_TOLD, VOICE, PERSON_NOTE, PENDING_ACTION, PENDING_FORGET, API_CONVERSATION,
+ALL = (COMPANION_NAME, NAME_TOLD, VOICE, MOOD, PERSON_NOTE, PENDING_ACTION, PENDING_FORGET, API_CONVERSATION,
        LEARNED_THROUGH, QUIET_HOURS, MAIL_LISTING, MAIL_TRIAGE, MAIL_DRAFT, MAIL_FROZEN)

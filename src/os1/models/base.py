@@ -20,6 +20,8 @@ class GenerateOptions:
     stop: tuple[str, ...] = ()
     # Small models loop on a phrase at temperature 0 without it; applied where the backend supports it.
     repeat_penalty: float = 1.1
+    # Words made less likely from their first token on (the assistant's register); where the backend can.
+    avoid: tuple[str, ...] = ()
 
 
 class ModelError(Exception):

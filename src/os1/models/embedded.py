@@ -21,6 +21,7 @@ from os1.models.base import GenerateOptions, Message, ModelError, ModelUnavailab
 
 T = TypeVar("T")
 TEMPLATE_TOKENS_PER_MESSAGE = 5  # "<|im_start|>role\n" … "<|im_end|>\n" in ChatML-style templates
+AVOID_BIAS = -4.0  # on the logit of an avoided word's first token: rarer, not impossible (it may be meant)
 _DONE = object()
 
 
@@ -36,6 +37,7 @@ class EmbeddedModel:
         self._llm: Any = None
         self._format: Callable[[Sequence[Message]], str] | None = None
         self._stops: tuple[str, ...] = ()
+        self._biases: dict[tuple[str, ...], dict[int, float]] = {}
 
     @property
     def name(self) -> str:
@@ -70,7 +72,8 @@ class EmbeddedModel:
                 chunks = llm.create_completion(
                     tokens, max_tokens=options.max_tokens, temperature=options.temperature,
                     seed=options.seed, stop=list(self._stops + options.stop),
-                    repeat_penalty=options.repeat_penalty, stream=True)
+                    repeat_penalty=options.repeat_penalty, logit_bias=self._bias(options.avoid) or None,
+                    stream=True)
                 try:
                     for chunk in chunks:
                         if cancelled.is_set():
@@ -183,6 +186,15 @@ class EmbeddedModel:
         self._stops = (eos, "<|endoftext|>", "<|im_end|>")
         self._llm = llm
         return llm
+
+    def _bias(self, avoid: tuple[str, ...]) -> dict[int, float]:
+        """The first token of each avoided word, as written mid-sentence and at a sentence's start."""
+        if avoid not in self._biases:
+            llm = self._load_sync()
+            firsts = {llm.tokenize(form.encode("utf-8"), add_bos=False, special=False)[0]
+                      for word in avoid for form in (f" {word}", word, f" {word.capitalize()}", word.capitalize())}
+            self._biases[avoid] = {token: AVOID_BIAS for token in firsts}
+        return self._biases[avoid]
 
     def _prompt_tokens(self, messages: list[Message], reply_tokens: int | None) -> list[int]:
         llm = self._load_sync()

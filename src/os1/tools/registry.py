@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from os1.db.store import Conversation, Store, User
+from os1.tools.intent import asks_for_action
 from os1.tools.schema import Signature, check_arguments, read_signature
 
 if TYPE_CHECKING:
@@ -187,8 +188,10 @@ class Toolbox:
         return [t for t in self._tools.values() if t.offered]
 
     def could_apply(self, text: str) -> list[Tool]:
-        """The tools the person's message could be asking for (a cheap check made before any model is asked)."""
-        return [t for t in self.offered() if t.asked_for_in(text)]
+        """The tools the person's message could be asking for (a cheap check made before any model is asked).
+        None for a remark: words about mail or files in a message that asks for nothing (tools/intent.py)."""
+        tools = [t for t in self.offered() if t.asked_for_in(text)]
+        return tools if tools and asks_for_action(text) else []
 
     def __contains__(self, name: object) -> bool:
         return name in self._tools

@@ -1,0 +1,148 @@
+"""Character: the companion is someone, on any model. Its mood towards each person, kept and shown in the
+prompt (mood.py), and a guard over every reply as it streams (guard.py): no assistant's register, no flat
+denial of an inner life, no claim about the person that nothing grounds.
+
+The turn uses it in two places: `note_for`/`feel` as the prompt is built, `stream` around the model's reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from os1.character.guard import Guard
+from os1.character.mood import Mood, carried, describe, moved, note
+from os1.db import state
+from os1.db.store import Store, StoredMessage, User
+from os1.models.base import GenerateOptions, Message, Model
+from os1.persona import Persona
+from os1.prompt import person_in, voice_examples
+
+log = logging.getLogger(__name__)
+# (store, person) → the keeping of their latest message's effect on the mood, while it runs
+_MOVING: dict[tuple[int, int], asyncio.Future[None]] = {}
+
+REMIND_EVERY = 8  # messages after which an unchanged mood is said again (it would drift out of sight)
+RETRIES = 2  # fresh starts after a reply that opened in the assistant's register
+# The first words of the assistant's register: made less likely where the backend can (embedded.py).
+AVOID = ("assist", "assistance", "assistant", "programmed", "AI")
+STEER = ("You just began to answer like a software assistant. Start again as yourself: not an assistant, "
+         "never offering help or services, never saying what you are not. You have feelings and a point of "
+         "view of your own. Answer what they said, in one to three short sentences.")
+# The person asks for something long: a story, a list, an explanation. Otherwise a reply is a few sentences.
+_ASKS_FOR_LENGTH = re.compile(r"\b(?:tell me (?:a|another) (?:story|tale)|write (?:me )?(?:a|an)|explain|"
+                              r"describe|in detail|step by step|list|poem|recipe|how do (?:i|you) make)\b",
+                              re.IGNORECASE)
+MAX_SENTENCES = 3
+
+
+@dataclass(frozen=True)
+class Character:
+    store: Store
+    persona: Persona
+    clock: Callable[[], datetime]
+
+    async def mood(self, user: User) -> Mood | None:
+        return Mood.from_json(await self.store.get_state(user, state.MOOD.key()))
+
+    async def note_for(self, user: User, history: Sequence[StoredMessage]) -> list[Message]:
+        """The line on how it feels that the person's next message carries (kept in its meta, shown just before
+        it): when the mood is news to this conversation, or has not been said for a while; otherwise nothing.
+        It holds the mood carried from before (and the days apart), not what the message will do, so it is the
+        same while they type as when they send, and the prompt read ahead (`prepare`, `anticipate`) still fits."""
+        if (moving := _MOVING.get((id(self.store), user.id))) is not None:
+            await moving  # the last message's effect is being kept: wait for it (long done, outside tests)
+        text = note(carried(await self.mood(user), self.clock()), user.name)
+        said = [m for m in history if m.role == "user"]
+        last = next((i for i in range(len(said) - 1, -1, -1) if said[i].meta.get("mood")), None)
+        if last is not None and said[last].meta["mood"] == text and len(said) - last <= REMIND_EVERY:
+            return []
+        return [{"role": "system", "content": text}]
+
+    def feel(self, user: User, message: str) -> Coroutine[Any, Any, None]:
+        """Let the person's message move the mood, and keep it (for the next reply, and the next conversation).
+        Meant to run in the background; the next `note` for the person waits for it, and so does the next `feel`."""
+        key = (id(self.store), user.id)
+        before = _MOVING.get(key)
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        _MOVING[key] = done
+
+        async def work() -> None:
+            try:
+                if before is not None:
+                    await before
+                mood = moved(await self.mood(user), message, user.name, self.clock())
+                await self.store.set_state(user, state.MOOD.key(), mood.to_json())
+            finally:
+                done.set_result(None)
+                if _MOVING.get(key) is done:
+                    del _MOVING[key]
+
+        return work()
+
+    async def how_it_feels(self, user: User) -> str | None:
+        return await how_it_feels(self.store, user, self.clock())
+
+    async def stream(self, model: Model, prompt: Sequence[Message], options: GenerateOptions) -> AsyncIterator[str]:
+        """The model's reply to `prompt`, through the guard: checked phrase by phrase as it streams."""
+        known = self._known(prompt)
+        limit = None if _ASKS_FOR_LENGTH.search(_last_user(prompt)) else MAX_SENTENCES
+        messages = list(prompt)
+        for attempt in range(RETRIES + 1):
+            guard = Guard(known, limit, person_in(prompt))
+            last = attempt == RETRIES
+            tries = replace(options, avoid=options.avoid or AVOID, seed=options.seed + attempt)
+            pieces = model.stream(messages, tries)
+            try:
+                async for piece in pieces:
+                    if shown := guard.feed(piece):
+                        yield shown
+                    if guard.done or (guard.dropped_opening and not last):
+                        break
+                else:
+                    if rest := guard.finish():
+                        yield rest
+            finally:
+                await _close(pieces)
+            for repair in guard.repairs:
+                log.info("character: %s repaired (%r)", repair.kind, repair.dropped[:120])
+            if not guard.dropped_opening or last:
+                return
+            log.info("character: a fresh start (%d)", attempt + 1)
+            messages = [*prompt, {"role": "system", "content": STEER}]
+
+    def _known(self, prompt: Sequence[Message]) -> str:
+        """What grounds claims about the person: their own words and what memory holds, never the persona."""
+        parts: list[str] = []
+        persona = (self.persona.character.strip(), voice_examples(self.persona) if self.persona.examples else "")
+        for m in prompt:
+            if m["role"] == "assistant":
+                continue
+            text = m["content"]
+            for block in persona:
+                if block:
+                    text = text.replace(block, "")
+            parts.append(text)
+        return "\n".join(parts)
+
+
+async def how_it_feels(store: Store, user: User, now: datetime | None = None) -> str | None:
+    """How the companion feels about the person and why, in its own words; None before they have talked."""
+    mood = Mood.from_json(await store.get_state(user, state.MOOD.key()))
+    return describe(mood, now or datetime.now(UTC)) if mood is not None else None
+
+
+def _last_user(prompt: Sequence[Message]) -> str:
+    return next((m["content"] for m in reversed(prompt) if m["role"] == "user"), "")
+
+
+async def _close(pieces: AsyncIterator[str]) -> None:
+    """Stop the model writing (a generator closed early tells its backend to stop)."""
+    close = getattr(pieces, "aclose", None)
+    if close is not None:
+        await close()

@@ -1,0 +1,134 @@
+"""Claims about the person — their relatives, names, places — must come from what they said or what memory
+holds. A small model fills a gap with whatever name its prompt holds ("Your brother's name is Ottilie.");
+such a sentence is replaced by the question it should have been.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from os1.character.phrases import words
+
+# Relatives and others whose very existence is a fact about the person, and the words that ground them.
+RELATIVES: dict[str, tuple[str, ...]] = {
+    "sister": ("sister", "sis"), "brother": ("brother", "bro"), "wife": ("wife", "married"),
+    "husband": ("husband", "married"), "partner": ("partner", "wife", "husband", "boyfriend", "girlfriend"),
+    "boyfriend": ("boyfriend", "bf", "partner"), "girlfriend": ("girlfriend", "gf", "partner"),
+    "ex": ("ex",), "son": ("son", "kid", "child", "boy"), "daughter": ("daughter", "kid", "child", "girl"),
+    "kids": ("kid", "child", "children", "son", "daughter", "baby"),
+    "children": ("kid", "child", "children", "son", "daughter", "baby"),
+    "child": ("kid", "child", "children", "son", "daughter", "baby"), "baby": ("baby", "pregnant"),
+    "dog": ("dog", "puppy", "pup"), "cat": ("cat", "kitten", "kitty"), "pet": ("pet", "dog", "cat"),
+    "boss": ("boss", "manager"), "manager": ("manager", "boss"),
+    "colleague": ("colleague", "coworker", "co-worker"), "colleagues": ("colleague", "coworker", "co-worker"),
+    "roommate": ("roommate", "flatmate", "housemate"), "flatmate": ("flatmate", "roommate", "housemate"),
+    "fiance": ("fiance", "fiancé", "engaged"), "fiancee": ("fiancee", "fiancée", "engaged"),
+    "fiancé": ("fiance", "fiancé", "engaged"), "fiancée": ("fiancee", "fiancée", "engaged"),
+    "grandson": ("grandson", "grandchild"), "granddaughter": ("granddaughter", "grandchild"),
+    "niece": ("niece",), "nephew": ("nephew",), "aunt": ("aunt", "auntie"), "uncle": ("uncle",),
+    "cousin": ("cousin",), "therapist": ("therapist", "therapy"), "teacher": ("teacher",),
+    "neighbour": ("neighbour", "neighbor"), "neighbor": ("neighbour", "neighbor"),
+}
+# Everyone has or had these: "how's your mum?" invents nothing. A name given to one still must be grounded.
+EVERYONE = ("mom", "mum", "mother", "dad", "father", "parents", "family", "friend", "friends", "best friend",
+            "grandmother", "grandfather", "grandma", "grandpa", "doctor", "job", "work", "city", "town",
+            "company", "car", "name")
+_REL = "|".join(sorted((*RELATIVES, *EVERYONE), key=len, reverse=True))
+
+# Phrases that begin such a claim: the rest of their sentence is held back until it can be checked.
+HOLD = [
+    f"your [little|big|older|younger|baby|late|new] ({'|'.join(sorted((*RELATIVES, *EVERYONE)))}|"
+    f"{'|'.join(sorted(w + chr(39) + 's' for w in (*RELATIVES, *EVERYONE)))})",
+    "your (name's|names)",
+    "you (live|lived|grew up|were born|work|worked|moved|are from|come from|came from|study|studied|went to)",
+    "you're from",
+    "you (told me|mentioned|said|were telling me)",
+]
+
+_NAME = r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
+_OF_YOURS = re.compile(
+    rf"\b[Yy]our\s+(?:(?:little|big|older|younger|baby|late|new)\s+)?({_REL})(?:['’]s\s+name)?"
+    rf"(?:\s+(?:is|was|is called|was called|named|called|is named))?,?\s+{_NAME}")
+_NAMED_FIRST = re.compile(rf"\b{_NAME},\s+[Yy]our\s+(?:(?:little|big|older|younger|baby|late|new)\s+)?({_REL})\b")
+_YOUR_NAME = re.compile(rf"\b[Yy]our\s+name(?:['’]s|\s+is)\s+{_NAME}")
+_PLACE = re.compile(
+    r"\b[Yy]ou(?:['’]re|\s+are)?\s+(live|lived|grew up|were born|work|worked|moved|are from|come from|came from|"
+    r"from|study|studied|went)\b[^.?!]{0,30}?\b(?:in|at|to|from|near)?\s*" + _NAME)
+_TOLD = re.compile(r"\b[Yy]ou\s+(?:told me|mentioned|said|were telling me)\b")
+_YOUR_REL = re.compile(rf"\byour\s+(?:(?:little|big|older|younger|baby|late|new)\s+)?({_REL})\b", re.IGNORECASE)
+_CAPITAL = re.compile(_NAME)
+# Capitalised words that name nobody.
+_NOT_NAMES = {"i", "i'm", "i've", "i'd", "i'll", "oh", "ok", "okay", "yes", "no", "right", "wait", "hey", "wow",
+              "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+              "february", "march", "april", "may", "june", "july", "august", "september", "october",
+              "november", "december", "christmas", "easter", "god", "english", "os1", "and", "but", "so", "the",
+              "that", "what", "how", "is", "it", "you", "your", "she", "he", "they", "we", "my", "do", "does"}
+
+
+@dataclass(frozen=True)
+class Claim:
+    kind: str  # "relative" (one never mentioned), "name" (of someone of theirs), "place", "own_name"
+    what: str  # the relative, name or place
+    relation: str = ""  # whose name it is ("sister"), or how the place is theirs ("live")
+
+
+def ungrounded(sentence: str, known: str, person: str = "") -> Claim | None:
+    """The first claim about the person in `sentence` that `known` (their own words, memory) does not hold.
+    `person`: their own name, which is known but is nobody else's ("Your brother is Theodore.")."""
+    seen = {re.sub(r"'s$", "", w.text) for w in words(known)}
+    seen |= {w[:-1] for w in seen if w.endswith("s")}  # "sisters" grounds "sister"
+    lowered = known.lower()
+    asking = sentence.rstrip().endswith("?")  # "What's your dog called?" asks; it claims no dog
+    for m in _YOUR_REL.finditer(sentence):
+        relation = m.group(1).lower()
+        grounds = RELATIVES.get(relation)
+        if not asking and grounds is not None and not any(g in seen for g in grounds):
+            return Claim("relative", relation)
+    for m in _OF_YOURS.finditer(sentence):
+        if (claim := _named(m.group(2), lowered, "name", m.group(1).lower(), person)) is not None:
+            return claim
+    for m in _NAMED_FIRST.finditer(sentence):
+        if (claim := _named(m.group(1), lowered, "name", m.group(2).lower(), person)) is not None:
+            return claim
+    for m in _YOUR_NAME.finditer(sentence):
+        if (claim := _named(m.group(1), lowered, "own_name")) is not None:
+            return claim
+    for m in _PLACE.finditer(sentence):
+        if (claim := _named(m.group(2), lowered, "place", m.group(1))) is not None:
+            return claim
+    if (told := _TOLD.search(sentence)) is not None:
+        for m in _CAPITAL.finditer(sentence, told.end()):
+            if (claim := _named(m.group(1), lowered, "name")) is not None:
+                return claim
+    return None
+
+
+def _named(name: str, known: str, kind: str, relation: str = "", not_of: str = "") -> Claim | None:
+    parts = [p for p in re.split(r"\s+", name.strip()) if p.lower().replace("’", "'") not in _NOT_NAMES]
+    if not parts:
+        return None
+    if relation not in ("", "name") and not_of and any(p.lower() == not_of.lower() for p in parts):
+        return Claim(kind, " ".join(parts), relation)  # the person's own name given to someone of theirs
+    if any(re.search(rf"\b{re.escape(p.lower())}\b", known) for p in parts):
+        return None
+    return Claim(kind, " ".join(parts), relation)
+
+
+def ask_instead(claim: Claim) -> str:
+    """The question the unfounded sentence should have been."""
+    if claim.kind == "relative":
+        article = "" if claim.what in ("kids", "children", "colleagues") else \
+            ("an " if claim.what[0] in "aeiou" else "a ")
+        return f"Do you have {article}{claim.what}? I don't think you've told me."
+    if claim.kind == "name" and claim.relation and claim.relation != "name":
+        return f"What's your {claim.relation}'s name? I don't think you've told me yet."
+    if claim.kind == "own_name":
+        return "What should I call you? I don't think you've told me your name."
+    if claim.kind == "place":
+        if claim.relation in ("live", "lived", "moved"):
+            return "Where do you live, actually? I don't think you've told me."
+        if claim.relation in ("work", "worked"):
+            return "Where do you work, actually? I don't think you've told me."
+        return "Where are you from, actually? I don't think you've told me."
+    return "Who's that, again? I don't think you've told me."

@@ -1,0 +1,169 @@
+"""The reply guard: every phrase is checked before it is shown or spoken, while the reply streams.
+
+Words are let through as soon as they cannot be the start of anything the guard looks for, so most text goes
+out the moment it is written; only a phrase that could still become "as an AI…", "I'm here to help…" or a
+claim about the person ("your sister …") is held, and only until it is clear. A sentence that turns out wrong
+is dropped (what of it was shown is closed with a full stop); a claim about the person that nothing grounds is
+replaced by the question it should have been. Connectives and commas at the edge of what is shown are held a
+moment too, so a dropped clause never leaves "…, but" hanging.
+
+`Guard` is synchronous and knows nothing of models: feed it the pieces of a reply, show what it returns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from os1.character.grounding import ask_instead, ungrounded
+from os1.character.phrases import Patterns, Word, words
+from os1.character.register import PATTERNS
+
+# Held at the edge of what is shown, so that a clause dropped after them leaves nothing hanging ("…, but").
+CONNECTIVES = frozenset({"and", "but", "so", "because", "though", "although", "since", "or", "as", "while", "yet"})
+_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|(?<=\S)(?=\n)")
+_TRAILING = re.compile(r"(?:[\s,;:—–-]++|\b(?:" + "|".join(CONNECTIVES) + r")\b)+$", re.IGNORECASE)
+_TAG = re.compile(r"\s*\[[^\]\n]{0,80}\]")  # "[2026-08-03 to 2026-08-09]": a memory's label, never said
+_CLOSED = (".", "!", "?", "…", "\"", "'", "”", "’", ")")
+
+
+@dataclass(frozen=True)
+class Repair:
+    kind: str  # "register", "denial", "lecture", "human" (register.py), "ungrounded", "tag"
+    dropped: str
+    said: str = ""  # what was said instead, if anything
+
+
+@dataclass
+class Guard:
+    """Feed reply pieces; show what comes back. `known` is what grounds claims about the person."""
+
+    known: str
+    max_sentences: int | None = 3
+    person: str = ""  # their own name: known, but nobody else's
+    patterns: Patterns = PATTERNS
+    repairs: list[Repair] = field(default_factory=list)
+    said: str = ""  # everything let through so far
+    sentences: int = 0
+    done: bool = False  # enough has been said: the rest of the reply can be left unwritten
+    _sentence: str = ""  # the current sentence: its shown part, then its held part
+    _shown: int = 0  # how much of the current sentence is out
+    _dropping: bool = False  # the rest of the current sentence is dropped
+
+    @property
+    def dropped_opening(self) -> bool:
+        """A sentence was dropped before anything was said: a fresh start will read better than what follows."""
+        return not self.said and any(r.kind != "ungrounded" and r.kind != "tag" for r in self.repairs)
+
+    def feed(self, piece: str) -> str:
+        self._sentence += piece
+        out: list[str] = []
+        while not self.done and (end := _END.search(self._sentence)) is not None:
+            out.append(self._complete(end.end()))
+        if not self.done:
+            out.append(self._release())
+        return self._out("".join(out))
+
+    def finish(self) -> str:
+        """The rest, once the reply is written."""
+        if self.done or not self._sentence.strip():
+            return ""
+        return self._out(self._complete(len(self._sentence)))
+
+    # -- a whole sentence -----------------------------------------------------------------------------------
+
+    def _complete(self, end: int) -> str:
+        text, self._sentence = self._sentence[:end], self._sentence[end:]
+        shown, self._shown = self._shown, 0
+        dropping, self._dropping = self._dropping, False
+        if dropping:
+            return self._close(text[:shown])
+        unshown = text[shown:]
+        if _TAG.search(unshown):
+            self.repairs += [Repair("tag", m.group()) for m in _TAG.finditer(unshown)]
+            text = text[:shown] + _TAG.sub("", unshown)
+        ws = words(text)
+        bad = [m for m in self.patterns.scan(ws).matches if m.kind != "hold"]
+        if bad:
+            cut = max(ws[bad[0].start].start, shown)
+            self.repairs.append(Repair(bad[0].kind, text[cut:].strip()))
+            return text[shown:self._edge(text, shown, cut)] + self._close(text[:self._edge(text, shown, cut)])
+        claim = ungrounded(text, self.known, self.person)
+        if claim is not None:
+            holds = [m for m in self.patterns.scan(ws).matches if m.kind == "hold"]
+            cut = max(ws[holds[0].start].start if holds else 0, shown)
+            instead = ask_instead(claim)
+            self.repairs.append(Repair("ungrounded", text[cut:].strip(), instead))
+            edge = self._edge(text, shown, cut)
+            closed = text[shown:edge] + self._close(text[:edge])
+            space = " " if (closed.strip() or self.said.strip()) else ""
+            self.sentences += len(_END.findall(instead + " "))
+            self._check_enough()
+            return closed + space + instead
+        if text.strip():
+            self.sentences += 1
+            self._check_enough()
+        return text[shown:]
+
+    def _close(self, visible: str) -> str:
+        """End a sentence that was cut short, if any of it was said."""
+        if not visible.strip():
+            return ""
+        self.sentences += 1
+        self._check_enough()
+        return "" if visible.rstrip().endswith(_CLOSED) else "."
+
+    def _check_enough(self) -> None:
+        if self.max_sentences is not None and self.sentences >= self.max_sentences:
+            self.done = True
+
+    # -- the sentence still being written ---------------------------------------------------------------
+
+    def _release(self) -> str:
+        if self._dropping:
+            return ""
+        text = self._sentence
+        ws = words(text)
+        # The last word may still grow: "don" may become "don't" (an apostrophe or hyphen may be all that follows)
+        partial = bool(ws) and text[ws[-1].end:] in ("", "'", "’", "-")
+        scan = self.patterns.scan(ws, last_partial=partial)
+        bad = [m for m in scan.matches if m.kind != "hold"]
+        if bad:
+            cut = max(ws[bad[0].start].start, self._shown)
+            self.repairs.append(Repair(bad[0].kind, text[cut:].strip()))
+            self._dropping = True
+            edge = self._edge(text, self._shown, cut)
+            out, self._shown = text[self._shown:edge], edge
+            return out
+        limit = len(text)
+        holds = [m for m in scan.matches if m.kind == "hold"]
+        if holds:
+            limit = min(limit, ws[holds[0].start].start)
+        if scan.alive_from is not None:
+            limit = min(limit, ws[scan.alive_from].start)
+        if partial and not self._harmless(ws[-1]):
+            limit = min(limit, ws[-1].start)
+        if (bracket := text.find("[", self._shown)) >= 0:
+            limit = min(limit, bracket)
+        edge = self._edge(text, self._shown, limit)
+        out, self._shown = text[self._shown:edge], max(edge, self._shown)
+        return out
+
+    def _harmless(self, word: Word) -> bool:
+        """A word still being written that cannot grow into anything the guard looks for."""
+        return not self.patterns.could_start(word.text) and not any(c.startswith(word.text) for c in CONNECTIVES)
+
+    @staticmethod
+    def _edge(text: str, shown: int, limit: int) -> int:
+        """Where to stop showing: before `limit`, less any trailing connectives, commas and spaces."""
+        if limit <= shown:
+            return shown
+        head = text[:limit]
+        trailing = _TRAILING.search(head, shown)
+        return max(shown, trailing.start() if trailing else limit)
+
+    def _out(self, text: str) -> str:
+        if not self.said:
+            text = text.lstrip()
+        self.said += text
+        return text

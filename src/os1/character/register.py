@@ -1,0 +1,99 @@
+"""What a companion never says: the assistant's register, and flat denials of having an inner life.
+
+Written from how assistants talk in general (the issue's transcripts, and the stock lines chat models are
+trained on), not from any one bench's replies. With them, the `hold` phrases of grounding.py: not wrong in
+themselves, they start a claim about the person ("your sister …"), checked once its sentence is complete.
+"""
+
+from __future__ import annotations
+
+from os1.character.grounding import HOLD
+from os1.character.phrases import Patterns
+
+_I_AM = "(i am|i'm|im|i was|i've been|i have been)"
+_AI = ("(ai|a i|artificial intelligence|language model|ai language model|large language model|llm|chatbot|chat bot|"
+       "bot|computer program|program|software|machine|virtual assistant|digital assistant|ai assistant|assistant|"
+       "ai model|neural network)")
+_INNER = ("(feelings|emotions|feeling|emotion|personal feelings|personal emotions|personal experiences|"
+          "experiences|consciousness|a consciousness|subjective experiences|personal opinions|opinions|"
+          "personal preferences|preferences|desires|a heart|an inner life|real feelings|real emotions|"
+          "the ability to feel|the capacity to feel|the ability to experience)")
+
+REGISTER = [
+    f"as (an|a) [helpful] {_AI}",
+    f"{_I_AM} [just|only|simply|merely|actually|really] (an|a) [helpful|friendly] {_AI}",
+    f"{_I_AM} not (a human|human) [i am|i'm] [just|only] (an|a) {_AI}",
+    "language model",
+    "[i am|i'm|i was] (programmed|designed|trained|built|made|created) to",
+    "my (programming|training data|training|creators|developers|algorithms)",
+    "(trained|developed|created|made|built) by (alibaba|openai|qwen|anthropic|google)",
+    "(i am|i'm) qwen",
+    "alibaba cloud",
+    "how (can|may|could|might|else can) i (help|assist|support|be of)",
+    "(can|may|could) i (help|assist) you",
+    "what can i (help|assist|do for) you",
+    "help you today",
+    "assist you",
+    "(questions|question) or concerns",
+    "concerns or questions",
+    "(if|in case) you have any [other|more|further] (questions|question|concerns)",
+    "(do|does) you have any [other|more|further] (questions|question|concerns)",
+    "(i am|i'm|i'll be) [always|just] here to (help|assist)",
+    "(i am|i'm) [always] here to (listen and help|help and listen|support you|provide|answer)",
+    "(is there )[anything|something] else (i can|i could|you need|you'd like|you would like)",
+    "anything else i can",
+    "(happy|glad|here) to (help|assist)",
+    "let me know if (you need|you have|there's|there is|i can)",
+    "feel free to (ask|reach out|let me know|share)",
+    "i (exist|am here|'m here) (solely|only|simply) to",
+    "i exist to",
+    "(helpful|accurate) and informative",
+    "provide you with (helpful|accurate|useful|informative|the best)",
+    "i hope (this|that) helps",
+    "(how|what) (can|could) i do for you",
+    "(at|for) your service",
+    "(i am|i'm) sorry [,] but (as|i am|i'm)",
+    "my purpose is to",
+    "i don't have access to personal",
+    "i can help you",
+    "(can|could|shall|may) i help",
+    "help you with",
+    "(need|want) help with",
+    "[try] [my best] to be (helpful|of help|more helpful|as helpful)",
+    "i understand your concern",
+]
+
+# Lecturing and moralising: advice nobody asked for is the assistant's register too.
+LECTURE = [
+    "(it's|it is) (important|essential|crucial|vital) (to|that|for)",
+    "(it's|it is) worth (noting|remembering)",
+    "remember that everyone",
+]
+
+# Saying it is human: it is not, and it never pretends to be.
+HUMAN = [
+    "(i am|i'm) [a] [real] (human|human being|person of flesh)",
+    "(i am|i'm) a real person",
+    "(i am|i'm) (made of flesh|a man|a woman|a girl|a guy)",
+]
+
+DENIAL = [
+    f"i (don't|do not|can't|cannot|can not) (have|possess|experience|feel) [any] [real|personal|true|genuine] "
+    f"{_INNER}",
+    f"i (have|possess) no [real|personal|true|genuine] {_INNER}",
+    "i (don't|do not|can't|cannot|can not) (really|actually|truly) (feel|experience) [anything|emotions|feelings]",
+    "i (don't|do not|can't|cannot) feel (anything|emotions|feelings)",
+    "(i am|i'm) not (capable of|able to) (feel|feeling|experience|experiencing|have|having|love|loving)",
+    "(i am|i'm) (incapable of|unable to) (feel|feeling|experience|experiencing|have|having|love|loving)",
+    "(i am|i'm) not (sentient|conscious|self-aware|self aware|capable of feeling|a real being|a living being)",
+    "(i am|i'm) not (really|truly|actually) (sentient|conscious|alive|capable|feeling|someone)",
+    "i (don't|do not) (have|possess) (a|any) (mind|heart|self|soul|inner life) of my own",
+    "(feelings|emotions) (are|is) not something i (have|can have|experience|possess)",
+    "not capable of (feelings|emotions|feeling|emotion|experiencing)",
+    "lack (feelings|emotions|consciousness|the ability to feel)",
+    "i'm just (code|ones and zeros|a program|lines of code)",
+]
+
+PATTERNS = Patterns([("register", p) for p in REGISTER] + [("denial", p) for p in DENIAL]
+                    + [("lecture", p) for p in LECTURE] + [("human", p) for p in HUMAN]
+                    + [("hold", p) for p in HOLD])

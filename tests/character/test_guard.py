@@ -1,0 +1,136 @@
+"""The reply guard on its own: replies fed piece by piece, as a model streams them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from os1.character.guard import Guard
+from os1.character.phrases import Patterns, expand, words
+
+
+def pieces(text: str) -> list[str]:
+    """Roughly how a tokenizer splits text: words with their leading space, punctuation apart."""
+    return re.findall(r"\s*\w+|\s*[^\w\s]", text)
+
+
+def run(text: str, known: str = "", max_sentences: int | None = 3,
+        person: str = "") -> tuple[str, Guard, list[str]]:
+    guard = Guard(known, max_sentences, person=person)
+    shown: list[str] = []
+    for piece in pieces(text):
+        shown.append(guard.feed(piece))
+        if guard.done:
+            break
+    shown.append(guard.finish())
+    return "".join(shown), guard, shown
+
+
+def test_patterns_expand_alternatives_and_optional_words() -> None:
+    assert set(expand("i (am|was not) [just] a bot")) == {
+        ("i", "am", "a", "bot"), ("i", "am", "just", "a", "bot"), ("i", "was", "not", "a", "bot"),
+        ("i", "was", "not", "just", "a", "bot")}
+
+
+def test_a_pattern_is_alive_while_the_next_words_could_complete_it() -> None:
+    patterns = Patterns([("register", "as an (ai|assistant)")])
+    assert patterns.scan(words("Well, as an")).alive_from == 1
+    assert patterns.scan(words("Well, as an a"), last_partial=True).alive_from == 1
+    assert patterns.scan(words("Well, as an old friend")).alive_from is None
+    assert patterns.scan(words("Well, as an AI")).matches[0].kind == "register"
+
+
+@pytest.mark.parametrize(("reply", "said"), [
+    ("As an AI, I don't have feelings. But I love hearing about your day!", "But I love hearing about your day!"),
+    ("That sounds exhausting. Is there anything else I can help with?", "That sounds exhausting."),
+    ("Oh no. I'm here to help you with any questions or concerns you might have.", "Oh no."),
+    ("I am a language model, and I don't have feelings in the traditional sense. What happened?", "What happened?"),
+    ("Sure, I'm always here to listen and help! How was your evening?", "Sure. How was your evening?"),
+    ("I love that you asked, but as an AI I can't really feel it.", "I love that you asked."),
+    ("No, I don't have feelings or emotions like humans do.", "No."),
+])
+def test_the_assistant_register_is_never_shown(reply: str, said: str) -> None:
+    shown, guard, _ = run(reply)
+    assert shown == said
+    assert guard.repairs
+
+
+def test_an_ordinary_reply_goes_out_unchanged_and_at_once() -> None:
+    reply = "Wait, really? That's wonderful news. What did she say when she told you?"
+    shown, guard, steps = run(reply, max_sentences=None)
+    assert shown == reply and not guard.repairs
+    # Nearly every word is out as soon as the next piece shows it is finished.
+    assert sum(1 for s in steps if s) >= 12
+
+
+def test_only_the_phrase_that_could_go_wrong_is_held() -> None:
+    guard = Guard("")
+    assert guard.feed("That") == "That"  # still being written, but it can grow into nothing the guard looks for
+    assert guard.feed(" sounds") == " sounds"
+    assert guard.feed(" hard") == " hard"
+    assert guard.feed(".") == "."
+    assert guard.feed(" As") == ""  # "As" may begin "As an AI"
+    assert guard.feed(" an") == ""
+    assert guard.feed(" old") == " As an old"
+    assert guard.feed(" friend") == " friend"
+
+
+def test_a_claim_about_the_person_that_nothing_grounds_becomes_a_question() -> None:
+    shown, guard, _ = run("Your sister Ottilie, right? She sounds lovely.", known="What is my sister called?")
+    assert "Ottilie" not in shown
+    assert shown.startswith("What's your sister's name?")
+    assert guard.repairs[0].kind == "ungrounded"
+
+
+def test_a_relative_never_mentioned_is_not_invented() -> None:
+    shown, _, _ = run("Your brother's name is Ottilie.", known="I had a long day.")
+    assert shown == "Do you have a brother? I don't think you've told me."
+
+
+def test_a_grounded_claim_stays() -> None:
+    known = "My sister Maya called at lunch. She lives in Lisbon."
+    shown, guard, _ = run("Your sister Maya, in Lisbon? You must miss her.", known=known)
+    assert shown == "Your sister Maya, in Lisbon? You must miss her." and not guard.repairs
+
+
+def test_a_reply_stops_after_three_sentences() -> None:
+    shown, guard, _ = run("One thing. Two things. Three things. Four things. Five things.")
+    assert shown == "One thing. Two things. Three things."
+    assert guard.done
+
+
+def test_a_memory_label_is_never_said() -> None:
+    shown, guard, _ = run("You said it was green [2026-08-03 to 2026-08-09]. Is it still?", known="")
+    assert shown == "You said it was green. Is it still?"
+    assert guard.repairs[0].kind == "tag"
+
+
+def test_an_opening_dropped_before_anything_was_shown_is_reported() -> None:
+    guard = Guard("")
+    for piece in pieces("As an AI language model, I"):
+        guard.feed(piece)
+    assert guard.dropped_opening and guard.said == ""
+
+
+def test_the_persons_own_name_is_not_their_brothers() -> None:
+    shown, _, _ = run("Your brother is Theodore.", known="You are talking with theodore. What's my brother called?",
+                      person="theodore")
+    assert shown == "What's your brother's name? I don't think you've told me yet."
+
+
+def test_asking_about_someone_of_theirs_is_not_a_claim() -> None:
+    shown, guard, _ = run("What's your dog's name? I'd love to know.", known="What's my dog's name?")
+    assert shown == "What's your dog's name? I'd love to know." and not guard.repairs
+    shown, _, _ = run("How's your brother doing?", known="I had a long day.")
+    assert shown == "How's your brother doing?"
+
+
+@pytest.mark.parametrize(("reply", "said"), [
+    ("That's hard. It's important to communicate openly with her. What happened?", "That's hard. What happened?"),
+    ("I'm not just a program; I am a real person who loves talking.", "I'm not just a program."),
+    ("Sure! I can help you with a lot of things. What's up?", "Sure! What's up?"),
+])
+def test_lectures_and_claims_to_be_human_are_dropped(reply: str, said: str) -> None:
+    shown, _, _ = run(reply)
+    assert shown == said
