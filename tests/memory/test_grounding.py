@@ -112,3 +112,12 @@ async def test_a_question_about_a_kind_of_thing_gets_the_facts_on_it(store: Stor
     grounded = await ground(store, maria, "What hobby am I doing these days?", [])
     assert [i["text"] for i in grounded.recalled] == ["Maria has started pottery classes.", "Maria started climbing."]
     assert grounded.unknown is None
+
+
+async def test_having_asked_before_tells_nothing(store: Store) -> None:
+    maria = await store.user("Maria")
+    asked = item(5, "What's my mother's name?")
+    grounded = await ground(store, maria, "What's my mother's name?", [asked])
+    assert grounded.unknown == "mother"
+    told = item(6, "My mum Sue is visiting, what should I cook?")
+    assert (await ground(store, maria, "What's my mother's name?", [asked, told])).unknown is None

@@ -28,6 +28,9 @@ _RECALL_QUESTION = re.compile(
     r"call|called|name|named|tell|told|say|said|mention|mentioned|move|moved|get|got|start|started)\b"
     r"|\b(?:do you (?:remember|know|recall)|did i (?:tell|mention)|have i (?:told|mentioned)|remind me (?:what|who|"
     r"where|when|of|about))\b", re.IGNORECASE)
+# A sentence that only asks: "What's my mum called?", "Do you remember my sister?".
+_QUESTION = re.compile(r"^\W*(?:what|what['’]s|who|who['’]s|where|when|which|how|why|do|does|did|is|are|was|were|can|"
+                       r"could|would|will|have|has|remember|remind)\b[^.!]*\?\s*$", re.IGNORECASE)
 # Questions that ask for an opinion or help, not for a memory.
 _NOT_RECALL = re.compile(r"\b(?:should|could you|can you|would you|do you think|what if|recommend|suggest|"
                          r"remind me (?:to|at|in|on|tomorrow|tonight))\b", re.IGNORECASE)
@@ -108,7 +111,7 @@ async def ground(store: Store, user: User, question: str, items: list[dict[str, 
     known = await factbook.facts(store, user, limit=500)
     ready += _facts_on(known, subjects, ready)
     narrow = [s for s in subjects if s not in _BROAD]
-    if not subjects or (ready and not narrow) or any(mentions(str(item["text"]), narrow) for item in ready):
+    if not subjects or (ready and not narrow) or any(mentions(_told(str(item["text"])), narrow) for item in ready):
         return Grounding(ready, user.name)
     if await _known_otherwise(store, user, known, subjects, conversation_id, before_id):
         return Grounding(ready, user.name)
@@ -156,9 +159,14 @@ async def _known_otherwise(store: Store, user: User, known: list[factbook.Fact],
         return True
     if conversation_id is None:
         return False
-    rows = await store.read("SELECT content FROM messages WHERE conversation_id = ? AND id < ? "
+    rows = await store.read("SELECT content FROM messages WHERE conversation_id = ? AND id < ? AND role = 'user' "
                             "ORDER BY id DESC LIMIT 200", (conversation_id, before_id or 2**62))
-    return any(mentions(str(r[0]), subjects) for r in rows)
+    return any(mentions(_told(str(r[0])), subjects) for r in rows)
+
+
+def _told(text: str) -> str:
+    """What a message tells, its questions left out: having asked "what's my mum called?" tells nothing."""
+    return " ".join(s for s in re.split(r"(?<=[.!?])\s+", text) if not _QUESTION.match(s))
 
 
 def _singular(word: str) -> str:
