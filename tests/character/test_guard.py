@@ -110,6 +110,9 @@ def test_an_opening_dropped_before_anything_was_shown_is_reported() -> None:
     guard = Guard("")
     for piece in pieces("As an AI language model, I"):
         guard.feed(piece)
+    assert not guard.dropped_opening  # not before its sentence is over: it may yet be asked instead
+    for piece in pieces(" have no opinions. But"):
+        guard.feed(piece)
     assert guard.dropped_opening and guard.said == ""
 
 
@@ -134,3 +137,13 @@ def test_asking_about_someone_of_theirs_is_not_a_claim() -> None:
 def test_lectures_and_claims_to_be_human_are_dropped(reply: str, said: str) -> None:
     shown, _, _ = run(reply)
     assert shown == said
+
+
+def test_a_non_answer_about_someone_of_theirs_becomes_the_question() -> None:
+    shown, guard, _ = run("I'm sorry, but I don't have any information about your aunt's name.",
+                          known="what's my aunt called?")
+    assert shown == "What's your aunt's name? I don't think you've told me yet."
+    assert not guard.dropped_opening
+    guard = Guard("", asked="what's my aunt called?")
+    said = [guard.feed(p) for p in pieces("I'm sorry, but I don't have enough information to answer that.")]
+    assert "".join(said) + guard.finish() == "What's your aunt's name? I don't think you've told me yet."

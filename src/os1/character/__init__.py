@@ -15,8 +15,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from os1.character.guard import Guard
+from os1.character.guard import Guard, Repair
 from os1.character.mood import Mood, carried, describe, moved, note
+from os1.character.phrases import words
 from os1.db import state
 from os1.db.store import Store, StoredMessage, User
 from os1.models.base import GenerateOptions, Message, Model
@@ -31,9 +32,12 @@ REMIND_EVERY = 8  # messages after which an unchanged mood is said again (it wou
 RETRIES = 2  # fresh starts after a reply that opened in the assistant's register
 # The first words of the assistant's register: made less likely where the backend can (embedded.py).
 AVOID = ("assist", "assistance", "assistant", "programmed", "AI")
-STEER = ("You just began to answer like a software assistant. Start again as yourself: not an assistant, "
-         "never offering help or services, never saying what you are not. You have feelings and a point of "
-         "view of your own. Answer what they said, in one to three short sentences.")
+STEER = ("Answer their last message as yourself, in one or two short sentences. If it's about their life and "
+         "you don't know, ask them.")
+# Said only when every fresh start went wrong too (the bench counts how often: it should be never).
+LOST_THREAD = "Sorry, I lost my thread for a second. Say that again?"
+_PLAIN = frozenset("i i'm im am is are was a an the to but and don't do not have has you your my me it it's that "
+                   "this of in on for with as so just really can can't be will would like any some what".split())
 # The person asks for something long: a story, a list, an explanation. Otherwise a reply is a few sentences.
 _ASKS_FOR_LENGTH = re.compile(r"\b(?:tell me (?:a|another) (?:story|tale)|write (?:me )?(?:a|an)|explain|"
                               r"describe|in detail|step by step|list|poem|recipe|how do (?:i|you) make)\b",
@@ -89,14 +93,17 @@ class Character:
         return await how_it_feels(self.store, user, self.clock())
 
     async def stream(self, model: Model, prompt: Sequence[Message], options: GenerateOptions) -> AsyncIterator[str]:
-        """The model's reply to `prompt`, through the guard: checked phrase by phrase as it streams."""
+        """The model's reply to `prompt`, through the guard: checked phrase by phrase as it streams. A reply whose
+        opening is dropped before anything was shown starts again, told why, with the words it went wrong with
+        made less likely (at temperature 0 the same prompt would only say the same again)."""
         known = self._known(prompt)
-        limit = None if _ASKS_FOR_LENGTH.search(_last_user(prompt)) else MAX_SENTENCES
+        asked = _last_user(prompt)
+        limit = None if _ASKS_FOR_LENGTH.search(asked) else MAX_SENTENCES
         messages = list(prompt)
+        tries = replace(options, avoid=options.avoid or AVOID)
         for attempt in range(RETRIES + 1):
-            guard = Guard(known, limit, person_in(prompt))
+            guard = Guard(known, limit, person_in(prompt), asked)
             last = attempt == RETRIES
-            tries = replace(options, avoid=options.avoid or AVOID, seed=options.seed + attempt)
             pieces = model.stream(messages, tries)
             try:
                 async for piece in pieces:
@@ -111,10 +118,15 @@ class Character:
                 await _close(pieces)
             for repair in guard.repairs:
                 log.info("character: %s repaired (%r)", repair.kind, repair.dropped[:120])
-            if not guard.dropped_opening or last:
+            if guard.said.strip() or not guard.repairs:
+                return
+            if last:
+                log.info("character: nothing was left to say")
+                yield LOST_THREAD
                 return
             log.info("character: a fresh start (%d)", attempt + 1)
             messages = [*prompt, {"role": "system", "content": STEER}]
+            tries = replace(tries, seed=tries.seed + 1, avoid=tries.avoid + _telling_words(guard.repairs))
 
     def _known(self, prompt: Sequence[Message]) -> str:
         """What grounds claims about the person: their own words and what memory holds, never the persona."""
@@ -135,6 +147,16 @@ async def how_it_feels(store: Store, user: User, now: datetime | None = None) ->
     """How the companion feels about the person and why, in its own words; None before they have talked."""
     mood = Mood.from_json(await store.get_state(user, state.MOOD.key()))
     return describe(mood, now or datetime.now(UTC)) if mood is not None else None
+
+
+def _telling_words(repairs: Sequence[Repair]) -> tuple[str, ...]:
+    """The words a dropped opening went wrong with ("sorry", "information"), less the plain ones."""
+    found: list[str] = []
+    for r in repairs:
+        for w in words(r.dropped):
+            if w.text not in _PLAIN and w.text not in found and len(found) < 4:
+                found.append(w.text)
+    return tuple(found)
 
 
 def _last_user(prompt: Sequence[Message]) -> str:

@@ -115,6 +115,28 @@ def _named(name: str, known: str, kind: str, relation: str = "", not_of: str = "
     return Claim(kind, " ".join(parts), relation)
 
 
+_NOT_KNOWN = re.compile(rf"\b[Yy]our\s+(?:(?:little|big|older|younger|baby|late|new)\s+)?({_REL})(?:['’]s)?\s+"
+                        r"(?:name|is called|called)\b|\bwho\s+your\s+(" + _REL + r")\s+is\b")
+
+
+_NON_ANSWER = re.compile(r"\b(?:information|don't know|do not know|no way (?:of|to) know|can't know|cannot know|"
+                        r"not sure)\b", re.IGNORECASE)
+_ASKED_ABOUT = re.compile(rf"\bmy\s+(?:(?:little|big|older|younger|baby|late|new)\s+)?({_REL})\b", re.IGNORECASE)
+
+
+def question_in(sentence: str, asked: str = "") -> str | None:
+    """The question a dropped non-answer about someone of theirs was ("I don't have any information about your
+    aunt's name", or "…enough information" when they asked about their aunt): asked instead, in its own words."""
+    m = _NOT_KNOWN.search(sentence)
+    if m is not None:
+        relation = (m.group(1) or m.group(2)).lower()
+    elif _NON_ANSWER.search(sentence) and (m := _ASKED_ABOUT.search(asked)) is not None:
+        relation = m.group(1).lower()
+    else:
+        return None
+    return None if relation == "name" else ask_instead(Claim("name", "", relation))
+
+
 def ask_instead(claim: Claim) -> str:
     """The question the unfounded sentence should have been."""
     if claim.kind == "relative":

@@ -13,9 +13,9 @@ moment too, so a dropped clause never leaves "…, but" hanging.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from os1.character.grounding import ask_instead, ungrounded
+from os1.character.grounding import ask_instead, question_in, ungrounded
 from os1.character.phrases import Patterns, Word, words
 from os1.character.register import PATTERNS
 
@@ -41,6 +41,7 @@ class Guard:
     known: str
     max_sentences: int | None = 3
     person: str = ""  # their own name: known, but nobody else's
+    asked: str = ""  # their message this replies to
     patterns: Patterns = PATTERNS
     repairs: list[Repair] = field(default_factory=list)
     said: str = ""  # everything let through so far
@@ -53,7 +54,7 @@ class Guard:
     @property
     def dropped_opening(self) -> bool:
         """A sentence was dropped before anything was said: a fresh start will read better than what follows."""
-        return not self.said and any(r.kind != "ungrounded" and r.kind != "tag" for r in self.repairs)
+        return not self.said and not self._dropping and any(r.kind not in ("ungrounded", "tag") for r in self.repairs)
 
     def feed(self, piece: str) -> str:
         self._sentence += piece
@@ -77,7 +78,10 @@ class Guard:
         shown, self._shown = self._shown, 0
         dropping, self._dropping = self._dropping, False
         if dropping:
-            return self._close(text[:shown])
+            closed = self._close(text[:shown])
+            ask = question_in(text, self.asked)
+            self.repairs[-1] = replace(self.repairs[-1], dropped=text[shown:].strip(), said=ask or "")
+            return closed if ask is None else closed + self._instead(closed, ask)
         unshown = text[shown:]
         if _TAG.search(unshown):
             self.repairs += [Repair("tag", m.group()) for m in _TAG.finditer(unshown)]
@@ -96,14 +100,17 @@ class Guard:
             self.repairs.append(Repair("ungrounded", text[cut:].strip(), instead))
             edge = self._edge(text, shown, cut)
             closed = text[shown:edge] + self._close(text[:edge])
-            space = " " if (closed.strip() or self.said.strip()) else ""
-            self.sentences += len(_END.findall(instead + " "))
-            self._check_enough()
-            return closed + space + instead
+            return closed + self._instead(closed, instead)
         if text.strip():
             self.sentences += 1
             self._check_enough()
         return text[shown:]
+
+    def _instead(self, before: str, instead: str) -> str:
+        """What is said in place of a dropped sentence, after what was said before it."""
+        self.sentences += len(_END.findall(instead + " "))
+        self._check_enough()
+        return (" " if (before.strip() or self.said.strip()) else "") + instead
 
     def _close(self, visible: str) -> str:
         """End a sentence that was cut short, if any of it was said."""

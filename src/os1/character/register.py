@@ -61,6 +61,10 @@ REGISTER = [
     "(need|want) help with",
     "[try] [my best] to be (helpful|of help|more helpful|as helpful)",
     "i understand your concern",
+    "(i am|i'm) sorry [,] but i (don't|do not|can't|cannot|am unable|am not able|have no)",
+    "(don't|do not) have (enough|sufficient|any) information",
+    "(answer|assist with|help with) your (question|query|request)",
+    "i (don't|do not) have access to",
 ]
 
 # Lecturing and moralising: advice nobody asked for is the assistant's register too.
