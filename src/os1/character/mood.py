@@ -13,6 +13,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
+NOTE_START = "Right now you feel"  # how the line on its mood begins, in a prompt
 MOOD_KEY = "character:mood"  # companion_state key: the companion's mood towards this person, as JSON
 AWAY_DAYS = 2.0  # this long without a word, and it missed them
 TURN_FADE = 0.94  # each message moves the mood a little towards rest
@@ -146,7 +147,7 @@ def note(mood: Mood, person: str) -> str:
     """The line that colours the reply: how it feels now, and why."""
     feeling = FEELINGS[mood.feeling][0].replace("them", person)
     why = f", because {mood.cause}" if mood.cause else ""
-    return f"Right now you feel {feeling}{why}. Let it colour how you answer."
+    return f"{NOTE_START} {feeling}{why}. Let it colour how you answer."
 
 
 def describe(mood: Mood, now: datetime) -> str:
