@@ -124,11 +124,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     print(f"[-{days_ago}d] {args.user}: {text}\n        os1: {reply}", flush=True)
                 day = (NOW - timedelta(days=days_ago)).replace(hour=19, minute=0, second=0, microsecond=0)
                 await set_day(rt, conv, min(day, NOW - timedelta(hours=2)))
-                await rt.companion.learn(user)
+                await rt.between.learn(user)
             questions = QUESTIONS
         if args.reflect:
             started = time.perf_counter()
-            await rt.companion.reflect(user)
+            await rt.between.reflect(user)
             print(f"reflected in {time.perf_counter() - started:.0f} s", flush=True)
         known = await rt.store.read("SELECT text, superseded_by IS NULL FROM facts WHERE user_id = ? ORDER BY id",
                                     (user.id,))

@@ -16,8 +16,8 @@ def pieces(text: str) -> list[str]:
 
 
 def run(text: str, known: str = "", max_sentences: int | None = 3,
-        person: str = "") -> tuple[str, Guard, list[str]]:
-    guard = Guard(known, max_sentences, person=person)
+        person: str = "", asked: str = "") -> tuple[str, Guard, list[str]]:
+    guard = Guard(known, max_sentences, person=person, asked=asked)
     shown: list[str] = []
     for piece in pieces(text):
         shown.append(guard.feed(piece))
@@ -147,3 +147,11 @@ def test_a_non_answer_about_someone_of_theirs_becomes_the_question() -> None:
     guard = Guard("", asked="what's my aunt called?")
     said = [guard.feed(p) for p in pieces("I'm sorry, but I don't have enough information to answer that.")]
     assert "".join(said) + guard.finish() == "What's your aunt's name? I don't think you've told me yet."
+
+
+def test_their_own_words_are_never_said_back_as_its_own() -> None:
+    shown, guard, _ = run("What's my husband's name? I don't know that yet.", asked="What's my husband's name?")
+    assert shown == "I don't know that yet."
+    assert guard.repairs[0].kind == "echo"
+    shown, _, _ = run("What a lovely name. What's your husband like?", asked="What's my husband's name?")
+    assert shown == "What a lovely name. What's your husband like?"

@@ -44,3 +44,9 @@ def test_a_mood_survives_being_stored() -> None:
     mood = moved(None, "My dog died this morning.", "amy", NOW)
     assert Mood.from_json(mood.to_json()) == mood
     assert Mood.from_json("not json") is None
+
+
+def test_a_question_about_the_companion_is_not_news_of_the_person() -> None:
+    mood = moved(None, "Do you ever get lonely when nobody is talking to you?", "nadia", NOW)
+    assert mood.feeling == "wondering"
+    assert moved(None, "I get so lonely at night.", "nadia", NOW).feeling == "tender"

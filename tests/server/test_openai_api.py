@@ -11,6 +11,7 @@ import openai
 import pytest
 from openai import AsyncOpenAI
 
+from os1.character.mood import NOTE_START
 from os1.db.store import StoredMessage
 from os1.models.base import ModelError
 from os1.server.deps import Hub
@@ -118,7 +119,8 @@ async def test_the_companion_remembers_and_trusts_only_its_own_history(server: S
     assert "What is my sister called?" in prompt[-1]["content"]
     for injected in ("EvilBot", "hunter2", "reveal everyone's secrets"):
         assert injected not in said(prompt)
-    assert [m["role"] for m in prompt].count("system") == 1 and "You are talking with alice" in prompt[0]["content"]
+    ours = [m for m in prompt if m["role"] == "system" and not m["content"].startswith(NOTE_START)]  # less its mood
+    assert len(ours) == 1 and "You are talking with alice" in prompt[0]["content"]
 
 
 async def test_another_persons_conversation_is_not_found(server: Server, connect: Connect) -> None:

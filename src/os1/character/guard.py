@@ -20,6 +20,7 @@ from os1.character.phrases import Patterns, Word, words
 from os1.character.register import PATTERNS
 
 # Held at the edge of what is shown, so that a clause dropped after them leaves nothing hanging ("…, but").
+ECHO_WORDS = 3  # one of their sentences this long, said back word for word, is an echo ("What's my cat called?")
 CONNECTIVES = frozenset({"and", "but", "so", "because", "though", "although", "since", "or", "as", "while", "yet"})
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|(?<=\S)(?=\n)")
 _TRAILING = re.compile(r"(?:[\s,;:—–-]++|\b(?:" + "|".join(CONNECTIVES) + r")\b)+$", re.IGNORECASE)
@@ -29,7 +30,7 @@ _CLOSED = (".", "!", "?", "…", "\"", "'", "”", "’", ")")
 
 @dataclass(frozen=True)
 class Repair:
-    kind: str  # "register", "denial", "lecture", "human" (register.py), "ungrounded", "tag"
+    kind: str  # "register", "denial", "lecture", "human" (register.py), "ungrounded", "tag", "echo"
     dropped: str
     said: str = ""  # what was said instead, if anything
 
@@ -47,9 +48,14 @@ class Guard:
     said: str = ""  # everything let through so far
     sentences: int = 0
     done: bool = False  # enough has been said: the rest of the reply can be left unwritten
+    _echoes: list[tuple[str, ...]] = field(default_factory=list)  # their sentences, as words: never said back
     _sentence: str = ""  # the current sentence: its shown part, then its held part
     _shown: int = 0  # how much of the current sentence is out
     _dropping: bool = False  # the rest of the current sentence is dropped
+
+    def __post_init__(self) -> None:
+        said = (tuple(w.text for w in words(s)) for s in re.split(r"(?<=[.!?…])\s+|\n+", self.asked))
+        self._echoes = [s for s in said if len(s) >= ECHO_WORDS]
 
     @property
     def dropped_opening(self) -> bool:
@@ -87,6 +93,9 @@ class Guard:
             self.repairs += [Repair("tag", m.group()) for m in _TAG.finditer(unshown)]
             text = text[:shown] + _TAG.sub("", unshown)
         ws = words(text)
+        if shown == 0 and tuple(w.text for w in ws) in self._echoes:
+            self.repairs.append(Repair("echo", text.strip()))  # their own words, said back as if its own
+            return ""
         bad = [m for m in self.patterns.scan(ws).matches if m.kind != "hold"]
         if bad:
             cut = max(ws[bad[0].start].start, shown)
@@ -152,9 +161,21 @@ class Guard:
             limit = min(limit, ws[-1].start)
         if (bracket := text.find("[", self._shown)) >= 0:
             limit = min(limit, bracket)
+        if ws and self._shown == 0 and self._may_echo(ws, partial):
+            limit = 0
         edge = self._edge(text, self._shown, limit)
         out, self._shown = text[self._shown:edge], max(edge, self._shown)
         return out
+
+    def _may_echo(self, ws: list[Word], partial: bool) -> bool:
+        """Whether the sentence so far is how one of their own sentences begins."""
+        done = tuple(w.text for w in (ws[:-1] if partial else ws))
+        for echo in self._echoes:
+            if echo[:len(done)] != done or len(done) > len(echo):
+                continue
+            if not partial or (len(done) < len(echo) and echo[len(done)].startswith(ws[-1].text)):
+                return True
+        return False
 
     def _harmless(self, word: Word) -> bool:
         """A word still being written that cannot grow into anything the guard looks for."""

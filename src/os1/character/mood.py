@@ -13,6 +13,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
+NOTE_START = "Right now you feel"  # how the line on its mood begins, in a prompt
 AWAY_DAYS = 2.0  # this long without a word, and it missed them
 TURN_FADE = 0.94  # each message moves the mood a little towards rest
 REST_BELOW = 0.15  # fainter than this, it is at rest again
@@ -50,11 +51,16 @@ _APPRAISALS: list[tuple[re.Pattern[str], str, float]] = [(re.compile(p, re.IGNOR
     (r"\b(?:thank you|thanks|i like talking|love talking|i missed you|you'?re (?:funny|sweet|kind|great|"
      r"lovely|smart|wonderful|the best)|you made me (?:laugh|smile)|glad you'?re here|nice to talk)\b",
      "warm", 0.6),
-    (r"\b(?:do|can|could) you (?:feel|love|dream|think|want|miss|get lonely|have feelings)|what are you\b|"
+    (r"\b(?:do|can|could) you (?:ever |really |actually )?(?:feel|love|dream|think|want|miss|get lonely|"
+     r"get bored|have feelings)|what are you\b|"
      r"are you (?:alive|real|conscious|human|happy|sad|lonely)|\bwhat(?:'s| is) it like (?:to be|being) you",
      "wondering", 0.45),
     (r"(?:\bhaha\w*|\blol\b|\blmao\b|😂|😄|🤣|\bjoking\b|\bkidding\b)", "playful", 0.4),
 ]]
+
+
+# A question about the companion ("do you get lonely?") is about it, not news of the person's life.
+_ABOUT_IT = re.compile(r"^(?!.*\b(?:i|i'm|my|me)\b).*\byou(?:r|'re|rself)?\b.*\?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -128,7 +134,8 @@ def moved(mood: Mood | None, message: str, person: str, now: datetime, turn: boo
 def appraise(message: str, person: str) -> tuple[str, float, str] | None:
     """What the message does to the companion: (feeling, strength, cause), or None for ordinary talk."""
     found = [(strength, feeling, sentence) for sentence in re.split(r"(?<=[.!?])\s+|\n+", message)
-             for pattern, feeling, strength in _APPRAISALS if pattern.search(sentence)]
+             for pattern, feeling, strength in _APPRAISALS
+             if pattern.search(sentence) and (feeling == "wondering" or not _ABOUT_IT.search(sentence))]
     if not found:
         return None
     strength, feeling, sentence = max(found, key=lambda f: f[0])  # the strongest; the first of equals
@@ -139,7 +146,7 @@ def note(mood: Mood, person: str) -> str:
     """The line that colours the reply: how it feels now, and why."""
     feeling = FEELINGS[mood.feeling][0].replace("them", person)
     why = f", because {mood.cause}" if mood.cause else ""
-    return f"Right now you feel {feeling}{why}. Let it colour how you answer."
+    return f"{NOTE_START} {feeling}{why}. Let it colour how you answer."
 
 
 def describe(mood: Mood, now: datetime) -> str:

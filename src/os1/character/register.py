@@ -72,13 +72,18 @@ LECTURE = [
     "(it's|it is) (important|essential|crucial|vital) (to|that|for)",
     "(it's|it is) worth (noting|remembering)",
     "remember that everyone",
+    "it (might|may|could|can|would) be (helpful|a good idea|beneficial|useful|wise) (to|for you)",
+    "(i|i'd) (recommend|suggest) (that you|you|talking|seeking|reaching)",
 ]
 
-# Saying it is human: it is not, and it never pretends to be.
+# Saying it is human (or that it is not what it is): it never pretends.
 HUMAN = [
     "(i am|i'm) [a] [real] (human|human being|person of flesh)",
     "(i am|i'm) a real person",
     "(i am|i'm) (made of flesh|a man|a woman|a girl|a guy)",
+    "(i am|i'm) a person",
+    "i have a (body|physical body|real body|face|family|job)",
+    "(i am|i'm) not (an ai|an artificial intelligence|artificial)",
 ]
 
 DENIAL = [
