@@ -46,9 +46,9 @@ def person_in(prompt: Sequence[Message]) -> str:
 
 def voice_examples(persona: Persona) -> str:
     """The persona's example exchanges, marked as made up so a model never takes them for memories."""
-    lines = [f"Them: {them}\nYou: {you}" for them, you in persona.examples]
-    return ("How you sound, in made-up moments (they show your voice only; none of it happened to the person "
-            "you are talking with):\n" + "\n\n".join(lines))
+    lines = [f"- If someone said \"{them}\", you might answer: \"{you}\"" for them, you in persona.examples]
+    return ("How you sound (made-up moments: they show your voice only; none of it happened to the person you "
+            "are talking with):\n" + "\n".join(lines))
 
 
 def render(messages: Sequence[StoredMessage]) -> list[Message]:

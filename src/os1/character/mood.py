@@ -139,6 +139,8 @@ def appraise(message: str, person: str) -> tuple[str, float, str] | None:
     if not found:
         return None
     strength, feeling, sentence = max(found, key=lambda f: f[0])  # the strongest; the first of equals
+    if feeling == "wondering":  # their question is its own cause; quoted, a small model answers the quote
+        return feeling, strength, f"{person} asked about you"
     return feeling, strength, f"{person} told you: \"{_clip(sentence)}\""
 
 
@@ -155,6 +157,7 @@ def describe(mood: Mood, now: datetime) -> str:
     if mood.at_rest:
         return f"I feel {feeling}."
     cause = re.sub(r"^\S+ told you:", "you told me:", mood.cause)
+    cause = re.sub(r"^\S+ asked about you$", "you asked about me", cause)
     cause = cause.replace("you hadn't talked", "we hadn't talked")
     fading = " (it's fading)" if strength_now(mood, now) < 0.35 else ""
     return f"I feel {feeling}, because {cause}{fading}."

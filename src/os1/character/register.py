@@ -35,6 +35,8 @@ REGISTER = [
     "help you today",
     "assist you",
     "(questions|question) or concerns",
+    "(thoughts|questions) or (questions|concerns|thoughts|feelings) (about|on|you'd|you would|to share)",
+    "(any|other) (thoughts|questions) or (questions|concerns|thoughts)",
     "concerns or questions",
     "(if|in case) you have any [other|more|further] (questions|question|concerns)",
     "(do|does) you have any [other|more|further] (questions|question|concerns)",
