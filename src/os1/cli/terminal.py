@@ -207,6 +207,10 @@ def chat_piped(runner: asyncio.Runner, rt: Runtime, user: User, conversation: Co
             print(f"os1: {event.message}", file=sys.stderr, flush=True)
 
     runner.run(_start(rt))
+    try:  # as at the prompt: the companion settles its name first, so no reply says it is "still deciding"
+        runner.run(rt.prepare(user, conversation))
+    except Exception:  # noqa: BLE001 - only a head start: the first turn says what is wrong
+        pass
     for line in lines:
         text = line.rstrip("\n")
         if not text.strip():
