@@ -7,7 +7,7 @@ import pytest
 
 from os1.db.store import NewMessage, Store, User
 from os1.memory.facts import add_fact
-from os1.memory.grounding import asked_about, asks_to_recall, ground
+from os1.memory.grounding import asked_about, asks_to_recall, ground, mentions
 from os1.memory.learn import Candidate, keep
 
 
@@ -121,3 +121,7 @@ async def test_having_asked_before_tells_nothing(store: Store) -> None:
     assert grounded.unknown == "mother"
     told = item(6, "My mum Sue is visiting, what should I cook?")
     assert (await ground(store, maria, "What's my mother's name?", [asked, told])).unknown is None
+
+
+def test_a_pet_told_by_its_breed_is_a_pet() -> None:
+    assert mentions("I adopted a beagle last week and we named him Pickles.", ["dog"])

@@ -48,7 +48,9 @@ _KIN = [set(group.split()) for group in (
     "son daughter kid kids child children baby",
     "grandmother grandma granny nan nana gran grandparents",
     "grandfather grandpa granddad grandad grandparents",
-    "pet pets dog dogs puppy pup cat cats kitten",
+    "pet pets dog dogs puppy pup cat cats kitten "  # a pet is often told by its breed: "we adopted a beagle"
+    "beagle labrador retriever poodle terrier spaniel collie husky bulldog dachshund pug corgi chihuahua "
+    "schnauzer greyhound whippet tabby siamese",
     "work job career office employer company boss colleague colleagues workplace profession working works "
     "jobs hired",
     "home city town flat apartment house moved move lives live living neighbourhood neighborhood address",
