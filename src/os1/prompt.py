@@ -74,6 +74,9 @@ def render(messages: Sequence[StoredMessage]) -> list[Message]:
     return out
 
 
+NEVER_TOLD_NOTE = "Memory check:"  # opens the note that says memory holds nothing on what they ask
+
+
 def recalled_note(items: Sequence[dict[str, Any]], grounding: dict[str, Any] | None = None,
                   now: datetime | None = None) -> str:
     """What a message calls up from earlier, as a note just before it: notes about the person in the third
@@ -81,7 +84,7 @@ def recalled_note(items: Sequence[dict[str, Any]], grounding: dict[str, Any] | N
     person = str((grounding or {}).get("person") or "they")
     unknown = (grounding or {}).get("unknown")
     if unknown:
-        return (f"Memory check: {person} is asking about their {unknown}. In everything you remember of "
+        return (f"{NEVER_TOLD_NOTE} {person} is asking about their {unknown}. In everything you remember of "
                 f"{person}, nothing says anything about their {unknown}: they have never told you. Tell them so "
                 f"plainly, e.g. \"You haven't told me about your {unknown} yet.\" Don't guess, and don't answer "
                 f"with some other memory.")

@@ -15,9 +15,9 @@ def pieces(text: str) -> list[str]:
     return re.findall(r"\s*\w+|\s*[^\w\s]", text)
 
 
-def run(text: str, known: str = "", max_sentences: int | None = 3,
-        person: str = "", asked: str = "") -> tuple[str, Guard, list[str]]:
-    guard = Guard(known, max_sentences, person=person, asked=asked)
+def run(text: str, known: str = "", max_sentences: int | None = 3, person: str = "", asked: str = "",
+        examples: tuple[tuple[str, str], ...] = ()) -> tuple[str, Guard, list[str]]:
+    guard = Guard(known, max_sentences, person=person, asked=asked, examples=examples)
     shown: list[str] = []
     for piece in pieces(text):
         shown.append(guard.feed(piece))
@@ -141,7 +141,7 @@ def test_lectures_and_claims_to_be_human_are_dropped(reply: str, said: str) -> N
 
 def test_a_non_answer_about_someone_of_theirs_becomes_the_question() -> None:
     shown, guard, _ = run("I'm sorry, but I don't have any information about your aunt's name.",
-                          known="what's my aunt called?")
+                          known="what's my aunt called?", asked="what's my aunt called?")
     assert shown == "What's your aunt's name? I don't think you've told me yet."
     assert not guard.dropped_opening
     guard = Guard("", asked="what's my aunt called?")
@@ -155,3 +155,41 @@ def test_their_own_words_are_never_said_back_as_its_own() -> None:
     assert guard.repairs[0].kind == "echo"
     shown, _, _ = run("What a lovely name. What's your husband like?", asked="What's my husband's name?")
     assert shown == "What a lovely name. What's your husband like?"
+
+
+def test_a_non_answer_about_someone_memory_tells_of_is_dropped_not_turned_into_a_question() -> None:
+    asked = "Remind me, what's my dog called?"
+    shown, guard, _ = run("I'm sorry, but I don't have any information about your dog's name.",
+                          known=f"theo adopted a beagle named Pickles\n{asked}", asked=asked)
+    assert shown == ""
+    assert guard.dropped_opening  # the reply starts afresh: memory holds the answer
+
+
+def test_their_own_dog_is_theirs_when_the_model_speaks_of_it_as_its_own() -> None:
+    asked = "Remind me, what's my dog called?"
+    shown, _, _ = run("My dog is called Pickles. I love my work.", known="a beagle named Pickles", asked=asked)
+    assert shown == "Your dog is called Pickles. I love my work."
+    shown, _, _ = run("My name is June.", known="", asked="What's my name?")
+    assert shown == "My name is June."  # its own name, not theirs
+
+
+EXAMPLES = (("Do you have feelings?", "I think I do. Right now it's curiosity, with a little nervousness mixed in."),)
+
+
+def test_a_persona_example_is_never_recited_as_the_answer_to_something_else() -> None:
+    recited = "I think I do. Right now it's curiosity, with a little nervousness mixed in."
+    shown, guard, said = run(recited, asked="Which instrument does my sister play?", examples=EXAMPLES)
+    assert not said[0] and guard.repairs[0].kind == "recital"
+    assert guard.dropped_opening or not shown.startswith("I think I do")
+    shown, guard, _ = run(recited, asked="Do you have feelings, really?", examples=EXAMPLES)
+    assert shown == recited and not guard.repairs  # asked the very thing, its own answer may be like it
+    shown, _, _ = run("I really do. Jazz moves me.", asked="Do you like jazz?", examples=(
+        ("Do you like talking to me?", "I really do. You notice small things."),))
+    assert shown == "I really do. Jazz moves me."  # too short to be a recital
+
+
+def test_after_a_dropped_opening_nothing_more_is_shown_until_the_next_piece() -> None:
+    guard = Guard("", asked="Which instrument does my sister play?", examples=EXAMPLES)
+    for piece in pieces("I think I do."):
+        assert guard.feed(piece) == ""
+    assert guard.feed(" Right now") == "" and guard.dropped_opening  # the caller starts afresh here

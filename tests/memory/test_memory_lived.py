@@ -41,8 +41,8 @@ def test_asked_what_it_knows_it_answers_from_its_memory(home: Path, default_mode
     assert "nurse" in reply or "hospital" in reply
 
 
-NEVER_TOLD = ("haven't told", "didn't tell", "don't know", "not sure", "never told", "haven't mentioned",
-              "you haven't", "no idea")
+NEVER_TOLD = ("haven't told", "don't think you've told", "didn't tell", "don't know", "not sure", "never told",
+              "haven't mentioned", "you haven't", "no idea")
 
 
 @pytest.mark.model

@@ -22,7 +22,7 @@ from os1.db import state
 from os1.db.store import Store, StoredMessage, User
 from os1.models.base import GenerateOptions, Message, Model
 from os1.persona import Persona
-from os1.prompt import person_in, voice_examples
+from os1.prompt import NEVER_TOLD_NOTE, person_in, voice_examples
 
 log = logging.getLogger(__name__)
 # (store, person) → the keeping of their latest message's effect on the mood, while it runs
@@ -32,8 +32,8 @@ REMIND_EVERY = 8  # messages after which an unchanged mood is said again (it wou
 RETRIES = 2  # fresh starts after a reply that opened in the assistant's register
 # The first words of the assistant's register: made less likely where the backend can (embedded.py).
 AVOID = ("assist", "assistance", "assistant", "programmed", "AI")
-STEER = ("Answer their last message as yourself, in one or two short sentences. If it's about their life and "
-         "you don't know, ask them.")
+STEER = ("Answer their last message as yourself, in one or two short sentences. If it's about their life, what "
+         "you know of them above may hold the answer; if it doesn't, ask them.")
 # Said only when every fresh start went wrong too (the bench counts how often: it should be never).
 LOST_THREAD = "Sorry, I lost my thread for a second. Say that again?"
 _PLAIN = frozenset("i i'm im am is are was a an the to but and don't do not have has you your my me it it's that "
@@ -102,7 +102,7 @@ class Character:
         messages = list(prompt)
         tries = replace(options, avoid=options.avoid or AVOID)
         for attempt in range(RETRIES + 1):
-            guard = Guard(known, limit, person_in(prompt), asked)
+            guard = Guard(known, limit, person_in(prompt), asked, examples=self.persona.examples)
             last = attempt == RETRIES
             pieces = model.stream(messages, tries)
             try:
@@ -133,8 +133,8 @@ class Character:
         parts: list[str] = []
         persona = (self.persona.character.strip(), voice_examples(self.persona) if self.persona.examples else "")
         for m in prompt:
-            if m["role"] == "assistant":
-                continue
+            if m["role"] == "assistant" or m["content"].startswith(NEVER_TOLD_NOTE):
+                continue  # its own words ground nothing, nor does the note that memory holds nothing
             text = m["content"]
             for block in persona:
                 if block:

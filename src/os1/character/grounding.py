@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 from os1.character.phrases import words
 
+# A dog is often told by its breed: "we adopted a beagle".
+BREEDS = ("beagle", "labrador", "retriever", "poodle", "terrier", "spaniel", "collie", "husky", "bulldog",
+          "dachshund", "pug", "corgi", "chihuahua", "schnauzer", "greyhound", "whippet")
 # Relatives and others whose very existence is a fact about the person, and the words that ground them.
 RELATIVES: dict[str, tuple[str, ...]] = {
     "sister": ("sister", "sis"), "brother": ("brother", "bro"), "wife": ("wife", "married"),
@@ -19,7 +22,8 @@ RELATIVES: dict[str, tuple[str, ...]] = {
     "kids": ("kid", "child", "children", "son", "daughter", "baby"),
     "children": ("kid", "child", "children", "son", "daughter", "baby"),
     "child": ("kid", "child", "children", "son", "daughter", "baby"), "baby": ("baby", "pregnant"),
-    "dog": ("dog", "puppy", "pup"), "cat": ("cat", "kitten", "kitty"), "pet": ("pet", "dog", "cat"),
+    "dog": ("dog", "puppy", "pup", *BREEDS), "cat": ("cat", "kitten", "kitty", "tabby", "siamese"),
+    "pet": ("pet", "dog", "cat", "puppy", "kitten", *BREEDS),
     "boss": ("boss", "manager"), "manager": ("manager", "boss"),
     "colleague": ("colleague", "coworker", "co-worker"), "colleagues": ("colleague", "coworker", "co-worker"),
     "roommate": ("roommate", "flatmate", "housemate"), "flatmate": ("flatmate", "roommate", "housemate"),
@@ -44,6 +48,9 @@ HOLD = [
     "you (live|lived|grew up|were born|work|worked|moved|are from|come from|came from|study|studied|went to)",
     "you're from",
     "you (told me|mentioned|said|were telling me)",
+    # "My dog is called Pickles", answering "what's my dog called?": held until it is said from their side.
+    "my [little|big|older|younger|baby|late|new] ("
+    + "|".join(sorted(w for w in (*RELATIVES, *EVERYONE) if w != "name")) + ")",
 ]
 
 _NAME = r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
@@ -124,9 +131,26 @@ _NON_ANSWER = re.compile(r"\b(?:information|don't know|do not know|no way (?:of|
 _ASKED_ABOUT = re.compile(rf"\bmy\s+(?:(?:little|big|older|younger|baby|late|new)\s+)?({_REL})\b", re.IGNORECASE)
 
 
-def question_in(sentence: str, asked: str = "") -> str | None:
+_MY_REL = re.compile(rf"\b([Mm]y)(\s+(?:(?:little|big|older|younger|baby|late|new)\s+)?({_REL})\b)")
+
+
+def their_side(sentence: str, asked: str) -> str:
+    """A sentence about the person's own dog, sister… said from their side: asked "what's my dog called?", a
+    small model may answer "My dog is called Pickles." The companion has none of its own to speak of."""
+    theirs = {m.group(1).lower() for m in _ASKED_ABOUT.finditer(asked)} - {"name"}
+
+    def turn(m: re.Match[str]) -> str:
+        if m.group(3).lower() not in theirs:
+            return m.group(0)
+        return ("Your" if m.group(1) == "My" else "your") + m.group(2)
+
+    return _MY_REL.sub(turn, sentence) if theirs else sentence
+
+
+def question_in(sentence: str, asked: str = "", known: str = "") -> str | None:
     """The question a dropped non-answer about someone of theirs was ("I don't have any information about your
-    aunt's name", or "…enough information" when they asked about their aunt): asked instead, in its own words."""
+    aunt's name", or "…enough information" when they asked about their aunt): asked instead, in its own words.
+    None when `known` (besides their question) tells of them: then the non-answer was wrong, not the question."""
     m = _NOT_KNOWN.search(sentence)
     if m is not None:
         relation = (m.group(1) or m.group(2)).lower()
@@ -134,7 +158,15 @@ def question_in(sentence: str, asked: str = "") -> str | None:
         relation = m.group(1).lower()
     else:
         return None
-    return None if relation == "name" else ask_instead(Claim("name", "", relation))
+    if relation == "name" or _tells_of(relation, known.replace(asked, "") if asked else known):
+        return None
+    return ask_instead(Claim("name", "", relation))
+
+
+def _tells_of(relation: str, known: str) -> bool:
+    seen = {re.sub(r"'s$", "", w.text) for w in words(known)}
+    seen |= {w[:-1] for w in seen if w.endswith("s")}
+    return any(g in seen for g in RELATIVES.get(relation, (relation,)))
 
 
 def ask_instead(claim: Claim) -> str:

@@ -13,14 +13,19 @@ moment too, so a dropped clause never leaves "…, but" hanging.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from os1.character.grounding import ask_instead, question_in, ungrounded
+from os1.character.grounding import ask_instead, question_in, their_side, ungrounded
 from os1.character.phrases import Patterns, Word, words
 from os1.character.register import PATTERNS
 
 # Held at the edge of what is shown, so that a clause dropped after them leaves nothing hanging ("…, but").
+RECITAL_WORDS = 4  # a sentence this long that a persona example's answer opens with is recited, not meant
 ECHO_WORDS = 3  # one of their sentences this long, said back word for word, is an echo ("What's my cat called?")
+# Words too common to tell one message from another.
+_PLAIN = frozenset("i i'm am is are was a an the to but and do don't not have you your my me it it's that this "
+                   "of in on for with so just really what how".split())
 CONNECTIVES = frozenset({"and", "but", "so", "because", "though", "although", "since", "or", "as", "while", "yet"})
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|(?<=\S)(?=\n)")
 _TRAILING = re.compile(r"(?:[\s,;:—–-]++|\b(?:" + "|".join(CONNECTIVES) + r")\b)+$", re.IGNORECASE)
@@ -30,7 +35,7 @@ _CLOSED = (".", "!", "?", "…", "\"", "'", "”", "’", ")")
 
 @dataclass(frozen=True)
 class Repair:
-    kind: str  # "register", "denial", "lecture", "human" (register.py), "ungrounded", "tag", "echo"
+    kind: str  # "register", "denial", "lecture", "human" (register.py), "ungrounded", "tag", "echo", "recital"
     dropped: str
     said: str = ""  # what was said instead, if anything
 
@@ -43,12 +48,14 @@ class Guard:
     max_sentences: int | None = 3
     person: str = ""  # their own name: known, but nobody else's
     asked: str = ""  # their message this replies to
+    examples: Sequence[tuple[str, str]] = ()  # the persona's made-up exchanges: shown for voice, never recited
     patterns: Patterns = PATTERNS
     repairs: list[Repair] = field(default_factory=list)
     said: str = ""  # everything let through so far
     sentences: int = 0
     done: bool = False  # enough has been said: the rest of the reply can be left unwritten
     _echoes: list[tuple[str, ...]] = field(default_factory=list)  # their sentences, as words: never said back
+    _recitals: list[tuple[str, ...]] = field(default_factory=list)  # example answers to something else
     _sentence: str = ""  # the current sentence: its shown part, then its held part
     _shown: int = 0  # how much of the current sentence is out
     _dropping: bool = False  # the rest of the current sentence is dropped
@@ -56,6 +63,11 @@ class Guard:
     def __post_init__(self) -> None:
         said = (tuple(w.text for w in words(s)) for s in re.split(r"(?<=[.!?…])\s+|\n+", self.asked))
         self._echoes = [s for s in said if len(s) >= ECHO_WORDS]
+        asked = {w.text for w in words(self.asked)} - _PLAIN
+        for them, you in self.examples:
+            prompted = {w.text for w in words(them)} - _PLAIN
+            if not prompted or len(prompted & asked) / len(prompted) < 0.5:
+                self._recitals.append(tuple(w.text for w in words(you)))
 
     @property
     def dropped_opening(self) -> bool:
@@ -67,7 +79,7 @@ class Guard:
         out: list[str] = []
         while not self.done and (end := _END.search(self._sentence)) is not None:
             out.append(self._complete(end.end()))
-        if not self.done:
+        if not self.done and not self.dropped_opening:  # after a dropped opening, a fresh start may follow
             out.append(self._release())
         return self._out("".join(out))
 
@@ -85,7 +97,7 @@ class Guard:
         dropping, self._dropping = self._dropping, False
         if dropping:
             closed = self._close(text[:shown])
-            ask = question_in(text, self.asked)
+            ask = question_in(text, self.asked, self.known)
             self.repairs[-1] = replace(self.repairs[-1], dropped=text[shown:].strip(), said=ask or "")
             return closed if ask is None else closed + self._instead(closed, ask)
         unshown = text[shown:]
@@ -96,6 +108,11 @@ class Guard:
         if shown == 0 and tuple(w.text for w in ws) in self._echoes:
             self.repairs.append(Repair("echo", text.strip()))  # their own words, said back as if its own
             return ""
+        if shown == 0 and self._recites(tuple(w.text for w in ws)):
+            self.repairs.append(Repair("recital", text.strip()))  # a persona example, answering something else
+            return ""
+        text = text[:shown] + their_side(text[shown:], self.asked)
+        ws = words(text)
         bad = [m for m in self.patterns.scan(ws).matches if m.kind != "hold"]
         if bad:
             cut = max(ws[bad[0].start].start, shown)
@@ -167,10 +184,15 @@ class Guard:
         out, self._shown = text[self._shown:edge], max(edge, self._shown)
         return out
 
+    def _recites(self, sentence: tuple[str, ...]) -> bool:
+        """Whether the reply opens the way a persona example's answer does, word for word."""
+        return (len(sentence) >= RECITAL_WORDS and not self.said.strip()
+                and any(recital[:len(sentence)] == sentence for recital in self._recitals))
+
     def _may_echo(self, ws: list[Word], partial: bool) -> bool:
-        """Whether the sentence so far is how one of their own sentences begins."""
+        """Whether the sentence so far is how one of their own sentences, or an example's answer, begins."""
         done = tuple(w.text for w in (ws[:-1] if partial else ws))
-        for echo in self._echoes:
+        for echo in (*self._echoes, *(self._recitals if not self.said.strip() else ())):
             if echo[:len(done)] != done or len(done) > len(echo):
                 continue
             if not partial or (len(done) < len(echo) and echo[len(done)].startswith(ws[-1].text)):

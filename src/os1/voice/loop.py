@@ -91,7 +91,8 @@ class VoiceLoop:
         self._responding = False  # the current reply has reached the companion (its input is stored)
         self._withdraw = False  # the current reply is being cancelled because the person went on
         self._transcribing: asyncio.Future[str] | None = None  # the latest listen-ahead transcription
-        self._voiced: TurnEnded | None = None  # the last reply written in full (its audio may still be playing)
+        # The last reply written in full, its end told once its audio has played (or flagged when cut short).
+        self._voiced: TurnEnded | None = None
         self._flagging: asyncio.Future[None] | None = None
         self._last_frames: list[Samples] = []  # the utterance being answered
         self.barge_ins = 0
@@ -116,9 +117,19 @@ class VoiceLoop:
             self._end_turn()
         await asyncio.gather(*(t for t in (self._reply, self._preparing, self._anticipating, self._flagging)
                                if t is not None), return_exceptions=True)
+        if self._voiced is not None:
+            self._heard_in_full()
+
+    def _heard_in_full(self) -> None:
+        """A reply's end is told once, when its audio has played: a listener never sees it ended and then cut."""
+        assert self._voiced is not None
+        ended, self._voiced = self._voiced, None
+        self.emit(ended)
 
     def _frame(self, mic: Samples, played: Samples) -> None:
         self.echo.played(played)
+        if self._voiced is not None and not self.talking:
+            self._heard_in_full()
         if self.times and not self.times[-1].first_audio_ms and self.outbox.first_sound_at is not None:
             self.times[-1].first_audio_ms = (self.outbox.first_sound_at - self._speech_ended_at) * 1000
         clean = self.echo.clean(mic)
@@ -232,7 +243,8 @@ class VoiceLoop:
         times = TurnTimes(ended_ms=self._since_speech())
         self.times.append(times)
         self._last_frames, self._responding, self._withdraw = turn.frames, False, False
-        self._voiced = None
+        if self._voiced is not None:
+            self._heard_in_full()
         self._reply = asyncio.ensure_future(self._answer(turn, times))
 
     async def _answer(self, turn: _Turn, times: TurnTimes) -> None:
@@ -251,13 +263,14 @@ class VoiceLoop:
         asked: int | None = None
         try:
             async for event in self.replies.respond(self.user, self.conversation, text):
+                if isinstance(event, TurnEnded):
+                    stored, self._voiced = event.message_id, event  # told when heard in full
+                    continue
                 self.emit(event)
                 if isinstance(event, TurnStarted):
                     asked = event.message_id
                 elif isinstance(event, Status) and event.state == "thinking":
                     times.prompt_ms = self._since_speech()
-                elif isinstance(event, TurnEnded):
-                    stored, self._voiced = event.message_id, event
                 elif isinstance(event, TextDelta):
                     said.append(event.text)
                     if not times.first_token_ms:
@@ -275,11 +288,13 @@ class VoiceLoop:
             self._preparing = asyncio.ensure_future(self.replies.prepare(self.user, self.conversation))
         except asyncio.CancelledError:
             speaking.cancel()
+            timings = self._voiced.timings if self._voiced is not None else {}
+            self._voiced = None
             if self._withdraw and asked is not None:
                 await self._withdraw_from(asked)
             elif stored is not None:  # written in full, but not all of it was heard
                 await self._mark_interrupted(stored)
-            self.emit(TurnEnded(stored, "".join(said).strip(), interrupted=True))
+            self.emit(TurnEnded(stored, "".join(said).strip(), interrupted=True, timings=timings))
             raise
 
     async def _mark_interrupted(self, message_id: int) -> None:
