@@ -223,6 +223,12 @@ class Agent:
     def turn(self, user: User, conversation: Conversation, request: str) -> AgentTurn:
         return AgentTurn(self.model, self.tools, self.context(user, conversation, request), self.max_steps)
 
+    async def propose(self, user: User, conversation: Conversation, request: str, name: str,
+                      arguments: dict[str, Any]) -> Proposal:
+        """A proposal the companion makes itself, not the model (forgetting): the same kind, held the same way."""
+        return await Policy(self.context(user, conversation, request), self.tools).propose(self.tools.get(name),
+                                                                                          arguments)
+
     async def hold(self, user: User, conversation: Conversation, proposal: Proposal) -> None:
         """Keep a proposal for the person's answer (once they have been shown it)."""
         await Policy(self.context(user, conversation), self.tools).hold(proposal)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from os1.agent import Agent
@@ -14,14 +14,16 @@ from os1.character import Character
 from os1.config import Settings
 from os1.db.store import Conversation, Store, StoredMessage, User
 from os1.db.times import now_iso
-from os1.events import Error, Event, Named, Recalled, Status, TextDelta, TurnEnded, TurnStarted
-from os1.memory.dialogue import Answer, MemoryDialogue
+from os1.events import Error, Event, Named, Recalled, Status, TextDelta, ToolCall, TurnEnded, TurnStarted
+from os1.memory.dialogue import MemoryDialogue
 from os1.memory.memory import Memory
 from os1.memory.requests import MemoryRequest, memory_request
 from os1.models.base import GenerateOptions, Message, Model, ModelError, PromptTooLong
 from os1.persona import Identity, Persona, asks_for_name
 from os1.prompt_builder import DRAFT_ID, PromptBuilder
 from os1.tools import Toolbox
+from os1.tools.forget import MEMORY_TOOLS, forget_memory
+from os1.tools.forget import plan as forget_plan
 from os1.tools.registry import local_now
 
 MAX_INPUT_CHARS = 100_000  # far beyond any window; keeps a pasted novel from being tokenised at all
@@ -48,6 +50,9 @@ class Companion:
     _no_turns: asyncio.Event = field(default_factory=asyncio.Event)  # set while no turn is running
 
     def __post_init__(self) -> None:
+        for own in MEMORY_TOOLS:  # forgetting is the companion's own, whatever else it can do
+            if own.name not in self.tools:
+                self.tools.add(own)
         self.identity = Identity(self.store, self.persona)
         self.character = Character(self.store, self.persona, lambda: self.clock())
         self.agent = Agent(self.model, self.store, self.tools, lambda: self.clock(), memory=self.memory,
@@ -128,36 +133,45 @@ class Companion:
 
     async def _without_model(self, user: User, conversation: Conversation, message: StoredMessage,
                              request: MemoryRequest | None) -> AsyncIterator[Event]:
-        """The events of a reply that needs no model, in this order: the yes or no to a forget question, the yes
-        or no to a proposed action or "undo that", "what do you know about me?" or "forget …". None otherwise."""
-        if await self.dialogue.answers_pending(user, conversation, message.content):
-            answer = await self.dialogue.settle_forget(user, conversation, message)
-            async for event in self._answer(user, conversation, message, answer):
-                yield event
-            return
+        """The events of a reply that needs no model, in this order: the yes or no to a proposed action (forgetting
+        among them) or "undo that", "what do you know about me?" or "forget …". None otherwise."""
         settled = await self.agent.settle(user, conversation, message.content)
         if settled is not None:
+            if any(isinstance(e, ToolCall) and e.name == forget_memory.name for e in settled.events):
+                await self.prompts.forget_conversation_note(user, conversation)
             for event in settled.events:
                 yield event
             async for event in self._say(conversation, settled.reply):
                 yield event
             return
-        if request is not None:
-            answer = await (self.dialogue.offer_forget(user, message, request) if request.kind == "forget"
-                            else self.dialogue.show_known(user))
-            async for event in self._answer(user, conversation, message, answer):
+        if request is None:
+            return
+        if request.kind == "forget":
+            async for event in self._offer_forget(user, conversation, message, request.topic):
                 yield event
-
-    async def _answer(self, user: User, conversation: Conversation, message: StoredMessage,
-                      answer: Answer) -> AsyncIterator[Event]:
-        """A reply about memory itself (memory/dialogue.py), said as it is."""
+            return
+        answer = await self.dialogue.show_known(user)
         if answer.recalled:
             yield Recalled(answer.recalled)
-        if answer.forgotten:
-            await self.prompts.forget_conversation_note(user, conversation)
         async for event in self._say(conversation, answer.reply):
-            if isinstance(event, TurnEnded) and answer.pending_topic is not None and event.message_id is not None:
-                await self.dialogue.hold(user, conversation, answer.pending_topic, [message.id, event.message_id])
+            yield event
+
+    async def _offer_forget(self, user: User, conversation: Conversation, message: StoredMessage,
+                            topic: str) -> AsyncIterator[Event]:
+        """What would go, and the question: a proposal, held once it is asked, run after a yes (tools/forget.py)."""
+        arguments = {"topic": topic, "exchange": [message.id]}
+        found = await forget_plan(self.agent.context(user, conversation, message.content), topic, [message.id])
+        if not len(found):
+            async for event in self._say(conversation, f"I looked, and I don't have anything about \"{topic}\" "
+                                                       f"to forget."):
+                yield event
+            return
+        yield Recalled(tuple(i.as_dict() for i in (*found.messages, *found.facts, *found.summaries)))
+        proposal = await self.agent.propose(user, conversation, message.content, forget_memory.name, arguments)
+        async for event in self._say(conversation, proposal.sentence):
+            if isinstance(event, TurnEnded) and event.message_id is not None:
+                asked = {**arguments, "exchange": [message.id, event.message_id]}  # the question goes too
+                await self.agent.hold(user, conversation, replace(proposal, arguments=asked))
             yield event
 
     async def _prompt(self, user: User, conversation: Conversation,

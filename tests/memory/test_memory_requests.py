@@ -9,6 +9,7 @@ from os1.memory.requests import MemoryRequest, memory_request
 from os1.runtime import Runtime
 from os1.testing import ScriptedModel
 from os1.text.answers import confirms
+from os1.tools import audit
 
 
 async def turn(rt: Runtime, text: str) -> list[Event]:
@@ -87,11 +88,24 @@ async def test_yes_forgets_the_items_and_the_exchange_about_them(runtime: Runtim
     assert "Catherine" not in prompt and "Ottilie" in prompt
 
 
+async def test_forgetting_is_an_action_logged_without_what_was_forgotten(runtime: Runtime,
+                                                                            scripted: ScriptedModel) -> None:
+    theo, conv, _, _, _ = await seeded(runtime)
+    await turn(runtime, "Please forget about Catherine.")
+    events = await turn(runtime, "yes")
+    assert reply(events).startswith("Done.")
+    [action] = await audit.actions(runtime.store, theo)
+    assert action.tool == "forget_memory" and action.confirmed and action.arguments == {}
+    assert "Catherine" not in action.summary + action.result  # the log keeps no copy of what went
+    assert "Catherine" not in "".join(await contents(runtime, conv))
+    assert reply(await turn(runtime, "undo that")).startswith("I can't undo that one")
+
+
 async def test_no_keeps_everything(runtime: Runtime, scripted: ScriptedModel) -> None:
     theo, conv, ex, ex_fact, _ = await seeded(runtime)
     await turn(runtime, "Please forget about Catherine.")
     events = await turn(runtime, "no")
-    assert reply(events) == "Okay, I'll keep it. Nothing was forgotten."
+    assert reply(events) == "Okay, I won't. Nothing was done."
     assert ex.content in await contents(runtime, conv)
     assert ex_fact.id in {f.id for f in await facts(runtime.store, theo)}
     scripted.enqueue("Of course.")

@@ -138,6 +138,8 @@ class Policy:
         ctx = self.ctx if request is None else replace(self.ctx, request=request)
         outcome = await tool.run(ctx, arguments)
         self.tools.changed()
+        if tool.private:
+            arguments, summary = {}, None
         await audit.record(self.ctx.store, self.ctx.person, self.ctx.conversation, tool.name, arguments,
                            summary or outcome.text, outcome.text, outcome.undo, confirmed)
         return outcome

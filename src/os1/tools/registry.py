@@ -105,6 +105,8 @@ class Tool:
     # How people ask for it: shown to the model when the tool is offered (a small model chooses far better with
     # an example than from a description alone). Requests only: example arguments get copied into real calls.
     examples: tuple[str, ...] = ()
+    # What it handles is not kept in the audit log, only that it ran and what it said (forgetting leaves no copy).
+    private: bool = False
 
     @property
     def description(self) -> str:
@@ -138,12 +140,12 @@ class Tool:
 
 
 def tool(*, effect: Effect, asked_by: str | None, confirm: bool | None = None, describe: Describe | None = None,
-         name: str | None = None, examples: Iterable[str] = ()) -> Callable[[ToolFn], Tool]:
+         name: str | None = None, examples: Iterable[str] = (), private: bool = False) -> Callable[[ToolFn], Tool]:
     """Make a tool of an async function whose first parameter is the injected `ctx: ToolContext`.
 
     `asked_by` is a regular expression (case-insensitive) for the words with which a person asks for it; None
     keeps the tool to OS1 itself (an undo step). `confirm` defaults to True for changes. `examples` are
-    requests a person might make for it.
+    requests a person might make for it. `private` keeps its arguments and description out of the audit log.
     """
     if effect == "change" and confirm is None:
         confirm = True
@@ -151,7 +153,7 @@ def tool(*, effect: Effect, asked_by: str | None, confirm: bool | None = None, d
     def make(fn: ToolFn) -> Tool:
         return Tool(name or fn.__name__, effect, read_signature(fn), fn,
                     re.compile(asked_by, re.IGNORECASE) if asked_by else None, bool(confirm), describe,
-                    tuple(examples))
+                    tuple(examples), private)
 
     return make
 
