@@ -37,6 +37,7 @@ from os1.db.store import Role, Store
 from os1.memory.embeddings import load_embedder
 from os1.memory.importers import read_jsonl
 from os1.memory.memory import Memory
+from os1.memory.notes import dates_of
 from os1.memory.recall import MemoryItem
 
 REPO = Path(__file__).resolve().parents[2]
@@ -104,15 +105,16 @@ def recall_table(dataset: ds.Dataset, found: dict[str, dict[str, list[MemoryItem
 
 
 def dates_shown(dataset: ds.Dataset, found: dict[str, list[MemoryItem]]) -> tuple[int, int]:
-    """Of the "when did I...?" evidence turns recall found, how many show the right resolved date ("yesterday
-    [2026-03-07]"), as OS1 annotates relative dates: (right, found)."""
+    """Of the "when did I...?" evidence turns recall found, how many resolve to the right date, the way the
+    prompt shows a recalled message ("yesterday" said on 8 March is 7 March: memory/notes.py): (right, found)."""
     right = total = 0
     for _, q in dataset.questions:
         if q.kind == "temporal" and not q.time_relative:
             iso = next(a for a in q.accept if ISO_DATE.fullmatch(a))
             shown = [i for i in found[q.id] if q.evidence[0] in i.source_ids]
             total += bool(shown)
-            right += any(f"[{iso}]" in i.text for i in shown)
+            right += any(span["start"][:10] <= iso < span["end"][:10]  # the end is exclusive
+                         for i in shown for span in dates_of(i.text, datetime.fromisoformat(i.time)))
     return right, total
 
 

@@ -36,6 +36,7 @@ MENTION_REACH_DAYS = 400  # the longest time a message can mention is a year ("l
 PRESENT = re.compile(r"\b(?:now|these days|currently|at the moment|still|anymore|nowadays|lately|at present)\b",
                      re.IGNORECASE)
 PRESENT_BOOST = 0.3
+WEAK_DEMOTION = 0.05  # a weak meaning-only match ranks below anything found another way, even a name's boost
 # Words that say a question is about a time, not a topic: "what did we talk about last weekend?"
 TIME_QUESTION_WORDS = frozenset("talk talked talking chat chatted discuss discussed happen happened happening "
                                 "doing done did up new news anything something everything day week spend spent "
@@ -94,7 +95,8 @@ async def recall(store: Store, vectors: Vectors | None, user: User, query: str, 
                  roles: tuple[Role, ...] = ("user",), scope: Scope = NO_SCOPE,
                  min_similarity: float = -1.0) -> list[MemoryItem]:
     """This person's memories for `query`, best first. `roles` limits which speakers' messages count;
-    `min_similarity` drops what only the meaning signal found, and only weakly."""
+    `min_similarity`: what only the meaning signal found, and only weakly, is ranked after everything else, and
+    left out when nothing else was found."""
     now = now or datetime.now().astimezone()
     named = named_in(query, await known_speakers(store, user)) if "message" in kinds else []
     # The search by meaning (embedding the query, then the product over the person's vectors) runs on another
@@ -136,7 +138,13 @@ async def _recall(store: Store, user: User, query: str, named: list[str],
     scores = fused(ranked)
     for key in in_span & scores.keys():
         scores[key] *= SPAN_BOOST
-    order = sorted((k for k in scores if k not in weak), key=lambda k: (-scores[k], -k[1]))
+    # What only the meaning signal found, and only weakly, comes after everything else; when it is all there
+    # is, the query relates to nothing kept and nothing is found.
+    if all(k in weak for k in scores):
+        return []
+    for key in weak & scores.keys():
+        scores[key] *= WEAK_DEMOTION
+    order = sorted(scores, key=lambda k: (-scores[k], -k[1]))
     items = await hydrate(store, user, order[:limit * 4 + 20], scores)
     if named:
         items = by_speaker(items, named)
