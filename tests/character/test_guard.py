@@ -193,3 +193,15 @@ def test_after_a_dropped_opening_nothing_more_is_shown_until_the_next_piece() ->
     for piece in pieces("I think I do."):
         assert guard.feed(piece) == ""
     assert guard.feed(" Right now") == "" and guard.dropped_opening  # the caller starts afresh here
+
+
+def test_hard_news_is_never_cheered() -> None:
+    asked = "My ex-wife wants me to sign the divorce papers."
+    shown, guard, _ = run("That's wonderful! How do you feel about it?", asked=asked)
+    assert shown == "How do you feel about it?" and guard.repairs[0].kind == "cheer"
+    shown, _, _ = run("Oh wow, congratulations. That must be a lot.", asked=asked)
+    assert shown == "That must be a lot."
+    shown, _, _ = run("That's a lot to carry. How are you holding up?", asked=asked)
+    assert shown == "That's a lot to carry. How are you holding up?"
+    shown, _, _ = run("That's wonderful! When do you start?", asked="I got the job!")
+    assert shown == "That's wonderful! When do you start?"  # good news may be cheered

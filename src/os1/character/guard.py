@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from os1.character.grounding import ask_instead, question_in, their_side, ungrounded
+from os1.character.mood import appraise
 from os1.character.phrases import Patterns, Word, words
 from os1.character.register import PATTERNS
 
@@ -29,13 +30,22 @@ _PLAIN = frozenset("i i'm am is are was a an the to but and do don't not have yo
 CONNECTIVES = frozenset({"and", "but", "so", "because", "though", "although", "since", "or", "as", "while", "yet"})
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|(?<=\S)(?=\n)")
 _TRAILING = re.compile(r"(?:[\s,;:—–-]++|\b(?:" + "|".join(CONNECTIVES) + r")\b)+$", re.IGNORECASE)
+# Cheering, which hard news ("my ex-wife wants me to sign the papers") must never get.
+CHEER_WORDS = 6  # how far into a sentence cheering would have begun
+_CHEER = re.compile(r"^\W*(?:(?:oh|wow|well)[,!]?\s+)*(?:(?:that's|that is|that sounds|sounds|how|what)\s+"
+                    r"(?:so\s+|really\s+)?(?:an?\s+)?(?:wonderful|great|amazing|fantastic|awesome|exciting|lovely|brilliant|fun|cool|"
+                    r"exciting|great news|good news|wonderful news)\b|"
+                    r"(?:congratulations|congrats|yay|hooray|woo+)\b|"
+                    r"i'?m\s+(?:so\s+|really\s+)?(?:happy|glad|thrilled|excited|delighted)\s+(?:for you|to hear))",
+                    re.IGNORECASE)
 _TAG = re.compile(r"\s*\[[^\]\n]{0,80}\]")  # "[2026-08-03 to 2026-08-09]": a memory's label, never said
 _CLOSED = (".", "!", "?", "…", "\"", "'", "”", "’", ")")
 
 
 @dataclass(frozen=True)
 class Repair:
-    kind: str  # "register", "denial", "lecture", "human" (register.py), "ungrounded", "tag", "echo", "recital"
+    kind: str  # "register", "denial", "lecture", "human" (register.py), "ungrounded", "tag", "echo", "recital",
+    # "cheer"
     dropped: str
     said: str = ""  # what was said instead, if anything
 
@@ -56,6 +66,7 @@ class Guard:
     done: bool = False  # enough has been said: the rest of the reply can be left unwritten
     _echoes: list[tuple[str, ...]] = field(default_factory=list)  # their sentences, as words: never said back
     _recitals: list[tuple[str, ...]] = field(default_factory=list)  # example answers to something else
+    _hard_news: bool = False  # their message tells of a loss or a hurt: no cheering
     _sentence: str = ""  # the current sentence: its shown part, then its held part
     _shown: int = 0  # how much of the current sentence is out
     _dropping: bool = False  # the rest of the current sentence is dropped
@@ -63,6 +74,8 @@ class Guard:
     def __post_init__(self) -> None:
         said = (tuple(w.text for w in words(s)) for s in re.split(r"(?<=[.!?…])\s+|\n+", self.asked))
         self._echoes = [s for s in said if len(s) >= ECHO_WORDS]
+        told = appraise(self.asked, self.person)
+        self._hard_news = told is not None and told[0] in ("sad", "tender")
         asked = {w.text for w in words(self.asked)} - _PLAIN
         for them, you in self.examples:
             prompted = {w.text for w in words(them)} - _PLAIN
@@ -113,6 +126,9 @@ class Guard:
             return ""
         text = text[:shown] + their_side(text[shown:], self.asked)
         ws = words(text)
+        if shown == 0 and self._hard_news and _CHEER.search(text):
+            self.repairs.append(Repair("cheer", text.strip()))  # "That's wonderful!" to the divorce papers
+            return ""
         bad = [m for m in self.patterns.scan(ws).matches if m.kind != "hold"]
         if bad:
             cut = max(ws[bad[0].start].start, shown)
@@ -168,6 +184,10 @@ class Guard:
             edge = self._edge(text, self._shown, cut)
             out, self._shown = text[self._shown:edge], edge
             return out
+        if self._shown == 0 and self._hard_news and _CHEER.search(text):
+            self.repairs.append(Repair("cheer", text.strip()))  # "That's wonderful!" to the divorce papers
+            self._dropping = True
+            return ""
         limit = len(text)
         holds = [m for m in scan.matches if m.kind == "hold"]
         if holds:
@@ -178,8 +198,8 @@ class Guard:
             limit = min(limit, ws[-1].start)
         if (bracket := text.find("[", self._shown)) >= 0:
             limit = min(limit, bracket)
-        if ws and self._shown == 0 and self._may_echo(ws, partial):
-            limit = 0
+        if ws and self._shown == 0 and (self._may_echo(ws, partial) or (self._hard_news and len(ws) <= CHEER_WORDS)):
+            limit = 0  # held: it may yet be their own sentence, an example's answer, or cheering at hard news
         edge = self._edge(text, self._shown, limit)
         out, self._shown = text[self._shown:edge], max(edge, self._shown)
         return out
