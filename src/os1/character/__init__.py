@@ -32,8 +32,10 @@ REMIND_EVERY = 8  # messages after which an unchanged mood is said again (it wou
 RETRIES = 2  # fresh starts after a reply that opened in the assistant's register
 # The first words of the assistant's register: made less likely where the backend can (embedded.py).
 AVOID = ("assist", "assistance", "assistant", "programmed", "AI")
-STEER = ("Answer their last message as yourself, in one or two short sentences. If it's about their life, what "
-         "you know of them above may hold the answer; if it doesn't, ask them.")
+# Not "ask them if you don't know": after a false start, a small model took that as leave to ask what its notes
+# held ("Do you know what instrument she plays?"). Asking about what memory lacks is the persona's and the
+# memory check's to say.
+STEER = "Answer their last message as yourself, in one or two short sentences, using what you know of them above."
 # Said only when every fresh start went wrong too (the bench counts how often: it should be never).
 LOST_THREAD = "Sorry, I lost my thread for a second. Say that again?"
 _PLAIN = frozenset("i i'm im am is are was a an the to but and don't do not have has you your my me it it's that "
