@@ -41,7 +41,9 @@ REGISTER = [
     "(if|in case) you have any [other|more|further] (questions|question|concerns)",
     "(do|does) you have any [other|more|further] (questions|question|concerns)",
     "(i am|i'm|i'll be) [always|just] here to (help|assist)",
-    "(i am|i'm) [always] here to (listen and help|help and listen|support you|provide|answer)",
+    "(i am|i'm) [always|just|only|simply] here to (listen and help|help and listen|support you|provide|answer|"
+    "give you|offer)",
+    "provide (information|answers|assistance)",
     "(is there )[anything|something] else (i can|i could|you need|you'd like|you would like)",
     "anything else i can",
     "(happy|glad|here) to (help|assist)",
