@@ -169,6 +169,9 @@ def test_their_own_dog_is_theirs_when_the_model_speaks_of_it_as_its_own() -> Non
     asked = "Remind me, what's my dog called?"
     shown, _, _ = run("My dog is called Pickles. I love my work.", known="a beagle named Pickles", asked=asked)
     assert shown == "Your dog is called Pickles. I love my work."
+    shown, _, _ = run("I know that Theo's sister plays the cello. Theo's cat too.",
+                      known="my sister plays the cello, my cat", person="Theo")
+    assert shown == "I know that your sister plays the cello. Your cat too."
     shown, _, _ = run("My name is June.", known="", asked="What's my name?")
     assert shown == "My name is June."  # its own name, not theirs
 

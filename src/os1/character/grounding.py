@@ -134,9 +134,13 @@ _ASKED_ABOUT = re.compile(rf"\bmy\s+(?:(?:little|big|older|younger|baby|late|new
 _MY_REL = re.compile(rf"\b([Mm]y)(\s+(?:(?:little|big|older|younger|baby|late|new)\s+)?({_REL})\b)")
 
 
-def their_side(sentence: str, asked: str) -> str:
+def their_side(sentence: str, asked: str, person: str = "") -> str:
     """A sentence about the person's own dog, sister… said from their side: asked "what's my dog called?", a
-    small model may answer "My dog is called Pickles." The companion has none of its own to speak of."""
+    small model may answer "My dog is called Pickles." The companion has none of its own to speak of. Nor does
+    it talk to them about themselves in the third person, as its notes do ("Theo's sister" is "your sister")."""
+    if person:
+        sentence = re.sub(rf"\b{re.escape(person)}['’]s\b", "your", sentence)
+        sentence = re.sub(r"(^\s*|[.!?]\s+)your\b", lambda m: m.group(1) + "Your", sentence)
     theirs = {m.group(1).lower() for m in _ASKED_ABOUT.finditer(asked)} - {"name"}
 
     def turn(m: re.Match[str]) -> str:

@@ -67,6 +67,7 @@ class Guard:
     _echoes: list[tuple[str, ...]] = field(default_factory=list)  # their sentences, as words: never said back
     _recitals: list[tuple[str, ...]] = field(default_factory=list)  # example answers to something else
     _hard_news: bool = False  # their message tells of a loss or a hurt: no cheering
+    _names: frozenset[str] = frozenset()  # their name as a word, alone and as "theirs"
     _sentence: str = ""  # the current sentence: its shown part, then its held part
     _shown: int = 0  # how much of the current sentence is out
     _dropping: bool = False  # the rest of the current sentence is dropped
@@ -74,6 +75,8 @@ class Guard:
     def __post_init__(self) -> None:
         said = (tuple(w.text for w in words(s)) for s in re.split(r"(?<=[.!?…])\s+|\n+", self.asked))
         self._echoes = [s for s in said if len(s) >= ECHO_WORDS]
+        name = self.person.lower()
+        self._names = frozenset({name, f"{name}'s"}) if name else frozenset()
         told = appraise(self.asked, self.person)
         self._hard_news = told is not None and told[0] in ("sad", "tender")
         asked = {w.text for w in words(self.asked)} - _PLAIN
@@ -124,7 +127,7 @@ class Guard:
         if shown == 0 and self._recites(tuple(w.text for w in ws)):
             self.repairs.append(Repair("recital", text.strip()))  # a persona example, answering something else
             return ""
-        text = text[:shown] + their_side(text[shown:], self.asked)
+        text = text[:shown] + their_side(text[shown:], self.asked, self.person)
         ws = words(text)
         if shown == 0 and self._hard_news and _CHEER.search(text):
             self.repairs.append(Repair("cheer", text.strip()))  # "That's wonderful!" to the divorce papers
@@ -196,6 +199,8 @@ class Guard:
             limit = min(limit, ws[scan.alive_from].start)
         if partial and not self._harmless(ws[-1]):
             limit = min(limit, ws[-1].start)
+        if self.person and (named := next((w for w in ws if w.text in self._names), None)) is not None:
+            limit = min(limit, named.start)  # "Theo's sister" is said as "your sister" (grounding.their_side)
         if (bracket := text.find("[", self._shown)) >= 0:
             limit = min(limit, bracket)
         if ws and self._shown == 0 and (self._may_echo(ws, partial) or (self._hard_news and len(ws) <= CHEER_WORDS)):
