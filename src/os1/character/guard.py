@@ -127,7 +127,9 @@ class Guard:
         if shown == 0 and self._recites(tuple(w.text for w in ws)):
             self.repairs.append(Repair("recital", text.strip()))  # a persona example, answering something else
             return ""
-        text = text[:shown] + their_side(text[shown:], self.asked, self.person)
+        sided = their_side(text, self.asked, self.person)  # what it changes was held, so is not yet shown
+        if sided[:shown] == text[:shown]:
+            text = sided
         ws = words(text)
         if shown == 0 and self._hard_news and _CHEER.search(text):
             self.repairs.append(Repair("cheer", text.strip()))  # "That's wonderful!" to the divorce papers
