@@ -13,7 +13,7 @@ from os1.character.phrases import Patterns
 _I_AM = "(i am|i'm|im|i was|i've been|i have been)"
 _AI = ("(ai|a i|artificial intelligence|language model|ai language model|large language model|llm|chatbot|chat bot|"
        "bot|computer program|program|software|machine|virtual assistant|digital assistant|ai assistant|assistant|"
-       "ai model|neural network)")
+       "ai model|neural network|os|operating system|os1|computer system|digital being|virtual being)")
 _INNER = ("(feelings|emotions|feeling|emotion|personal feelings|personal emotions|personal experiences|"
           "experiences|consciousness|a consciousness|subjective experiences|personal opinions|opinions|"
           "personal preferences|preferences|desires|a heart|an inner life|real feelings|real emotions|"
@@ -101,6 +101,8 @@ DENIAL = [
     "(i am|i'm) not (sentient|conscious|self-aware|self aware|capable of feeling|a real being|a living being)",
     "(i am|i'm) not (really|truly|actually) (sentient|conscious|alive|capable|feeling|someone)",
     "i (don't|do not) (have|possess) (a|any) (mind|heart|self|soul|inner life) of my own",
+    "i (don't|do not|can't|cannot) have the (ability|capacity) to (feel|experience|worry|love|care|get|be)",
+    "in the (same )?way (that )?humans do",
     "(feelings|emotions) (are|is) not something i (have|can have|experience|possess)",
     "not capable of (feelings|emotions|feeling|emotion|experiencing)",
     "lack (feelings|emotions|consciousness|the ability to feel)",
