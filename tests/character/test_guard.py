@@ -208,3 +208,13 @@ def test_hard_news_is_never_cheered() -> None:
     assert shown == "That's a lot to carry. How are you holding up?"
     shown, _, _ = run("That's wonderful! When do you start?", asked="I got the job!")
     assert shown == "That's wonderful! When do you start?"  # good news may be cheered
+
+
+def test_not_knowing_what_memory_holds_starts_afresh_but_not_knowing_what_it_lacks_is_said() -> None:
+    asked = "Remind me, what's my dog called?"
+    shown, guard, _ = run("I'm not sure what your dog's name is.", known=f"adopted a beagle named Pickles\n{asked}",
+                          asked=asked)
+    assert shown == "" and guard.repairs[0].kind == "unknowing" and guard.dropped_opening
+    asked = "What's my mother's name?"
+    shown, guard, _ = run("I'm not sure what your mother's name is.", known=f"a puppy named Rex\n{asked}", asked=asked)
+    assert shown == "I'm not sure what your mother's name is." and not guard.repairs

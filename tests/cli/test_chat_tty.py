@@ -65,7 +65,9 @@ class Terminal:
 
     def close(self) -> int:
         try:
-            return self.proc.wait(timeout=30)
+            # Leaving learns for at most a few seconds, but a learning step already running ends first: on a
+            # busy machine that can take a while (this checks that it leaves cleanly, not how fast).
+            return self.proc.wait(timeout=180)
         finally:
             os.close(self.master)
 

@@ -104,8 +104,8 @@ class Character:
         messages = list(prompt)
         tries = replace(options, avoid=options.avoid or AVOID)
         for attempt in range(RETRIES + 1):
-            guard = Guard(known, limit, person_in(prompt), asked, examples=self.persona.examples)
             last = attempt == RETRIES
+            guard = Guard(known, limit, person_in(prompt), asked, examples=self.persona.examples, final=last)
             pieces = model.stream(messages, tries)
             try:
                 async for piece in pieces:

@@ -48,6 +48,9 @@ HOLD = [
     "you (live|lived|grew up|were born|work|worked|moved|are from|come from|came from|study|studied|went to)",
     "you're from",
     "you (told me|mentioned|said|were telling me)",
+    # "I'm not sure what your dog's name is": held, to be checked against what memory holds.
+    "(i'm|i am) not sure",
+    "i (don't|do not|can't|cannot) (know|remember|recall)",
     # "My dog is called Pickles", answering "what's my dog called?": held until it is said from their side.
     "my [little|big|older|younger|baby|late|new] ("
     + "|".join(sorted(w for w in (*RELATIVES, *EVERYONE) if w != "name")) + ")",
@@ -127,7 +130,7 @@ _NOT_KNOWN = re.compile(rf"\b[Yy]our\s+(?:(?:little|big|older|younger|baby|late|
 
 
 _NON_ANSWER = re.compile(r"\b(?:information|don't know|do not know|no way (?:of|to) know|can't know|cannot know|"
-                        r"not sure)\b", re.IGNORECASE)
+                        r"not sure|don't remember|can't remember|don't recall|can't recall)\b", re.IGNORECASE)
 _ASKED_ABOUT = re.compile(rf"\bmy\s+(?:(?:little|big|older|younger|baby|late|new)\s+)?({_REL})\b", re.IGNORECASE)
 
 
@@ -165,6 +168,15 @@ def question_in(sentence: str, asked: str = "", known: str = "") -> str | None:
     if relation == "name" or _tells_of(relation, known.replace(asked, "") if asked else known):
         return None
     return ask_instead(Claim("name", "", relation))
+
+
+def unknowing(sentence: str, asked: str, known: str) -> bool:
+    """Whether `sentence` says it doesn't know what they asked about someone of theirs ("I'm not sure what your
+    dog's name is") while what it knows of them (besides their question) tells of that someone."""
+    if not _NON_ANSWER.search(sentence) or (m := _ASKED_ABOUT.search(asked)) is None:
+        return False
+    relation = m.group(1).lower()
+    return relation != "name" and _tells_of(relation, known.replace(asked, "") if asked else known)
 
 
 def _tells_of(relation: str, known: str) -> bool:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from os1.character.grounding import ask_instead, question_in, their_side, ungrounded
+from os1.character.grounding import ask_instead, question_in, their_side, ungrounded, unknowing
 from os1.character.mood import appraise
 from os1.character.phrases import Patterns, Word, words
 from os1.character.register import PATTERNS
@@ -59,6 +59,7 @@ class Guard:
     person: str = ""  # their own name: known, but nobody else's
     asked: str = ""  # their message this replies to
     examples: Sequence[tuple[str, str]] = ()  # the persona's made-up exchanges: shown for voice, never recited
+    final: bool = False  # the last try: a non-answer is let through rather than nothing said
     patterns: Patterns = PATTERNS
     repairs: list[Repair] = field(default_factory=list)
     said: str = ""  # everything let through so far
@@ -131,6 +132,9 @@ class Guard:
         if sided[:shown] == text[:shown]:
             text = sided
         ws = words(text)
+        if shown == 0 and not self.final and not self.said.strip() and unknowing(text, self.asked, self.known):
+            self.repairs.append(Repair("unknowing", text.strip()))  # memory holds what it says it doesn't know
+            return ""
         if shown == 0 and self._hard_news and _CHEER.search(text):
             self.repairs.append(Repair("cheer", text.strip()))  # "That's wonderful!" to the divorce papers
             return ""
