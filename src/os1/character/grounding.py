@@ -86,8 +86,7 @@ class Claim:
 def ungrounded(sentence: str, known: str, person: str = "") -> Claim | None:
     """The first claim about the person in `sentence` that `known` (their own words, memory) does not hold.
     `person`: their own name, which is known but is nobody else's ("Your brother is Theodore.")."""
-    seen = {re.sub(r"'s$", "", w.text) for w in words(known)}
-    seen |= {w[:-1] for w in seen if w.endswith("s")}  # "sisters" grounds "sister"
+    seen = _seen(known)
     lowered = known.lower()
     asking = sentence.rstrip().endswith("?")  # "What's your dog called?" asks; it claims no dog
     for m in _YOUR_REL.finditer(sentence):
@@ -180,9 +179,14 @@ def unknowing(sentence: str, asked: str, known: str) -> bool:
 
 
 def _tells_of(relation: str, known: str) -> bool:
-    seen = {re.sub(r"'s$", "", w.text) for w in words(known)}
-    seen |= {w[:-1] for w in seen if w.endswith("s")}
+    seen = _seen(known)
     return any(g in seen for g in RELATIVES.get(relation, (relation,)))
+
+
+def _seen(known: str) -> set[str]:
+    """The words of `known`, each also without its possessive or plural ("sisters" grounds "sister")."""
+    seen = {re.sub(r"'s$", "", w.text) for w in words(known)}
+    return seen | {w[:-1] for w in seen if w.endswith("s")}
 
 
 def ask_instead(claim: Claim) -> str:
