@@ -1,5 +1,6 @@
 """Vectors of a person's memories: kept in the store (float16, deleted with their item by triggers) and, for
-search, in one in-RAM matrix per person, so a query is a single matrix-vector product (~5 ms at 100k)."""
+search, in in-RAM matrices per person (vector_rows.py): a query is a matrix-vector product, shortlisted
+through a projection once a person has tens of thousands of rows."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
 from os1.db.store import Store, User
 from os1.memory.embeddings import Embedder, Vector
+from os1.memory.vector_rows import Rows
 
 # Indexes kept in RAM, counted in rows held (a row is 1.5 KB at MiniLM's 384 dimensions: ~300 MB in all): on a
 # server for thousands of people, a person coming back finds their index warm instead of read from the store on
@@ -48,48 +49,20 @@ def group_of(kind: str, role: str | None) -> str:
     return f"message:{role}" if kind == "message" else kind
 
 
-class _Rows:
-    """One group's vectors. Grows by doubling; a search reads one consistent (matrix, ids, size) snapshot,
-    so it may run on another thread while rows are added."""
-
-    def __init__(self, dim: int) -> None:
-        self.view: tuple[npt.NDArray[np.float32], list[int], int] = (np.zeros((0, dim), dtype=np.float32), [], 0)
-
-    def add(self, ids: list[int], vectors: Vector) -> None:
-        matrix, known, size = self.view
-        needed = size + len(ids)
-        if needed > len(matrix):
-            # Doubling, from what is needed: a person with a few memories holds a few rows, not a block of them.
-            grown = np.zeros((max(needed, 2 * len(matrix)), matrix.shape[1]), dtype=np.float32)
-            grown[:size] = matrix[:size]
-            matrix = grown
-        matrix[size:needed] = vectors  # beyond the size any reader's snapshot sees
-        self.view = (matrix, known + ids, needed)
-
-    def top(self, query: Vector, limit: int) -> list[tuple[float, int]]:
-        matrix, ids, size = self.view
-        if not size:
-            return []
-        scores = matrix[:size] @ query
-        k = min(limit, size)
-        best = np.argpartition(-scores, k - 1)[:k]
-        return [(float(scores[i]), ids[i]) for i in best]
-
-
 class VectorIndex:
     """One person's vectors, searched by cosine similarity (rows and queries have length 1)."""
 
     def __init__(self, dim: int) -> None:
         self.dim = dim
-        self._groups: dict[str, _Rows] = {}
+        self._groups: dict[str, Rows] = {}
 
     def __len__(self) -> int:
-        return sum(rows.view[2] for rows in self._groups.values())
+        return sum(rows.size for rows in self._groups.values())
 
     @property
     def held(self) -> int:
         """Rows of memory this index takes, used or not yet."""
-        return sum(len(rows.view[0]) for rows in self._groups.values())
+        return sum(rows.held for rows in self._groups.values())
 
     def add(self, entries: list[tuple[str, int]], vectors: Vector) -> None:
         """Add (group, item id) rows with their vectors."""
@@ -97,7 +70,7 @@ class VectorIndex:
         for n, (group, _) in enumerate(entries):
             by_group.setdefault(group, []).append(n)
         for group, rows in by_group.items():
-            self._groups.setdefault(group, _Rows(self.dim)).add([entries[n][1] for n in rows], vectors[rows])
+            self._groups.setdefault(group, Rows(self.dim)).add([entries[n][1] for n in rows], vectors[rows])
 
     def search(self, query: Vector, limit: int, kinds: frozenset[str] | None = None,
                roles: tuple[str, ...] | None = None) -> list[VectorHit]:
