@@ -122,7 +122,7 @@ function againButton(turn) {
 }
 
 function editButton(turn) {
-  return button("Edit", () => startEditing(turn.raw), { className: "quiet small last-only", label: "Edit and send again" });
+  return button("Edit", () => startEditing(turn.raw), { className: "quiet small last-only", label: "Change what you said last" });
 }
 
 function markLatest() {
