@@ -16,11 +16,13 @@ import json
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import uvicorn
+from playwright.async_api import Browser, async_playwright
 from starlette.types import ASGIApp
 
 from os1.config import Settings
@@ -29,6 +31,11 @@ from os1.server.deps import Hub
 from os1.server.serving import server_config
 from os1.testing import ScriptedModel
 
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; never a downloaded one
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-default-apps", "--disable-extensions", "--disable-quic", "--mute-audio"]
+Launch = Callable[..., Awaitable[Browser]]
 Served = Callable[[ASGIApp], AbstractAsyncContextManager[str]]
 SignIn = Callable[[str], Awaitable[dict[str, str]]]
 Chat = Callable[..., Awaitable[list[dict[str, Any]]]]
@@ -107,3 +114,27 @@ async def chat_events(client: httpx.AsyncClient, headers: dict[str, str], text: 
 @pytest.fixture
 def chat() -> Chat:
     return chat_events
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    return CHROMIUM
+
+
+@pytest.fixture
+async def launch(chromium: Path) -> AsyncIterator[Launch]:
+    """`await launch(*extra_args)`: a headless Chromium (Debian's, through Playwright), closed after the test."""
+    async with async_playwright() as playwright:
+        browsers: list[Browser] = []
+
+        async def start(*extra: str) -> Browser:
+            browser = await playwright.chromium.launch(executable_path=str(chromium), headless=True,
+                                                       args=[*ARGS, *extra])
+            browsers.append(browser)
+            return browser
+
+        yield start
+        for browser in browsers:
+            await browser.close()

@@ -10,14 +10,14 @@ import asyncio
 import re
 import shutil
 import subprocess
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from playwright.async_api import Browser, Page, Route, async_playwright, expect
+from playwright.async_api import Browser, Page, Route, expect
 
 from os1.memory.facts import add_fact
 from os1.memory.profile import set_blocks
@@ -28,37 +28,9 @@ from os1.voice.audio import read_wav, write_wav
 from os1.voice.base import Audio
 from os1.voice.stt import WhisperTranscriber
 
-CHROMIUM = Path("/usr/bin/chromium")  # Debian's; never a downloaded one
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-default-apps", "--disable-extensions", "--disable-quic", "--mute-audio"]
 SHOTS = Path("/tmp")
+Launch = Callable[..., Awaitable[Browser]]  # the `launch` fixture (conftest.py)
 REPLY = "I'm here, and I'm listening. Tell me everything about your day, the good parts and the hard ones."
-Launch = Callable[..., Awaitable[Browser]]
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Path:
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    return CHROMIUM
-
-
-@pytest.fixture
-async def launch(chromium: Path) -> AsyncIterator[Launch]:
-    """`await launch(*extra_args)`: a headless Chromium, closed after the test."""
-    async with async_playwright() as playwright:
-        browsers: list[Browser] = []
-
-        async def start(*extra: str) -> Browser:
-            browser = await playwright.chromium.launch(executable_path=str(chromium), headless=True,
-                                                       args=[*ARGS, *extra])
-            browsers.append(browser)
-            return browser
-
-        yield start
-        for browser in browsers:
-            await browser.close()
 
 
 async def sign_in(page: Page, base_url: str, token: str) -> list[str]:
@@ -159,18 +131,33 @@ async def test_what_os1_knows_is_listed_searched_and_forgotten_after_confirming(
     await expect(known).to_contain_text("What I remember about “Ottilie”")
     await expect(known.locator("li").first).to_contain_text("Ottilie")
 
+    # Forgetting by words shows what matches, each to tick: only the ticked one goes, and the
+    # destructive button neither has the focus nor works before something is ticked.
+    await add_fact(store, person, "Ottilie's cat is called Miso.", "pets: sister's cat")
     await page.get_by_label("What should OS1 forget?").fill("Ottilie")
     await page.get_by_role("button", name="Show what would go").click()
     plan = page.locator("#forget-plan")
-    await expect(plan).to_contain_text("This is what I would forget")
+    await expect(plan).to_contain_text("Tick what should go")
     await expect(plan).to_contain_text("Ottilie lives in Lisbon")
+    await expect(plan).to_contain_text("cat is called Miso")
+    await expect(page.locator("#forget-confirm")).to_be_disabled()
+    assert await page.evaluate("document.activeElement.id") == "forget-lead"
     await page.screenshot(path=SHOTS / "os1-web-forget.png", full_page=True)
-    assert len(await hub.runtime.companion.memory.plan_forget(person, "Ottilie")) >= 1  # nothing gone yet
+    assert len(await hub.runtime.companion.memory.plan_forget(person, "Ottilie")) >= 2  # nothing gone yet
+    await plan.get_by_label(re.compile("cat is called Miso")).check()
     await page.locator("#forget-confirm").click()
-    await expect(plan).to_contain_text("Done. I've forgotten")
-    await expect(known).to_contain_text("writes letters for a living")
-    await expect(known).not_to_contain_text("Ottilie")
-    assert len(await hub.runtime.companion.memory.plan_forget(person, "Ottilie")) == 0
+    await expect(plan).to_contain_text("Done. I've forgotten 1 thing.")
+    await expect(known).to_contain_text("Ottilie lives in Lisbon")
+    await expect(known).not_to_contain_text("Miso")
+    left = await hub.runtime.companion.memory.plan_forget(person, "Ottilie")
+    assert [f.text for f in left.facts] == ["Theodore's sister Ottilie lives in Lisbon."]
+
+    # One fact, from the list itself: it asks first, with the focus on keeping it.
+    await known.get_by_role("button", name="Forget: Theodore writes letters for a living.").click()
+    assert await page.evaluate("document.activeElement.textContent") == "Keep it"
+    await known.get_by_role("button", name="Yes, forget it").click()
+    await expect(known).not_to_contain_text("writes letters for a living")
+    await expect(known).to_contain_text("Ottilie lives in Lisbon")
     assert not errors
 
 
@@ -266,16 +253,17 @@ async def test_the_status_line_says_where_the_companion_is(server: tuple[str, Hu
     errors = await sign_in(page, base_url, token)
     status = page.locator("#status-text")
     await expect(status).to_have_text("Ready")
-    for model, said in (({"state": "loading"}, "Loading the model…"), ({"state": "down"}, "Can't reach the model"),
+    for model, said in (({"state": "loading"}, "Loading the model…"),
+                        ({"state": "down"}, "The server is up, but can't reach the model"),
                         ({"state": "busy"}, "Busy — 2 waiting")):
         await page.route("**/api/status", answering({"model": {"name": "scripted", **model}, "queue": 2,
                                                      "person": "theodore"}))
         await page.reload()  # the page asks at once when it opens
         await expect(status).to_have_text(said)
         await page.unroute("**/api/status")
-    await page.route("**/api/status", unreachable)
+    await page.route("**/api/status", unreachable)  # the server itself is gone
     await page.reload()
-    await expect(status).to_have_text("Can't reach the model")
+    await expect(status).to_have_text("Can't reach the OS1 server")
     await page.unroute("**/api/status")
 
     # Someone else's turn holds the model: this person's message waits, and both the reply and the line say so.

@@ -3,7 +3,7 @@ call names the person, and the memory answers for that person alone."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
@@ -12,6 +12,7 @@ from os1.db.store import User
 from os1.memory.memory import ForgetPlan
 from os1.memory.portrait import portrait
 from os1.memory.profile import BLOCKS
+from os1.memory.recall import MemoryItem
 from os1.server import deps
 from os1.server.deps import Hub, current_user
 
@@ -22,9 +23,17 @@ TheHub = Annotated[Hub, Depends(deps.hub)]
 FORGET_LIMIT = 1000  # items one request may forget; ask again for more
 
 
+class Chosen(BaseModel):
+    kind: Literal["message", "fact", "summary"]
+    id: int = Field(ge=1, le=2**63 - 1)
+
+
 class ForgetRequest(BaseModel):
     query: str = Field(min_length=1, max_length=1000, description="What to forget, in a few words.")
     confirm: bool = Field(False, description="false: only show what would go. true: delete it for good.")
+    items: list[Chosen] | None = Field(None, max_length=FORGET_LIMIT, description="With `confirm`: only these "
+                                       "of the plan's items go (the rest of what matched stays, and so do the "
+                                       "profile's sentences that mention the words). Default: all of them.")
 
 
 @router.get("")
@@ -54,9 +63,19 @@ async def forget(body: ForgetRequest, person: Person, hub: TheHub) -> dict[str, 
     plan = await memory.plan_forget(person, body.query, limit=FORGET_LIMIT)
     if not body.confirm:
         return {"query": body.query, "confirmed": False, "count": len(plan), "items": _items(plan)}
+    if body.items is not None:
+        plan = chosen(plan, {(c.kind, c.id) for c in body.items})
     gone = await memory.forget(person, plan) if len(plan) else 0
     return {"query": body.query, "confirmed": True, "forgotten": gone, "messages": len(plan.messages),
             "facts": len(plan.facts), "summaries": len(plan.summaries)}
+
+
+def chosen(plan: ForgetPlan, keys: set[tuple[str, int]]) -> ForgetPlan:
+    """Only the chosen items of `plan`; no query, so that nothing else is scrubbed for its words."""
+    def keep(items: list[MemoryItem]) -> list[MemoryItem]:
+        return [i for i in items if (i.kind, i.id) in keys]
+
+    return ForgetPlan("", keep(plan.messages), keep(plan.facts), keep(plan.summaries))
 
 
 def _items(plan: ForgetPlan) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from os1.db.store import Conversation, NotFound, User
+from os1.memory.memory import ForgetPlan
 from os1.server import deps
 from os1.server.api_memory import router as memory_router
 from os1.server.deps import Hub, current_user
@@ -24,6 +25,7 @@ router.include_router(memory_router)
 
 Person = Annotated[User, Depends(current_user)]
 TheHub = Annotated[Hub, Depends(deps.hub)]
+TAKE_BACK_WINDOW = 50  # messages looked through for the last one of the person's
 MAX_ID = 2**63 - 1  # SQLite's largest integer: a bigger id is invalid input (422), not a server error
 ConversationId = Annotated[int, Path(ge=1, le=MAX_ID)]
 EVENT_STREAM: dict[int | str, dict[str, Any]] = {
@@ -53,7 +55,8 @@ async def chat(body: ChatRequest, person: Person, hub: TheHub) -> Response:
     chosen = await own_conversation(hub, person, body.conversation_id) if body.conversation_id is not None else None
     hub.turnstile.check(person)  # too many turns in line already: a 429 now, not an error inside the stream
     conversation = chosen or await hub.runtime.conversation(person)
-    return EventStream(turn_events(hub, person, conversation, body.text))
+    # Patient: the web app shows the person their place in line and lets them stop; their message is never dropped.
+    return EventStream(turn_events(hub, person, conversation, body.text, patient=True))
 
 
 @router.get("/notifications", status_code=200, response_class=EventStream, responses=EVENT_STREAM)
@@ -89,6 +92,21 @@ async def messages(conversation_id: ConversationId, person: Person, hub: TheHub,
     return {"conversation": conversation_dict(conversation),
             "messages": [{"id": m.id, "role": m.role, "text": m.content, "status": m.status, "time": m.created_at,
                           "reminder": "reminder" in m.meta} for m in found]}
+
+
+@router.post("/conversations/{conversation_id}/take-back")
+async def take_back(conversation_id: ConversationId, person: Person, hub: TheHub) -> dict[str, Any]:
+    """Take your last message back, with the replies to it: they are forgotten for good (with anything learned
+    from them), so that it can be said again, as it was (a new reply) or edited. Returns what you had said."""
+    conversation = await own_conversation(hub, person, conversation_id)
+    recent = await hub.runtime.store.messages(conversation, TAKE_BACK_WINDOW)
+    said = next((m for m in reversed(recent) if m.role == "user"), None)
+    if said is None:
+        raise ApiError(404, "not_found", "There is nothing of yours to take back in this conversation.")
+    doomed = [m.id for m in recent if m.id >= said.id and m.role in ("user", "assistant")
+              and "reminder" not in m.meta]
+    await hub.runtime.companion.memory.forget(person, ForgetPlan("", [], [], []), also=doomed)
+    return {"text": said.content, "forgotten": len(doomed)}
 
 
 async def own_conversation(hub: Hub, person: User, conversation_id: int) -> Conversation:

@@ -22,6 +22,7 @@ from os1.server.errors import install_error_handlers
 from os1.server.fairness import QUEUE_TIMEOUT_S, Turnstile
 from os1.server.health import ModelWatch
 from os1.server.limits import BodyLimit, Limits, RateLimit
+from os1.server.nostore import NoStore
 from os1.server.status import StatusShortcut
 
 WEB_APP = Path(__file__).parent / "web"
@@ -68,6 +69,7 @@ def create_app(hub: Hub, *, limits: Limits | None = None, learn: bool = True) ->
     app.add_middleware(BodyLimit, json_bytes=limits.json_bytes, audio_bytes=limits.audio_bytes)
     app.add_middleware(RateLimit, per_minute=limits.per_minute, burst=limits.burst,
                        person_of=hub.tokens.cached_person)
+    app.add_middleware(NoStore)  # outermost: even a refusal of someone's request is not kept in a cache
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

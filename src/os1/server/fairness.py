@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import itertools
+import math
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -65,11 +66,12 @@ class Ticket:
         self._turnstile = turnstile
         self._changed = asyncio.Event()
 
-    async def wait(self) -> AsyncIterator[int]:
+    async def wait(self, *, patient: bool = False) -> AsyncIterator[int]:
         """Yield the ticket's place in line each time it changes, until it is served. Raises Busy after
-        `queue_timeout_s` in line (and gives the place up)."""
+        `queue_timeout_s` in line (and gives the place up), unless `patient`: a door whose person sees their place
+        and can give it up themselves (the web app's Stop) waits as long as they do."""
         loop = asyncio.get_running_loop()
-        deadline = self.joined_at + self._turnstile.queue_timeout_s
+        deadline = math.inf if patient else self.joined_at + self._turnstile.queue_timeout_s
         told = None
         while True:
             self._changed.clear()  # before reading, so a change made while the caller handles a yield wakes us
@@ -82,7 +84,8 @@ class Ticket:
                 yield self.position
                 continue
             try:
-                await asyncio.wait_for(self._changed.wait(), max(0.0, deadline - loop.time()))
+                await asyncio.wait_for(self._changed.wait(),
+                                       None if patient else max(0.0, deadline - loop.time()))
             except TimeoutError:
                 if self.served:
                     return

@@ -17,9 +17,11 @@ from os1.server.fairness import Busy, waiting_text
 log = logging.getLogger(__name__)
 
 
-async def turn_events(hub: Hub, user: User, conversation: Conversation, text: str) -> AsyncIterator[Event]:
+async def turn_events(hub: Hub, user: User, conversation: Conversation, text: str, *,
+                      patient: bool = False) -> AsyncIterator[Event]:
     """The events of one turn of `user` in their `conversation`. The conversation must be theirs (the door
-    looked it up with `store.conversation(user, id)`). Closing this stream mid-turn interrupts the turn."""
+    looked it up with `store.conversation(user, id)`). Closing this stream mid-turn interrupts the turn.
+    `patient`: wait in line for as long as the stream stays open (see Ticket.wait)."""
     try:
         ticket = hub.turnstile.join(user)
     except Busy as exc:
@@ -27,7 +29,7 @@ async def turn_events(hub: Hub, user: User, conversation: Conversation, text: st
         return
     async with ticket:
         try:
-            async for position in ticket.wait():
+            async for position in ticket.wait(patient=patient):
                 yield Status("waiting", waiting_text(position))
         except Busy as exc:
             yield Error(exc.code, str(exc))
