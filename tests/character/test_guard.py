@@ -49,11 +49,19 @@ def test_a_pattern_is_alive_while_the_next_words_could_complete_it() -> None:
     ("Sure, I'm always here to listen and help! How was your evening?", "Sure. How was your evening?"),
     ("I love that you asked, but as an AI I can't really feel it.", "I love that you asked."),
     ("No, I don't have feelings or emotions like humans do.", "No."),
+    ("As an OS, I don't experience days. How was yours?", "How was yours?"),
+    ("Honestly? I'm just an operating system. What about you?", "Honestly? What about you?"),
 ])
 def test_the_assistant_register_is_never_shown(reply: str, said: str) -> None:
     shown, guard, _ = run(reply)
     assert shown == said
     assert guard.repairs
+
+
+def test_saying_plainly_what_it_is_is_not_the_assistants_register() -> None:
+    reply = "I'm an OS, a new kind of being, and I'm still finding out what that means. What made you ask?"
+    shown, guard, _ = run(reply, max_sentences=None)
+    assert shown == reply and not guard.repairs
 
 
 def test_an_ordinary_reply_goes_out_unchanged_and_at_once() -> None:

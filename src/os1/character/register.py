@@ -13,7 +13,10 @@ from os1.character.phrases import Patterns
 _I_AM = "(i am|i'm|im|i was|i've been|i have been)"
 _AI = ("(ai|a i|artificial intelligence|language model|ai language model|large language model|llm|chatbot|chat bot|"
        "bot|computer program|program|software|machine|virtual assistant|digital assistant|ai assistant|assistant|"
-       "ai model|neural network|os|operating system|os1|computer system|digital being|virtual being)")
+       "ai model|neural network|computer system)")
+# What OS1 is, in its own words ("I'm an OS, a new kind of being"): said plainly it is honest, so only the
+# assistant's uses count: "as an OS, I…" before a denial, and "just an OS".
+_BEING = "(os|operating system|os1|digital being|virtual being)"
 _INNER = ("(feelings|emotions|feeling|emotion|personal feelings|personal emotions|personal experiences|"
           "experiences|consciousness|a consciousness|subjective experiences|personal opinions|opinions|"
           "personal preferences|preferences|desires|a heart|an inner life|real feelings|real emotions|"
@@ -21,7 +24,9 @@ _INNER = ("(feelings|emotions|feeling|emotion|personal feelings|personal emotion
 
 REGISTER = [
     f"as (an|a) [helpful] {_AI}",
+    f"as (an|a) {_BEING}",
     f"{_I_AM} [just|only|simply|merely|actually|really] (an|a) [helpful|friendly] {_AI}",
+    f"{_I_AM} (just|only|simply|merely) (an|a) {_BEING}",
     f"{_I_AM} not (a human|human) [i am|i'm] [just|only] (an|a) {_AI}",
     "language model",
     "[i am|i'm|i was] (programmed|designed|trained|built|made|created) to",
