@@ -58,6 +58,18 @@ def test_the_assistant_register_is_never_shown(reply: str, said: str) -> None:
     assert guard.repairs
 
 
+@pytest.mark.parametrize(("reply", "said"), [
+    ("Goodnight, Alice. I'll be here if you need anything else.", "Goodnight, Alice. I'll be here."),
+    ("Yes. I was created by a team of engineers. Do you like it?", "Yes. Do you like it?"),
+    # A clause cut mid-sentence takes the words it hung on with it: never "…challenges that you."
+    ("It's been quiet. Do you have any problems or challenges that you need help with?",
+     "It's been quiet. Do you have any problems or challenges."),
+])
+def test_a_cut_leaves_nothing_hanging(reply: str, said: str) -> None:
+    shown, guard, _ = run(reply)
+    assert shown == said and guard.repairs
+
+
 def test_saying_plainly_what_it_is_is_not_the_assistants_register() -> None:
     reply = "I'm an OS, a new kind of being, and I'm still finding out what that means. What made you ask?"
     shown, guard, _ = run(reply, max_sentences=None)

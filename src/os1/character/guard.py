@@ -29,7 +29,13 @@ _PLAIN = frozenset("i i'm am is are was a an the to but and do don't not have yo
                    "of in on for with so just really what how".split())
 CONNECTIVES = frozenset({"and", "but", "so", "because", "though", "although", "since", "or", "as", "while", "yet"})
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|(?<=\S)(?=\n)")
+# Words a sentence cannot end on: held with the connectives, so a clause cut after them leaves no "…that you."
+HANGING = CONNECTIVES | frozenset({"that", "which", "who", "whom", "whose", "if", "the", "a", "an", "any", "some",
+                                   "to", "of", "with", "for", "about", "from", "into", "your", "my", "our", "their",
+                                   "you", "i", "we", "they", "he", "she", "might", "could", "would", "can", "will",
+                                   "may", "should", "must"})
 _TRAILING = re.compile(r"(?:[\s,;:—–-]++|\b(?:" + "|".join(CONNECTIVES) + r")\b)+$", re.IGNORECASE)
+_HANGING = re.compile(r"(?:[\s,;:—–-]++|\b(?:" + "|".join(sorted(HANGING)) + r")\b)+$", re.IGNORECASE)
 # Cheering, which hard news ("my ex-wife wants me to sign the papers") must never get.
 CHEER_WORDS = 6  # how far into a sentence cheering would have begun
 _CHEER = re.compile(r"^\W*(?:(?:oh|wow|well)[,!]?\s+)*(?:(?:that's|that is|that sounds|sounds|how|what)\s+"
@@ -240,6 +246,10 @@ class Guard:
         if limit <= shown:
             return shown
         head = text[:limit]
+        hanging = _HANGING.search(head, shown)
+        if hanging is not None and head[:hanging.start()].strip():
+            return max(shown, hanging.start())
+        # A sentence's first word goes out at once unless it is a connective: it may be the first token seen.
         trailing = _TRAILING.search(head, shown)
         return max(shown, trailing.start() if trailing else limit)
 
