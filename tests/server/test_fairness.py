@@ -166,7 +166,7 @@ async def test_waiting_too_long_ends_the_stream_with_a_clear_error(server, sign_
         bob_events = await chat(client, bob, "Hello?")
         alices.cancel()
     assert [e["type"] for e in bob_events] == ["status", "error"]
-    assert bob_events[-1]["code"] == "busy" and "try again" in bob_events[-1]["message"]
+    assert bob_events[-1]["code"] == "queue_timeout" and "try again" in bob_events[-1]["message"]
     bobs_conversation = await hub.runtime.store.latest_conversation(await hub.runtime.store.user("bob"))
     assert bobs_conversation is None or await hub.runtime.store.messages(bobs_conversation) == []
 

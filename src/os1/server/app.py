@@ -21,7 +21,7 @@ from os1.server.deps import Hub
 from os1.server.errors import install_error_handlers
 from os1.server.fairness import QUEUE_TIMEOUT_S, Turnstile
 from os1.server.health import ModelWatch
-from os1.server.limits import BodyLimit, Limits, RateLimit
+from os1.server.limits import BodyLimit, Limits, RateLimit, SignInGate
 from os1.server.status import StatusShortcut
 
 WEB_APP = Path(__file__).parent / "web"
@@ -42,17 +42,20 @@ def create_app(hub: Hub, *, limits: Limits | None = None, learn: bool = True) ->
     """The server's app over `hub`. `learn=False` leaves learning after turns off (tests that script every
     model call). The hub is the caller's to close."""
     limits = limits or Limits()
+    hub.tokens.gate = SignInGate(limits.per_minute, limits.burst)  # every door's sign-in, metered alike
     watch = ModelWatch(hub.runtime.model, hub.turnstile)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         watch.start()
+        hub.connections.start()
         # The runtime's life around the turns, as for every door: reminders for everyone, and learning and
         # reflection once nobody is waiting for the model.
         hub.runtime.start(learn=learn, idle=hub.turnstile.idle)
         try:
             yield
         finally:
+            await hub.connections.stop()
             await hub.runtime.stop()
             await watch.stop()
 

@@ -12,19 +12,24 @@ from typing import cast
 from os1.db.store import Conversation, User
 from os1.events import Error, Event, Status
 from os1.server.deps import Hub
-from os1.server.fairness import Busy, waiting_text
+from os1.server.fairness import Busy, Ticket, waiting_text
 
 log = logging.getLogger(__name__)
 
 
-async def turn_events(hub: Hub, user: User, conversation: Conversation, text: str) -> AsyncIterator[Event]:
+async def turn_events(hub: Hub, user: User, conversation: Conversation, text: str,
+                      ticket: Ticket | None = None) -> AsyncIterator[Event]:
     """The events of one turn of `user` in their `conversation`. The conversation must be theirs (the door
-    looked it up with `store.conversation(user, id)`). Closing this stream mid-turn interrupts the turn."""
-    try:
-        ticket = hub.turnstile.join(user)
-    except Busy as exc:
-        yield Error(exc.code, str(exc))
-        return
+    looked it up with `store.conversation(user, id)`). Closing this stream mid-turn interrupts the turn.
+
+    A door that answers with an HTTP status passes the `ticket` it took before answering (so that "busy" is
+    decided once, as a 429, never inside a 200's stream); and closes it itself if the stream never starts."""
+    if ticket is None:
+        try:
+            ticket = hub.turnstile.join(user)
+        except Busy as exc:
+            yield Error(exc.code, str(exc))
+            return
     async with ticket:
         try:
             async for position in ticket.wait():
