@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
+from os1.db.drafts import CUT_OFF
 from os1.db.store import Conversation, NotFound, User
 from os1.server import deps
 from os1.server.api_memory import router as memory_router
@@ -90,7 +91,7 @@ async def messages(conversation_id: ConversationId, person: Person, hub: TheHub,
     found = await hub.runtime.store.messages(conversation, limit)
     return {"conversation": conversation_dict(conversation),
             "messages": [{"id": m.id, "role": m.role, "text": m.content, "status": m.status, "time": m.created_at,
-                          "reminder": "reminder" in m.meta} for m in found]}
+                          "reminder": "reminder" in m.meta, "cut_off": CUT_OFF in m.meta} for m in found]}
 
 
 async def own_conversation(hub: Hub, person: User, conversation_id: int) -> Conversation:

@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from os1 import __version__
 from os1.config import Settings
+from os1.db import drafts
 from os1.models.base import Model
 from os1.models.openai_compat import OpenAICompatModel
 from os1.models.packaged import Progress
@@ -33,6 +34,7 @@ async def open_hub(settings: Settings, *, model: Model | None = None, progress: 
     """The runtime for everyone, their tokens, and a turnstile as wide as the model can serve: one turn at a
     time for a model in this process, REMOTE_SLOTS for a remote server (unless `slots` says otherwise)."""
     runtime = await open_runtime(settings, progress, model=model)
+    await drafts.recover(runtime.store)  # replies cut off by a crash, kept as far as they were shown
     if slots is None:
         slots = REMOTE_SLOTS if isinstance(runtime.model, OpenAICompatModel) else 1
     return Hub(runtime, TokenBook(runtime.store), Turnstile(slots, queue_timeout_s))

@@ -9,8 +9,9 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from typing import cast
 
+from os1.db.drafts import ReplyDraft
 from os1.db.store import Conversation, User
-from os1.events import Error, Event, Status
+from os1.events import Error, Event, Status, TextDelta, TurnStarted
 from os1.server.deps import Hub
 from os1.server.fairness import Busy, Ticket, waiting_text
 
@@ -37,11 +38,16 @@ async def turn_events(hub: Hub, user: User, conversation: Conversation, text: st
         except Busy as exc:
             yield Error(exc.code, str(exc))
             return
+        draft: ReplyDraft | None = None  # what is shown of the reply, kept as it goes (a crash loses none of it)
         try:
             # aclosing: a closed stream closes the companion's turn now, not whenever it is collected.
             turn = cast(AsyncGenerator[Event, None], hub.runtime.respond(user, conversation, text))
             async with aclosing(turn) as events:
                 async for event in events:
+                    if isinstance(event, TurnStarted):
+                        draft = ReplyDraft(hub.runtime.store, conversation, event.message_id)
+                    elif isinstance(event, TextDelta) and draft is not None:
+                        draft.shown(event.text)
                     yield event
         except Exception as exc:  # a bug: logged, and the person hears that something went wrong
             # The type and the frames, not the message: an exception's text may quote what was said.
@@ -49,3 +55,6 @@ async def turn_events(hub: Hub, user: User, conversation: Conversation, text: st
                       "".join(traceback.format_tb(exc.__traceback__)))
             yield Error("internal_error", "Something went wrong on the server while answering; it is logged. "
                                           "Please try again.")
+        finally:
+            if draft is not None:  # the companion has stored the reply, whole or cut short, by now
+                await draft.done()

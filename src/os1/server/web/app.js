@@ -329,7 +329,9 @@ async function openConversation(id) {
     for (const m of messages) {
       if (m.reminder) { addMessage("notice", m.text); continue; }
       if (m.role !== "user" && m.role !== "assistant") continue;
-      addMessage(m.role, m.text, { note: m.status === "interrupted" ? "(interrupted)" : "" });
+      // cut_off: the server stopped mid-reply; what had been shown of it was kept.
+      const note = m.cut_off ? "(cut off: the server stopped)" : m.status === "interrupted" ? "(interrupted)" : "";
+      addMessage(m.role, m.text, { note });
     }
     showView("chat");
     $("message").focus();
