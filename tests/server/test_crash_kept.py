@@ -64,11 +64,12 @@ async def until(condition: Any, timeout_s: float = GUARD_S) -> None:
 
 
 async def test_a_reply_cut_by_kill_9_is_kept_as_far_as_it_was_shown(settings: Settings, served: Any) -> None:
-    proc = subprocess.Popen([sys.executable, "-c", SERVER], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            text=True, env={**os.environ})
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-c", SERVER, stdout=subprocess.PIPE,
+                                                stderr=subprocess.DEVNULL)
     try:
         assert proc.stdout is not None
-        token, port = proc.stdout.readline().strip(), int(proc.stdout.readline())
+        token = (await proc.stdout.readline()).decode().strip()
+        port = int(await proc.stdout.readline())
         alice = {"Authorization": f"Bearer {token}"}
         shown: list[str] = []
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=GUARD_S) as client:
@@ -87,11 +88,11 @@ async def test_a_reply_cut_by_kill_9_is_kept_as_far_as_it_was_shown(settings: Se
                 # Kept behind the stream: wait until the store has what was read, then kill.
                 await until(lambda: draft_text(settings.db_path).startswith(seen))
                 os.kill(proc.pid, signal.SIGKILL)
-                proc.wait(GUARD_S)
+                await asyncio.wait_for(proc.wait(), GUARD_S)
     finally:
-        if proc.poll() is None:
+        if proc.returncode is None:
             proc.kill()
-            proc.wait()
+            await proc.wait()
 
     with sqlite3.connect(settings.db_path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -141,7 +142,7 @@ async def test_a_draft_of_a_process_still_running_is_left_alone(server: tuple[st
     person = await store.user("alice")
     conversation = await store.new_conversation(person)
     question = await store.append(conversation, "user", "Are you there?")
-    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    alive = await asyncio.create_subprocess_exec(sys.executable, "-c", "import time; time.sleep(60)")
     try:
         with sqlite3.connect(store.path) as db:
             db.execute("INSERT INTO reply_drafts (conversation_id, after_id, owner, content, created_at, updated_at) "
@@ -150,7 +151,7 @@ async def test_a_draft_of_a_process_still_running_is_left_alone(server: tuple[st
         assert await drafts.recover(store) == 0  # another server on this store is still writing it
     finally:
         alive.kill()
-        alive.wait()
+        await alive.wait()
     assert await drafts.recover(store) == 1
     [_, reply] = await store.messages(conversation)
     assert (reply.role, reply.content, reply.status, reply.meta) == ("assistant", "Yes, I", "interrupted",

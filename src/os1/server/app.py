@@ -61,9 +61,11 @@ def create_app(hub: Hub, *, limits: Limits | None = None, learn: bool = True) ->
             await hub.runtime.stop()
             await watch.stop()
 
-    # No /docs or /openapi.json: besides /healthz and the web app's files, nothing answers without a token.
+    # The schema is published without a token: it says what the (open source) server's routes take and answer,
+    # nothing about anyone, so client generators and fuzzers can read it. No /docs: its page loads scripts from a
+    # CDN, and nothing the server serves calls out.
     app = FastAPI(title="OS1", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
-                  openapi_url=None)
+                  openapi_url="/openapi.json")
     app.state.hub = hub
     app.state.watch = watch
     install_error_handlers(app)
