@@ -108,7 +108,12 @@ async def retrieve_model(model: str, the_hub: TheHub) -> dict[str, Any]:
 
 # -- chat ------------------------------------------------------------------------------------------------------
 
-@router.post("/v1/chat/completions")
+CHAT_ANSWERS: dict[int | str, dict[str, Any]] = {200: {
+    "description": "A `chat.completion`; with `stream`, `chat.completion.chunk`s as server-sent events, then "
+                   "`data: [DONE]`", "content": {"application/json": {}, "text/event-stream": {}}}}
+
+
+@router.post("/v1/chat/completions", responses=CHAT_ANSWERS)
 async def chat_completions(body: ChatRequest, request: Request, user: Person, the_hub: TheHub,
                            conversation_id: Annotated[str | None, Header(alias=CONVERSATION_HEADER)] = None,
                            ) -> Response:

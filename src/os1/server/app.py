@@ -16,7 +16,7 @@ from os1.models.base import Model
 from os1.models.openai_compat import OpenAICompatModel
 from os1.models.packaged import Progress
 from os1.runtime import open_runtime
-from os1.server import api_native, api_openai, realtime
+from os1.server import api_native, api_openai, realtime, schema
 from os1.server.auth import TokenBook
 from os1.server.deps import Hub
 from os1.server.errors import install_error_handlers
@@ -83,6 +83,7 @@ def create_app(hub: Hub, *, limits: Limits | None = None, learn: bool = True) ->
     app.include_router(api_native.router)
     app.include_router(api_openai.router)
     app.include_router(realtime.router)
+    schema.install(app)
     if WEB_APP.is_dir():  # mounted last, so that every API route wins over a file of the same name
         app.mount("/", StaticFiles(directory=WEB_APP, html=True), name="web")
     return app
