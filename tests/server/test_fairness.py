@@ -186,3 +186,24 @@ async def test_too_many_turns_in_line_is_a_429_before_the_stream(server, sign_in
         await asyncio.gather(*first)
     assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
     assert refused.json()["error"]["code"] == "busy"
+
+
+async def test_fifty_at_once_from_one_person_get_a_429_or_their_turn_never_a_busy_stream(server, sign_in,
+                                                                                        chat) -> None:
+    """Busy is decided once per request, before the answer: a 429, or a place in line and the turn."""
+    base_url, hub, scripted = server
+    alice = await sign_in("alice")
+    scripted.delay_s = 0.005
+    for n in range(50):
+        scripted.enqueue(f"Reply {n}.")
+    async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
+        assert (await client.get("/api/status", headers=alice)).status_code == 200  # signed in: no hashing
+        results = await asyncio.gather(*(chat(client, alice, f"Message {n}.") for n in range(50)))
+    refused = [events[0] for events in results if events[0]["type"] == "http_error"]
+    served = [events for events in results if events[0]["type"] != "http_error"]
+    assert refused and all(r["status"] == 429 and r["error"]["code"] in ("busy", "rate_limited") for r in refused)
+    assert any(r["error"]["code"] == "busy" for r in refused)
+    assert len(served) >= hub.turnstile.max_per_person
+    assert all(events[-1]["type"] == "turn_ended" for events in served), [
+        events[-1] for events in served if events[-1]["type"] != "turn_ended"]
+    await until(lambda: hub.turnstile.snapshot().as_dict()["waiting"] == 0 and hub.turnstile.snapshot().active == 0)

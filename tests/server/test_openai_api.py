@@ -160,6 +160,23 @@ async def test_conversations_continue_until_a_new_one_is_asked_for(server: Serve
     assert await conversation_of(extra_headers={"X-OS1-Conversation": first}) == first
 
 
+async def test_simultaneous_first_requests_share_one_conversation(server: Server, sign_in: SignIn) -> None:
+    """"The last conversation started through the API, or a new one" is one step: first requests at once,
+    streamed, all continue the one conversation the first of them started."""
+    base_url, hub, scripted = server
+    alice = await sign_in("alice")
+    body = {"model": "os1", "messages": [{"role": "user", "content": "Hi!"}], "stream": True}
+    async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+        assert (await client.get("/v1/models", headers=alice)).status_code == 200  # signed in: no hashing race
+        hub.turnstile.max_per_person = 8
+        answers = await asyncio.gather(*(client.post("/v1/chat/completions", json=body, headers=alice)
+                                         for _ in range(8)))
+    assert [a.status_code for a in answers] == [200] * 8
+    assert len({a.headers["X-OS1-Conversation"] for a in answers}) == 1
+    person = await hub.runtime.store.user("alice")
+    assert len(await hub.runtime.store.conversations(person)) == 1
+
+
 async def test_an_unknown_model_is_not_found(server: Server, connect: Connect) -> None:
     client = await connect("alice")
     with pytest.raises(openai.NotFoundError) as refused:

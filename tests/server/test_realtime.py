@@ -5,9 +5,11 @@ from the scripted model: what is tested is the protocol, listening, speaking and
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import shutil
+import sqlite3
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -210,6 +212,33 @@ async def test_someone_elses_conversation_is_not_found_and_an_unknown_voice_is_r
     assert closed == 4404 and error["code"] == "not_found"
     closed, _, error = await refusal(url, {"type": "hello", "token": alice, "voice": "hal9000"})
     assert closed == 4400 and "hal9000" in error["message"] and "Valid voices" in error["message"]
+
+
+async def test_removing_the_token_ends_the_socket_mid_reply_and_nothing_after_is_heard(voice_server,
+                                                                                      speak) -> None:
+    """`os1 users remove` in another process: the socket is told why and closed (4401), the reply is cut."""
+    url, hub, scripted = voice_server
+    token = await hub.tokens.add("alice")
+    scripted.delay_s = 0.05
+    scripted.enqueue(LONG_REPLY)
+    heard = Heard()
+    async with websockets.connect(url) as ws:
+        await hello(ws, token)
+        listening = asyncio.create_task(listen(ws, heard))
+        await say(ws, speak("What is Lisbon like in March?"))
+        await silence_until(ws, lambda: bool(heard.of("text_delta")))
+        with sqlite3.connect(hub.runtime.store.path) as db:  # as `os1 users remove alice` does, elsewhere
+            db.execute("DELETE FROM api_tokens WHERE user_id = (SELECT id FROM users WHERE name = 'alice')")
+        with contextlib.suppress(websockets.ConnectionClosed):  # 4401 ends the listening with an error
+            await silence_until(ws, lambda: listening.done())
+            await asyncio.wait_for(listening, 30)
+    await asyncio.gather(listening, return_exceptions=True)
+    assert ws.close_code == 4401
+    assert heard.messages[-1]["type"] == "error" and heard.messages[-1]["code"] == "unauthorized"
+    conversation = await hub.runtime.store.latest_conversation(await hub.runtime.store.user("alice"))
+    assert conversation is not None
+    stored = await hub.runtime.store.messages(conversation)
+    assert [(m.role, m.status) for m in stored] == [("user", "complete"), ("assistant", "interrupted")]
 
 
 @pytest.mark.parametrize("conversation_id", [0, -3, 2**63, 2**70, 1.5, True, "7"])

@@ -1,8 +1,7 @@
-"""Every operation in the server's OpenAPI schema, fuzzed by schemathesis (valid and invalid input) with a valid
-token, against the real server on loopback: whatever arrives, the answer is never a 5xx.
-
-The app serves no /openapi.json (nothing but /healthz answers without a token), so the schema is taken from the
-app object itself: the same routes the server runs.
+"""Every operation in the server's published OpenAPI schema (`GET /openapi.json`, read over HTTP as any client
+reads it), fuzzed by schemathesis (valid and invalid input) with a valid token, against the real server on
+loopback: whatever arrives, the answer is never a 5xx, and it is what the schema says (its status, content
+type, headers and body). `bench/fuzz_api.py` runs the same with many more examples.
 """
 
 from __future__ import annotations
@@ -14,13 +13,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 import schemathesis
 import uvicorn
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from schemathesis.core.failures import FailureGroup
 
 from os1.config import Settings
@@ -30,7 +36,9 @@ from os1.server.serving import server_config
 from os1.testing import ScriptedModel
 from os1.voice.tts import available_voices, load_voice
 
-EXAMPLES_PER_OPERATION = 50  # per operation, valid and invalid each: the whole run takes well under two minutes
+EXAMPLES_PER_OPERATION = 20  # per operation, valid and invalid each: the whole run takes about two minutes
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
+          response_schema_conformance]
 
 
 @dataclass
@@ -55,11 +63,14 @@ def serve(settings: Settings, ready: threading.Event, box: dict[str, Any], stop:
         sock.bind(("127.0.0.1", 0))
         server = uvicorn.Server(server_config(app, "127.0.0.1", sock.getsockname()[1], log_config=None))
         task = asyncio.create_task(server.serve(sockets=[sock]))
-        box["live"] = Live(f"http://127.0.0.1:{sock.getsockname()[1]}", await hub.tokens.add("fuzz"), app.openapi())
+        base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
         for _ in range(6000):  # up to a minute
             if server.started:
                 break
             await asyncio.sleep(0.01)
+        async with httpx.AsyncClient(base_url=base_url) as client:
+            published = (await client.get("/openapi.json")).json()  # no token: anyone may read it
+        box["live"] = Live(base_url, await hub.tokens.add("fuzz"), published)
         ready.set()
         await asyncio.to_thread(stop.wait)
         server.should_exit = True
@@ -94,20 +105,24 @@ def operations(live: Live) -> list[Any]:
     return [result.ok() for result in schema.get_all_operations()]
 
 
-def server_errors(operation: Any, mode: GenerationMode) -> list[str]:
-    """The 5xx answers (with the request that caused each) among a run of generated inputs to `operation`."""
+def failures(operation: Any, mode: GenerationMode, examples: int = EXAMPLES_PER_OPERATION,
+             counted: list[int] | None = None) -> list[str]:
+    """The answers that fail a check (with the request that caused each) among a run of generated inputs to
+    `operation`; each input sent is counted in `counted[0]`."""
     found: list[str] = []
 
     # Derandomized: the same inputs every run. No shrinking: the first failing input is reported as it was.
-    @settings(max_examples=EXAMPLES_PER_OPERATION, derandomize=True, deadline=None, database=None,
+    @settings(max_examples=examples, derandomize=True, deadline=None, database=None,
               phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy(mode))
     def run(case: Any) -> None:
+        if counted is not None:
+            counted[0] += 1
         try:
-            case.call_and_validate(checks=[not_a_server_error], timeout=60)
-        except FailureGroup as failures:  # collected, so that one run reports every operation's 5xx
+            case.call_and_validate(checks=CHECKS, timeout=60)
+        except FailureGroup as failed:  # collected, so that one run reports every operation's failures
             if not found:  # the first is enough to reproduce it
-                found.append(f"{operation.label} ({mode.value} input): {failures}")
+                found.append(f"{operation.label} ({mode.value} input): {failed}")
 
     try:
         run()
@@ -116,7 +131,18 @@ def server_errors(operation: Any, mode: GenerationMode) -> list[str]:
     return found
 
 
-def test_no_input_makes_a_server_error(live: Live) -> None:
+def test_the_schema_is_published_without_a_token_and_covers_both_apis(live: Live) -> None:
+    paths = live.schema["paths"]
+    assert {"/api/chat", "/api/notifications", "/api/conversations", "/v1/chat/completions", "/v1/models",
+            "/v1/audio/speech", "/v1/audio/transcriptions"} <= set(paths)
+    assert live.schema["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    for path, methods in paths.items():
+        for method, operation in methods.items():
+            if path not in ("/healthz",):
+                assert {"401", "429"} <= set(operation["responses"]), (method, path)
+
+
+def test_no_input_makes_a_server_error_or_an_answer_the_schema_does_not_describe(live: Live) -> None:
     found = [error for operation in operations(live) for mode in GenerationMode
-             for error in server_errors(operation, mode)]
+             for error in failures(operation, mode)]
     assert not found, "\n\n".join(found)

@@ -426,3 +426,22 @@ def m012_facts_and_summaries_fts_by_person(db: sqlite3.Connection) -> None:
                    f"DELETE FROM {table}_fts WHERE rowid = old.id; END")
         db.execute(f"CREATE TRIGGER {table}_fts_update AFTER UPDATE OF text, user_id ON {table} BEGIN "
                    f"UPDATE {table}_fts SET text = new.text, owner = 'p' || new.user_id WHERE rowid = new.id; END")
+
+
+@migration
+def m013_reply_drafts(db: sqlite3.Connection) -> None:
+    """What a person has been shown of a reply still being written, kept as it streams (os1.db.drafts): a
+    server killed mid-reply loses none of what was read. `owner` names the process writing it, so another
+    process on the same store leaves a live draft alone; `after_id` is the message it answers."""
+    _run_statements(db, """
+        CREATE TABLE reply_drafts (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            after_id INTEGER NOT NULL,
+            owner TEXT NOT NULL,
+            content TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX reply_drafts_by_conversation ON reply_drafts(conversation_id)
+    """)

@@ -10,11 +10,12 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
+from os1.db.drafts import CUT_OFF
 from os1.db.store import Conversation, NotFound, User
 from os1.memory.memory import ForgetPlan
 from os1.server import deps
 from os1.server.api_memory import router as memory_router
-from os1.server.deps import Hub, current_user
+from os1.server.deps import Hub, current_user, hold_connection
 from os1.server.errors import ApiError
 from os1.server.sse import EventStream
 from os1.server.status import status_of
@@ -50,21 +51,23 @@ async def status(request: Request, person: Person, hub: TheHub) -> dict[str, Any
 
 
 @router.post("/chat", status_code=200, response_class=EventStream, responses=EVENT_STREAM)
-async def chat(body: ChatRequest, person: Person, hub: TheHub) -> Response:
+async def chat(body: ChatRequest, request: Request, person: Person, hub: TheHub) -> Response:
     """Say something; the reply comes as the turn's events. Closing the stream interrupts the reply."""
     chosen = await own_conversation(hub, person, body.conversation_id) if body.conversation_id is not None else None
-    hub.turnstile.check(person)  # too many turns in line already: a 429 now, not an error inside the stream
     conversation = chosen or await hub.runtime.conversation(person)
+    # The place in line is taken here, last, before the 200: too many turns in line is a 429 now, and only now.
     # Patient: the web app shows the person their place in line and lets them stop; their message is never dropped.
-    return EventStream(turn_events(hub, person, conversation, body.text, patient=True))
+    ticket = hub.turnstile.join(person)
+    return EventStream(turn_events(hub, person, conversation, body.text, ticket, patient=True),
+                       held=hold_connection(request, hub, person), on_end=ticket.close)
 
 
 @router.get("/notifications", status_code=200, response_class=EventStream, responses=EVENT_STREAM)
-async def notifications(person: Person, hub: TheHub) -> Response:
+async def notifications(request: Request, person: Person, hub: TheHub) -> Response:
     """Your reminders and alarms as they come due, one `reminder` event each, for as long as you listen. Each
     open tab gets it; it is also kept in your latest conversation. One that came due while nothing of yours was
-    listening comes as soon as something is."""
-    return EventStream(hub.notices.stream(person))
+    listening comes as soon as something is. Ends (with an `unauthorized` event) if your token is removed."""
+    return EventStream(hub.notices.stream(person), held=hold_connection(request, hub, person))
 
 
 @router.get("/conversations")
@@ -91,7 +94,7 @@ async def messages(conversation_id: ConversationId, person: Person, hub: TheHub,
     found = await hub.runtime.store.messages(conversation, limit)
     return {"conversation": conversation_dict(conversation),
             "messages": [{"id": m.id, "role": m.role, "text": m.content, "status": m.status, "time": m.created_at,
-                          "reminder": "reminder" in m.meta} for m in found]}
+                          "reminder": "reminder" in m.meta, "cut_off": CUT_OFF in m.meta} for m in found]}
 
 
 @router.post("/conversations/{conversation_id}/take-back")

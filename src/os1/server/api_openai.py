@@ -16,6 +16,7 @@ ignored: the companion has its own settings. OpenAI's `user` field is ignored to
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from typing import Annotated, Any
 
@@ -25,9 +26,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from os1.db import state
 from os1.db.store import Conversation, NotFound, Store, User
+from os1.db.times import now_iso
 from os1.server import openai_audio
-from os1.server.deps import Hub, current_user, hub
-from os1.server.openai_chat import ChunkStream, Turn, complete, stream_chunks, unless_gone
+from os1.server.deps import Hub, current_user, hold_connection, hub
+from os1.server.openai_chat import ChunkStream, Turn, complete, stream_chunks, unless_revoked_or_gone
 from os1.server.openai_errors import OpenAIError, OpenAIRoute
 from os1.server.sse import HEADERS as SSE_HEADERS
 
@@ -106,7 +108,12 @@ async def retrieve_model(model: str, the_hub: TheHub) -> dict[str, Any]:
 
 # -- chat ------------------------------------------------------------------------------------------------------
 
-@router.post("/v1/chat/completions")
+CHAT_ANSWERS: dict[int | str, dict[str, Any]] = {200: {
+    "description": "A `chat.completion`; with `stream`, `chat.completion.chunk`s as server-sent events, then "
+                   "`data: [DONE]`", "content": {"application/json": {}, "text/event-stream": {}}}}
+
+
+@router.post("/v1/chat/completions", responses=CHAT_ANSWERS)
 async def chat_completions(body: ChatRequest, request: Request, user: Person, the_hub: TheHub,
                            conversation_id: Annotated[str | None, Header(alias=CONVERSATION_HEADER)] = None,
                            ) -> Response:
@@ -115,14 +122,22 @@ async def chat_completions(body: ChatRequest, request: Request, user: Person, th
     if body.n != 1:
         raise OpenAIError(400, "OS1 gives one reply per turn: n must be 1.", "invalid_value", "n")
     text = person_input(body.messages)
-    the_hub.turnstile.check(user)  # too many turns waiting already: a 429 now, rather than an error mid-stream
     conversation = await api_conversation(the_hub.runtime.store, user, conversation_id)
     include_usage = bool(body.stream_options and body.stream_options.include_usage)
-    turn = Turn(the_hub, user, conversation, text, model, include_usage)
     headers = {CONVERSATION_HEADER: str(conversation.id)}
+    # Busy is decided once, here, before any answer: no place in line is a 429. A stream shows the wait in line
+    # as comments (clients skip them); a wait that runs out, rare, ends it with a `queue_timeout` error.
+    ticket = the_hub.turnstile.join(user)
+    turn = Turn(the_hub, user, conversation, text, model, include_usage, ticket)
+    held = hold_connection(request, the_hub, user)
     if body.stream:
-        return ChunkStream(stream_chunks(turn), headers={**headers, **SSE_HEADERS}, media_type="text/event-stream")
-    return JSONResponse(await unless_gone(request, complete(turn)), headers=headers)
+        return ChunkStream(stream_chunks(turn), held=held, on_end=ticket.close,
+                           headers={**headers, **SSE_HEADERS}, media_type="text/event-stream")
+    try:
+        return JSONResponse(await unless_revoked_or_gone(request, held, complete(turn)), headers=headers)
+    finally:
+        held.release()
+        ticket.close()
 
 
 def person_input(messages: list[ChatMessage]) -> str:
@@ -147,16 +162,10 @@ def message_text(message: ChatMessage) -> str:
 async def api_conversation(store: Store, user: User, requested: str | None) -> Conversation:
     """The conversation this request continues (see the module docstring)."""
     if requested is not None and requested.strip().lower() == "new":
-        return await _start_conversation(store, user)
+        return await _api_conversation(store, user, fresh=True)
     if requested is not None:
         return await _own_conversation(store, user, requested)
-    last = await store.get_state(user, state.API_CONVERSATION.key())
-    if last is not None:
-        try:
-            return await store.conversation(user, int(last))
-        except (NotFound, ValueError):
-            pass  # deleted since (or forgotten): start afresh
-    return await _start_conversation(store, user)
+    return await _api_conversation(store, user, fresh=False)
 
 
 async def _own_conversation(store: Store, user: User, requested: str) -> Conversation:
@@ -175,7 +184,27 @@ async def _own_conversation(store: Store, user: User, requested: str) -> Convers
         raise missing from None
 
 
-async def _start_conversation(store: Store, user: User) -> Conversation:
-    conversation = await store.new_conversation(user)
-    await store.set_state(user, state.API_CONVERSATION.key(), str(conversation.id))
-    return conversation
+async def _api_conversation(store: Store, user: User, fresh: bool) -> Conversation:
+    """The conversation last started through this API (unless `fresh`), or a new one, noted as the last: one
+    transaction, so that simultaneous first requests all continue the one conversation the first started (and
+    the last one started is the one noted, even with another process on the same store)."""
+    key = state.API_CONVERSATION.key()
+
+    def op(db: sqlite3.Connection) -> Conversation:
+        if not fresh:
+            row = db.execute(
+                "SELECT c.id, c.user_id, c.title, c.created_at, c.updated_at FROM companion_state s "
+                "JOIN conversations c ON c.user_id = s.user_id AND CAST(c.id AS TEXT) = s.value "
+                "WHERE s.user_id = ? AND s.key = ?", (user.id, key)).fetchone()
+            if row is not None:  # else none yet, or deleted since (or forgotten): start afresh
+                return Conversation(int(row[0]), int(row[1]), row[2], str(row[3]), str(row[4]))
+        now = now_iso()
+        made = db.execute("INSERT INTO conversations (user_id, title, created_at, updated_at) VALUES (?, NULL, ?, ?)",
+                          (user.id, now, now))
+        conversation = Conversation(int(made.lastrowid or 0), user.id, None, now, now)
+        db.execute("INSERT INTO companion_state (user_id, key, value, updated_at) VALUES (?, ?, ?, ?) "
+                   "ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                   (user.id, key, str(conversation.id), now))
+        return conversation
+
+    return await store.write(op)

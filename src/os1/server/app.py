@@ -11,17 +11,18 @@ from fastapi.staticfiles import StaticFiles
 
 from os1 import __version__
 from os1.config import Settings
+from os1.db import drafts
 from os1.models.base import Model
 from os1.models.openai_compat import OpenAICompatModel
 from os1.models.packaged import Progress
 from os1.runtime import open_runtime
-from os1.server import api_native, api_openai, realtime
+from os1.server import api_native, api_openai, realtime, schema
 from os1.server.auth import TokenBook
 from os1.server.deps import Hub
 from os1.server.errors import install_error_handlers
 from os1.server.fairness import QUEUE_TIMEOUT_S, Turnstile
 from os1.server.health import ModelWatch
-from os1.server.limits import BodyLimit, Limits, RateLimit
+from os1.server.limits import BodyLimit, Limits, RateLimit, SignInGate
 from os1.server.nostore import NoStore
 from os1.server.status import StatusShortcut
 
@@ -34,6 +35,7 @@ async def open_hub(settings: Settings, *, model: Model | None = None, progress: 
     """The runtime for everyone, their tokens, and a turnstile as wide as the model can serve: one turn at a
     time for a model in this process, REMOTE_SLOTS for a remote server (unless `slots` says otherwise)."""
     runtime = await open_runtime(settings, progress, model=model)
+    await drafts.recover(runtime.store)  # replies cut off by a crash, kept as far as they were shown
     if slots is None:
         slots = REMOTE_SLOTS if isinstance(runtime.model, OpenAICompatModel) else 1
     return Hub(runtime, TokenBook(runtime.store), Turnstile(slots, queue_timeout_s))
@@ -43,23 +45,28 @@ def create_app(hub: Hub, *, limits: Limits | None = None, learn: bool = True) ->
     """The server's app over `hub`. `learn=False` leaves learning after turns off (tests that script every
     model call). The hub is the caller's to close."""
     limits = limits or Limits()
+    hub.tokens.gate = SignInGate(limits.per_minute, limits.burst)  # every door's sign-in, metered alike
     watch = ModelWatch(hub.runtime.model, hub.turnstile)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         watch.start()
+        hub.connections.start()
         # The runtime's life around the turns, as for every door: reminders for everyone, and learning and
         # reflection once nobody is waiting for the model.
         hub.runtime.start(learn=learn, idle=hub.turnstile.idle)
         try:
             yield
         finally:
+            await hub.connections.stop()
             await hub.runtime.stop()
             await watch.stop()
 
-    # No /docs or /openapi.json: besides /healthz and the web app's files, nothing answers without a token.
+    # The schema is published without a token: it says what the (open source) server's routes take and answer,
+    # nothing about anyone, so client generators and fuzzers can read it. No /docs: its page loads scripts from a
+    # CDN, and nothing the server serves calls out.
     app = FastAPI(title="OS1", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
-                  openapi_url=None)
+                  openapi_url="/openapi.json")
     app.state.hub = hub
     app.state.watch = watch
     install_error_handlers(app)
@@ -78,6 +85,7 @@ def create_app(hub: Hub, *, limits: Limits | None = None, learn: bool = True) ->
     app.include_router(api_native.router)
     app.include_router(api_openai.router)
     app.include_router(realtime.router)
+    schema.install(app)
     if WEB_APP.is_dir():  # mounted last, so that every API route wins over a file of the same name
         app.mount("/", StaticFiles(directory=WEB_APP, html=True), name="web")
     return app

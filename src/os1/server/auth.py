@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import math
 import re
 import secrets
 import sqlite3
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Request
+from starlette.requests import HTTPConnection
 
 from os1.db.store import Store, User
 from os1.db.times import now_iso
 from os1.server.errors import ApiError
+from os1.server.limits import SignInGate
 
 if TYPE_CHECKING:
     from os1.server.deps import Hub
@@ -53,12 +57,24 @@ class _Verified:
     checked: float  # monotonic time of the last look-up in the store
 
 
+class SignInThrottled(Exception):
+    """Too many sign-ins that needed the slow check, from this address or at this token: refused unchecked."""
+
+    def __init__(self, retry_after_s: float) -> None:
+        super().__init__("Too many sign-in attempts")
+        self.retry_after_s = max(1, math.ceil(retry_after_s))
+
+
 class TokenBook:
     """The people who may sign in, and their tokens (a person may have several: one per device)."""
 
-    def __init__(self, store: Store, hasher: PasswordHasher | None = None) -> None:
+    def __init__(self, store: Store, hasher: PasswordHasher | None = None, gate: SignInGate | None = None) -> None:
         self.store = store
         self._hasher = hasher or PasswordHasher()
+        # Sign-ins that need the store and the slow hash, metered by caller and by token id (os1.server.limits);
+        # the server's app sets the API's limits here. A token already verified is answered from memory.
+        self.gate = gate or SignInGate()
+        self._removed: list[Callable[[], None]] = []
         self._verified: OrderedDict[str, _Verified] = OrderedDict()  # sha256(token) → who it is, oldest first
         self._touched: dict[str, float] = {}  # public id → when "last used" was last noted
         self._untouched: dict[str, str] = {}  # public id → "last used" not yet written
@@ -96,10 +112,28 @@ class TokenBook:
         self._verified = OrderedDict((key, v) for key, v in self._verified.items() if v.user.id != user.id)
         if purge:
             await self.store.delete_user(user)
+        for listener in list(self._removed):
+            listener()
         return True
 
-    async def verify(self, token: str) -> User | None:
-        """The person this token signs in, or None."""
+    def on_removed(self, listener: Callable[[], None]) -> None:
+        """Call `listener` whenever this book removes tokens (open connections are checked at once)."""
+        self._removed.append(listener)
+
+    def forget(self, public_id: str) -> None:
+        """Drop what is remembered of a token found removed: its next use is looked up in the store."""
+        self._verified = OrderedDict((key, v) for key, v in self._verified.items() if v.public_id != public_id)
+
+    @staticmethod
+    def public_id(token: str) -> str:
+        """The public part of a well-formed token ("" for anything else)."""
+        match = TOKEN.fullmatch(token.strip())
+        return match.group(1) if match else ""
+
+    async def verify(self, token: str, caller: str | None = None) -> User | None:
+        """The person this token signs in, or None. A token not remembered costs a look-up and perhaps the slow
+        hash: those are metered per `caller` (an address) and per token id, and SignInThrottled is raised
+        over the limit, before any of that work is done."""
         match = TOKEN.fullmatch(token)
         if match is None:
             return None
@@ -112,6 +146,8 @@ class TokenBook:
             self._verified.move_to_end(key)
             await self._touch(public_id, now)
             return known.user
+        if known is None and (wait := self.gate.wait(caller, public_id, now)) > 0:
+            raise SignInThrottled(wait)
         row = await self._row(public_id)
         if row is None:
             self._verified.pop(key, None)
@@ -196,9 +232,10 @@ def bearer_token(request: Request) -> str | None:
     return token.strip() or None
 
 
-async def authenticate_token(token: str, hub: Hub) -> User | None:
-    """The person a token signs in (WebSockets send it in their first message), or None."""
-    return await hub.tokens.verify(token.strip())
+async def authenticate_token(token: str, hub: Hub, caller: str | None = None) -> User | None:
+    """The person a token signs in (WebSockets send it in their first message), or None; SignInThrottled when
+    `caller` (an address) or the token's id has tried too often."""
+    return await hub.tokens.verify(token.strip(), caller)
 
 
 async def authenticate(request: Request, hub: Hub) -> User:
@@ -207,11 +244,22 @@ async def authenticate(request: Request, hub: Hub) -> User:
     if token is None:
         raise unauthorized("Sign in first: send your OS1 token as 'Authorization: Bearer os1_…'. Whoever runs the "
                            "server gives you one with `os1 users add YOUR_NAME`.")
-    user = await authenticate_token(token, hub)
+    try:
+        user = await authenticate_token(token, hub, client_address(request))
+    except SignInThrottled as exc:
+        raise ApiError(429, "rate_limited", f"Too many sign-in attempts; wait {exc.retry_after_s} s and try "
+                       "again.", {"Retry-After": str(exc.retry_after_s)}) from None
+    request.state.os1_token = token  # for the connections that stay open (os1.server.revocation)
     if user is None:
         raise unauthorized("That token is not valid: it may be mistyped, or it was removed. Ask whoever runs the "
                            "server for a new one (`os1 users add YOUR_NAME`).")
     return user
+
+
+def client_address(request: HTTPConnection) -> str | None:
+    """The caller's address as the server sees it (behind a proxy: the proxy's, unless uvicorn is told to
+    trust its forwarded-for header)."""
+    return request.client.host if request.client else None
 
 
 def unauthorized(message: str) -> ApiError:

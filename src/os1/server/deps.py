@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 
 from os1.db.store import User
 from os1.server.notices import Notices
+from os1.server.revocation import Connections, Held
 
 if TYPE_CHECKING:
     from os1.runtime import Runtime
@@ -29,9 +30,12 @@ class Hub:
     extras: dict[str, Any] = field(default_factory=dict)
     # Each open web app tab as a door of the runtime's (its scheduler fires everyone's reminders through them).
     notices: Notices = field(init=False)
+    # Every open connection's sign-in: one whose token is removed ends (os1.server.revocation).
+    connections: Connections = field(init=False)
 
     def __post_init__(self) -> None:
         self.notices = Notices(self.runtime.doors)
+        self.connections = Connections(self.tokens)
 
 
 async def hub(request: Request) -> Hub:
@@ -45,3 +49,9 @@ async def current_user(request: Request, the_hub: Annotated[Hub, Depends(hub)]) 
     from os1.server.auth import authenticate
 
     return await authenticate(request, the_hub)
+
+
+def hold_connection(request: Request, the_hub: Hub, user: User) -> Held:
+    """Note a connection that stays open (a stream), signed in by this request's token: it ends when the token
+    is removed. Release it when it ends."""
+    return the_hub.connections.hold(request.state.os1_token, user)

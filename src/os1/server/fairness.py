@@ -32,11 +32,12 @@ MAX_PER_PERSON = 4  # turns one person may have waiting or running at once
 class Busy(Exception):
     """No turn for now: the person already has too many waiting, or waited too long. Sent as 429."""
 
-    code = "busy"
-
-    def __init__(self, message: str, retry_after_s: int) -> None:
+    def __init__(self, message: str, retry_after_s: int, code: str = "busy") -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s
+        # "busy": no place in line (decided once, before a door answers); "queue_timeout": a place was given,
+        # and the wait in it ran out (a stream that shows the places in line says so inside the stream).
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class Ticket:
                 self.close()
                 waited = round(loop.time() - self.joined_at)
                 raise Busy(f"OS1 is busy with other people's conversations (you waited {waited} s in line). "
-                           f"Please try again in a minute.", retry_after_s=60) from None
+                           f"Please try again in a minute.", retry_after_s=60, code="queue_timeout") from None
 
     def close(self) -> None:
         """Give the place or the slot up (idempotent)."""

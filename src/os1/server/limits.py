@@ -95,6 +95,23 @@ class RateLimit:
         return f"address:{client[0] if client else 'unknown'}"
 
 
+class SignInGate:
+    """Sign-ins that cost work (a token not remembered: a look-up, then the slow hash of its secret), metered
+    per address and per token id with the API's limits. Guessing secrets from one address, or at one token from
+    many, is refused before any of that work, so a flood of bad secrets costs the server a dictionary look-up;
+    a token already verified never comes here, so the people signed in are not slowed by it."""
+
+    def __init__(self, per_minute: float = Limits.per_minute, burst: int = Limits.burst) -> None:
+        self.buckets = Buckets(per_minute / 60.0, burst)
+
+    def wait(self, address: str | None, public_id: str, now: float) -> float:
+        """0.0 to go ahead (one attempt counted against both), else the seconds until one may."""
+        wait = self.buckets.take(f"address:{address or 'unknown'}", now)
+        if wait > 0:  # refused by address: the token's own count is left for its owner
+            return wait
+        return self.buckets.take(f"token:{public_id}", now)
+
+
 class Buckets:
     """Token buckets by key: `rate` tokens a second, holding at most `size`."""
 

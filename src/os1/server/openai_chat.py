@@ -8,7 +8,7 @@ import asyncio
 import json
 import time
 import uuid
-from collections.abc import AsyncGenerator, Coroutine
+from collections.abc import AsyncGenerator, Callable, Coroutine
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
@@ -16,18 +16,21 @@ from typing import Any, TypeVar, cast
 import anyio
 from fastapi import Request
 from fastapi.responses import StreamingResponse
-from starlette.types import Send
+from starlette.types import Message, Receive, Scope, Send
 
 from os1.db.store import Conversation, User
 from os1.events import Error, Event, Status, TextDelta, TurnEnded, TurnStarted
 from os1.server.deps import Hub
+from os1.server.fairness import Ticket
 from os1.server.openai_errors import OpenAIError, error_body
+from os1.server.revocation import SIGNED_OUT, Held, unless_revoked
 from os1.server.turns import turn_events
 
 T = TypeVar("T")
 
 # Stable error codes of a turn (os1.events.Error) → HTTP status. Anything else is the server's fault.
-_ERROR_STATUS = {"empty_input": 400, "input_too_long": 400, "busy": 429, "model_unavailable": 503}
+_ERROR_STATUS = {"empty_input": 400, "input_too_long": 400, "busy": 429, "queue_timeout": 429,
+                 "model_unavailable": 503}
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class Turn:
     text: str
     model: str
     include_usage: bool = False
+    ticket: Ticket | None = None  # the place in line the door took before answering (os1.server.turns)
     id: str = field(default_factory=lambda: f"chatcmpl-{uuid.uuid4().hex}")
     created: int = field(default_factory=lambda: int(time.time()))
 
@@ -47,7 +51,8 @@ class Turn:
 def events_of(turn: Turn) -> AsyncGenerator[Event, None]:
     """The turn's events, through the turnstile (os1.server.turns). It is an async generator (typed as an
     iterator): closed with `aclosing`, a turn cut short ends there and then, not when it is collected."""
-    return cast(AsyncGenerator[Event, None], turn_events(turn.hub, turn.user, turn.conversation, turn.text))
+    return cast(AsyncGenerator[Event, None], turn_events(turn.hub, turn.user, turn.conversation, turn.text,
+                                                         turn.ticket))
 
 
 async def usage(turn: Turn, reply: str) -> dict[str, int]:
@@ -122,7 +127,43 @@ def _sse(data: dict[str, Any]) -> str:
 class ChunkStream(StreamingResponse):
     """A streaming response that closes its events as soon as it ends, however it ends. A client that hangs up
     cancels the send; closing the stream there and then ends the turn (its partial reply is kept) and frees
-    the turnstile, instead of waiting for the garbage collector to find the abandoned generator."""
+    the turnstile, instead of waiting for the garbage collector to find the abandoned generator.
+
+    With `held` (the sign-in it was opened with) it ends with an `invalid_api_key` error as soon as that token
+    is removed; `on_end` runs however it ends, even if it never started."""
+
+    def __init__(self, content: AsyncGenerator[str, None], *, held: Held | None = None,
+                 on_end: Callable[[], None] | None = None, headers: dict[str, str] | None = None,
+                 media_type: str | None = None) -> None:
+        super().__init__(content, headers=headers, media_type=media_type)
+        self.held = held
+        self.on_end = on_end
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            if await unless_revoked(self.held, super().__call__(scope, receive, sending)):
+                await self._signed_out(send, started)
+        finally:
+            if self.held is not None:
+                self.held.release()
+            if self.on_end is not None:
+                self.on_end()
+
+    async def _signed_out(self, send: Send, started: bool) -> None:
+        try:
+            if not started:
+                await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+            body = _sse(error_body(401, SIGNED_OUT, "invalid_api_key")) + "data: [DONE]\n\n"
+            await send({"type": "http.response.body", "body": body.encode(), "more_body": False})
+        except OSError:
+            pass  # they left first
 
     async def stream_response(self, send: Send) -> None:
         try:
@@ -132,6 +173,18 @@ class ChunkStream(StreamingResponse):
             if close is not None:
                 with anyio.CancelScope(shield=True):  # we are likely being cancelled: finish closing anyway
                     await close()
+
+
+async def unless_revoked_or_gone(request: Request, held: Held, work: Coroutine[Any, Any, T]) -> T:
+    """`work`, cancelled if the client hangs up (499) or its token is removed (401) first."""
+    done: list[T] = []
+
+    async def run() -> None:
+        done.append(await work)
+
+    if await unless_gone(request, unless_revoked(held, run())):
+        raise OpenAIError(401, SIGNED_OUT, "invalid_api_key")
+    return done[0]
 
 
 async def unless_gone(request: Request, work: Coroutine[Any, Any, T]) -> T:

@@ -12,7 +12,8 @@ Protocol
    `conversation_id` null continues the person's latest conversation (or starts one), as /api/chat does;
    `voice` null keeps the voice the person chose before (or the default). A refusal is an `error` event
    saying what to do, then a close: code 4401 for a bad token, 4400 for a malformed hello or a voice that is
-   unknown or not installed, 4404 for a conversation that is not the person's.
+   unknown or not installed, 4404 for a conversation that is not the person's, 4429 for too many sign-in
+   attempts from the address or at the token (the hello is metered as every sign-in is).
 2. The server answers (after loading the speech models, announced by a `status` event `loading`)::
 
        {"type": "ready", "rate": 16000, "format": "pcm16le", "voice": "kokoro-alpha", "conversation_id": 12}
@@ -32,6 +33,9 @@ Protocol
         "due": "2026-11-20T13:23:00.000+00:00"}
 
 7. Either side may close. A reply still being written when the client leaves is finished and stored.
+8. When the token the socket signed in with is removed (`os1 users remove`, here or in another process on the
+   same store), the socket ends within a second: the reply being said is cut, an `error` event `unauthorized`
+   says why, and it closes with 4401. Nothing sent after that is heard.
 """
 
 from __future__ import annotations
@@ -47,8 +51,9 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from os1.db.store import Conversation, NotFound, User
 from os1.events import Error, Event, Status
-from os1.server.auth import authenticate_token
+from os1.server.auth import SignInThrottled, authenticate_token, client_address
 from os1.server.deps import Hub
+from os1.server.revocation import SIGNED_OUT, Held, unless_revoked
 from os1.server.turns import turn_events
 from os1.voice.audio import EarUnavailable, from_pcm16, to_pcm16
 from os1.voice.base import EAR_RATE, FRAME, Audio, AudioError, Samples, Voice
@@ -63,8 +68,10 @@ HELLO_TIMEOUT_S = 10.0  # a socket that never says who it is should not hold a s
 FRAME_BYTES = FRAME * 2  # one 32 ms frame of PCM16
 CLEAR = json.dumps({"type": "clear"})
 
-BAD_REQUEST, UNAUTHORIZED, NOT_FOUND = 4400, 4401, 4404  # WebSocket close codes, after their HTTP cousins
-ERROR_CODES = {BAD_REQUEST: "bad_request", UNAUTHORIZED: "unauthorized", NOT_FOUND: "not_found"}
+# WebSocket close codes, after their HTTP cousins
+BAD_REQUEST, UNAUTHORIZED, NOT_FOUND, TOO_MANY = 4400, 4401, 4404, 4429
+ERROR_CODES = {BAD_REQUEST: "bad_request", UNAUTHORIZED: "unauthorized", NOT_FOUND: "not_found",
+               TOO_MANY: "rate_limited"}
 MAX_REASON_BYTES = 123  # what a close frame can carry
 
 
@@ -190,18 +197,23 @@ async def _refuse(websocket: WebSocket, refused: Refused) -> None:
 async def _open(websocket: WebSocket, hub: Hub) -> Session:
     """Everything before the first frame: who it is, which conversation, which voice, the speech models."""
     hello = parse_hello(await _first_text(websocket))
-    user = await _authenticated(hello.token, hub)
-    conversation = await _conversation(hub, user, hello.conversation_id)
-    voice = await _chosen_voice(hub, user, hello.voice)
-    if not hub.extras.get("stt_warm"):
-        await websocket.send_text(Status("loading", "Getting ready to listen…").to_json())
+    user = await _authenticated(hello.token, hub, client_address(websocket))
+    held = hub.connections.hold(hello.token, user)  # from now on, removing the token ends the socket
     try:
-        ear = await shared_ear(hub)
-    except EarUnavailable as exc:
-        raise Refused(BAD_REQUEST, str(exc)) from exc
-    session = Session(websocket, hub, user, conversation, ear, voice)
-    await websocket.send_text(json.dumps({"type": "ready", "rate": EAR_RATE, "format": "pcm16le",
-                                          "voice": voice.info.id, "conversation_id": conversation.id}))
+        conversation = await _conversation(hub, user, hello.conversation_id)
+        voice = await _chosen_voice(hub, user, hello.voice)
+        if not hub.extras.get("stt_warm"):
+            await websocket.send_text(Status("loading", "Getting ready to listen…").to_json())
+        try:
+            ear = await shared_ear(hub)
+        except EarUnavailable as exc:
+            raise Refused(BAD_REQUEST, str(exc)) from exc
+        session = Session(websocket, hub, user, conversation, ear, voice, held)
+        await websocket.send_text(json.dumps({"type": "ready", "rate": EAR_RATE, "format": "pcm16le",
+                                              "voice": voice.info.id, "conversation_id": conversation.id}))
+    except BaseException:
+        held.release()
+        raise
     return session
 
 
@@ -232,8 +244,11 @@ async def _first_text(websocket: WebSocket) -> str:
     return text
 
 
-async def _authenticated(token: str, hub: Hub) -> User:
-    user = await authenticate_token(token, hub)
+async def _authenticated(token: str, hub: Hub, caller: str | None) -> User:
+    try:
+        user = await authenticate_token(token, hub, caller)
+    except SignInThrottled as exc:
+        raise Refused(TOO_MANY, f"Too many sign-in attempts; wait {exc.retry_after_s} s and try again.") from None
     if user is None:
         raise Refused(UNAUTHORIZED, "That sign-in token is not valid: it may be mistyped, or it was removed. Ask "
                                     "whoever runs the server for a new one (`os1 users add YOUR_NAME`).")
@@ -255,8 +270,10 @@ class Session:
     loop's reply task) and audio (sent as frames are pulled) never interleave mid-message."""
 
     def __init__(self, websocket: WebSocket, hub: Hub, user: User, conversation: Conversation,
-                 ear: WhisperTranscriber, voice: Voice) -> None:
+                 ear: WhisperTranscriber, voice: Voice, held: Held | None = None) -> None:
         self.websocket = websocket
+        self.held = held
+        self.close_code = 1000
         self.user, self.runtime = user, hub.runtime
         self._outgoing: asyncio.Queue[str | bytes | None] = asyncio.Queue()
         self._background: set[asyncio.Task[None]] = set()  # held: an unheld task may vanish mid-way
@@ -278,17 +295,22 @@ class Session:
         reminders = SpokenReminders(self.loop)
         close = self.runtime.open_door(self.user, reminders)
         try:
-            await self.loop.run(self.frames())
+            if await unless_revoked(self.held, self.loop.run(self.frames())):
+                await self.loop.stop()  # signed out: nothing more is heard or said
+                self.emit(Error("unauthorized", SIGNED_OUT))
+                self.close_code = UNAUTHORIZED
         except Exception as exc:  # noqa: BLE001 - tell the person, then close: one socket must not take the server
             self.emit(Error("voice_failed", f"Voice stopped working ({exc}). Reconnect to go on."))
         finally:
+            if self.held is not None:
+                self.held.release()
             reminders.closed = True
             close()
             self._outgoing.put_nowait(None)
             self._open = False
             await sender
             await asyncio.gather(*self._background, return_exceptions=True)
-        await _close_quietly(self.websocket)
+        await _close_quietly(self.websocket, self.close_code)
 
     async def _sender(self) -> None:
         while (message := await self._outgoing.get()) is not None:
@@ -338,8 +360,8 @@ async def _binary_messages(websocket: WebSocket, emit: Callable[[Event], None]) 
             emit(Error("unexpected_text", "After the hello, send audio only: binary 16 kHz mono PCM16."))
 
 
-async def _close_quietly(websocket: WebSocket) -> None:
+async def _close_quietly(websocket: WebSocket, code: int = 1000) -> None:
     try:
-        await websocket.close()
+        await websocket.close(code)
     except (WebSocketDisconnect, RuntimeError, OSError):
         pass  # the client closed it first

@@ -109,6 +109,14 @@ class VoiceLoop:
         """Whether the companion is answering or still has reply audio to play."""
         return (self._reply is not None and not self._reply.done()) or self.outbox.busy
 
+    async def stop(self) -> None:
+        """Stop at once, answering nothing more (the person was signed out): the reply is cut as a barge-in
+        cuts it, and listening ahead and preparing end."""
+        tasks = [t for t in (self._reply, self._preparing, self._anticipating) if t is not None and not t.done()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, *(t for t in (self._flagging,) if t is not None), return_exceptions=True)
+
     async def run(self, frames: Frames) -> None:
         """Listen and answer until the frames run out (the device closed), then let the last reply finish."""
         async for mic, played in frames:

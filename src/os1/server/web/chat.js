@@ -331,7 +331,9 @@ export function showMessages(messages) {
   for (const m of messages) {
     if (m.reminder) { addMessage("notice", m.text); continue; }
     if (m.role !== "user" && m.role !== "assistant") continue;
-    addMessage(m.role, m.text, { time: m.time, note: m.status === "interrupted" ? "(interrupted)" : "" });
+    // cut_off: the server stopped mid-reply; what had been shown of it was kept.
+    const note = m.cut_off ? "(cut off: the server stopped)" : m.status === "interrupted" ? "(interrupted)" : "";
+    addMessage(m.role, m.text, { time: m.time, note });
   }
   markLatest();
 }
