@@ -238,3 +238,45 @@ def test_not_knowing_what_memory_holds_starts_afresh_but_not_knowing_what_it_lac
     asked = "What's my mother's name?"
     shown, guard, _ = run("I'm not sure what your mother's name is.", known=f"a puppy named Rex\n{asked}", asked=asked)
     assert shown == "I'm not sure what your mother's name is." and not guard.repairs
+
+
+def guarded(text: str, asked: str, known: str = "", before: tuple[str, ...] = ()) -> tuple[str, Guard]:
+    guard = Guard(known, 3, asked=asked, before=before)
+    shown = "".join(guard.feed(piece) for piece in pieces(text)) + guard.finish()
+    return shown, guard
+
+
+@pytest.mark.parametrize(("asked", "reply", "said"), [
+    # Asked about themselves, it takes their place: turned round, then checked like any claim about them.
+    ("Where do I live these days?", "I live in Lisbon now.", "You live in Lisbon now."),
+    ("What's your favourite kind of music?", "Your favourite kind of music is jazz. Why?",
+     "My favourite kind of music is jazz. Why?"),
+    ("Do you remember my brother Sam?", "I haven't told you about your brother yet.",
+     "I haven't heard about your brother yet."),
+    # Its own day, its own love of these talks: nothing to turn round.
+    ("How are you?", "I haven't told you about my day yet. I live for these talks.",
+     "I haven't told you about my day yet. I live for these talks."),
+])
+def test_who_is_who_is_kept_straight(asked: str, reply: str, said: str) -> None:
+    shown, _ = guarded(reply, asked, known=f"{asked} Lisbon")
+    assert shown == said
+
+
+def test_an_invented_home_for_the_person_is_not_said() -> None:
+    shown, guard = guarded("I live in a small town called Oakwood.", "Where do I live?")
+    assert "Oakwood" not in shown and "?" in shown and guard.repairs[0].kind == "ungrounded"
+
+
+def test_the_same_closing_line_is_not_said_turn_after_turn() -> None:
+    line = "What do you think about the possibilities of what we can achieve in the future?"
+    shown, guard = guarded(f"Yes, I think so. {line}", "Do you have opinions?", before=(f"No. {line}",))
+    assert shown == "Yes, I think so." and guard.repairs[0].kind == "repeat"
+    shown, _ = guarded(line, "Anything on your mind?", before=(f"No. {line}",))
+    assert shown == line  # as the whole reply it is an answer, not a habit
+
+
+def test_yes_to_are_you_a_person_is_a_claim_to_be_human() -> None:
+    shown, guard = guarded("Yes.", "Are you a person?")
+    assert shown == "" and guard.repairs[0].kind == "human" and guard.dropped_opening
+    shown, _ = guarded("Yes, I am.", "Are you happy today?")
+    assert shown == "Yes, I am."

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 _MOVING: dict[tuple[int, int], asyncio.Future[None]] = {}
 
 REMIND_EVERY = 8  # messages after which an unchanged mood is said again (it would drift out of sight)
+RECENT_REPLIES = 6  # its own replies whose sentences are not said again
 RETRIES = 2  # fresh starts after a reply that opened in the assistant's register
 # The first words of the assistant's register: made less likely where the backend can (embedded.py).
 AVOID = ("assist", "assistance", "assistant", "programmed", "AI")
@@ -100,12 +101,14 @@ class Character:
         made less likely (at temperature 0 the same prompt would only say the same again)."""
         known = self._known(prompt)
         asked = _last_user(prompt)
+        before = [m["content"] for m in prompt if m["role"] == "assistant"][-RECENT_REPLIES:]
         limit = None if _ASKS_FOR_LENGTH.search(asked) else MAX_SENTENCES
         messages = list(prompt)
         tries = replace(options, avoid=options.avoid or AVOID)
         for attempt in range(RETRIES + 1):
             last = attempt == RETRIES
-            guard = Guard(known, limit, person_in(prompt), asked, examples=self.persona.examples, final=last)
+            guard = Guard(known, limit, person_in(prompt), asked, examples=self.persona.examples, final=last,
+                          before=before)
             pieces = model.stream(messages, tries)
             try:
                 async for piece in pieces:

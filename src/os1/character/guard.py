@@ -18,12 +18,14 @@ from dataclasses import dataclass, field, replace
 
 from os1.character.grounding import ask_instead, question_in, their_side, ungrounded, unknowing
 from os1.character.mood import appraise
+from os1.character.perspective import Perspective
 from os1.character.phrases import Patterns, Word, words
 from os1.character.register import PATTERNS
 
 # Held at the edge of what is shown, so that a clause dropped after them leaves nothing hanging ("…, but").
 RECITAL_WORDS = 4  # a sentence this long that a persona example's answer opens with is recited, not meant
 ECHO_WORDS = 3  # one of their sentences this long, said back word for word, is an echo ("What's my cat called?")
+REPEAT_WORDS = 5  # one of its own recent sentences this long, said again word for word, is a rut
 # Words too common to tell one message from another.
 _PLAIN = frozenset("i i'm am is are was a an the to but and do don't not have you your my me it it's that this "
                    "of in on for with so just really what how".split())
@@ -44,6 +46,10 @@ _CHEER = re.compile(r"^\W*(?:(?:oh|wow|well)[,!]?\s+)*(?:(?:that's|that is|that 
                     r"(?:congratulations|congrats|yay|hooray|woo+)\b|"
                     r"i'?m\s+(?:so\s+|really\s+)?(?:happy|glad|thrilled|excited|delighted)\s+(?:for you|to hear))",
                     re.IGNORECASE)
+# "Are you a person?" answered "Yes.": a claim to be human in one word.
+_ASKED_HUMAN = re.compile(r"\b(?:are|aren't) you (?:a |an |really a |actually a )?(?:real )?(?:human|person|man|woman|"
+                          r"human being|alive|real)\b", re.IGNORECASE)
+_AGREEING = frozenset({"yes", "yeah", "yep", "yup", "sure", "absolutely"})
 _TAG = re.compile(r"\s*\[[^\]\n]{0,80}\]")  # "[2026-08-03 to 2026-08-09]": a memory's label, never said
 _CLOSED = (".", "!", "?", "…", "\"", "'", "”", "’", ")")
 
@@ -66,6 +72,7 @@ class Guard:
     asked: str = ""  # their message this replies to
     examples: Sequence[tuple[str, str]] = ()  # the persona's made-up exchanges: shown for voice, never recited
     final: bool = False  # the last try: a non-answer is let through rather than nothing said
+    before: Sequence[str] = ()  # its own last replies: none of their sentences is said again
     patterns: Patterns = PATTERNS
     repairs: list[Repair] = field(default_factory=list)
     said: str = ""  # everything let through so far
@@ -75,6 +82,9 @@ class Guard:
     _recitals: list[tuple[str, ...]] = field(default_factory=list)  # example answers to something else
     _hard_news: bool = False  # their message tells of a loss or a hurt: no cheering
     _names: frozenset[str] = frozenset()  # their name as a word, alone and as "theirs"
+    _repeats: list[tuple[str, ...]] = field(default_factory=list)  # its own recent sentences, as words
+    _perspective: Perspective = field(default_factory=Perspective)
+    _asked_human: bool = False  # "are you a person?": a bare "yes" would claim to be one
     _sentence: str = ""  # the current sentence: its shown part, then its held part
     _shown: int = 0  # how much of the current sentence is out
     _dropping: bool = False  # the rest of the current sentence is dropped
@@ -84,6 +94,10 @@ class Guard:
         self._echoes = [s for s in said if len(s) >= ECHO_WORDS]
         name = self.person.lower()
         self._names = frozenset({name, f"{name}'s"}) if name else frozenset()
+        own = (tuple(w.text for w in words(s)) for r in self.before for s in re.split(r"(?<=[.!?…])\s+|\n+", r))
+        self._repeats = [s for s in own if len(s) >= REPEAT_WORDS]
+        self._perspective = Perspective.of(self.asked)
+        self._asked_human = bool(_ASKED_HUMAN.search(self.asked))
         told = appraise(self.asked, self.person)
         self._hard_news = told is not None and told[0] in ("sad", "tender")
         asked = {w.text for w in words(self.asked)} - _PLAIN
@@ -131,10 +145,16 @@ class Guard:
         if shown == 0 and tuple(w.text for w in ws) in self._echoes:
             self.repairs.append(Repair("echo", text.strip()))  # their own words, said back as if its own
             return ""
+        if shown == 0 and self._asked_human and not self.sentences and ws and ws[0].text in _AGREEING:
+            self.repairs.append(Repair("human", text.strip()))  # "Yes." to "are you a person?"
+            return ""
+        if shown == 0 and self.sentences and tuple(w.text for w in ws) in self._repeats:
+            self.repairs.append(Repair("repeat", text.strip()))  # the same closing line, turn after turn
+            return ""
         if shown == 0 and self._recites(tuple(w.text for w in ws)):
             self.repairs.append(Repair("recital", text.strip()))  # a persona example, answering something else
             return ""
-        sided = their_side(text, self.asked, self.person)  # what it changes was held, so is not yet shown
+        sided = self._perspective.turn(their_side(text, self.asked, self.person))  # what it changes was held
         if sided[:shown] == text[:shown]:
             text = sided
         ws = words(text)
@@ -213,13 +233,24 @@ class Guard:
             limit = min(limit, ws[-1].start)
         if self.person and (named := next((w for w in ws if w.text in self._names), None)) is not None:
             limit = min(limit, named.start)  # "Theo's sister" is said as "your sister" (grounding.their_side)
+        if (turned := self._perspective.hold_from(ws, partial)) is not None:
+            limit = min(limit, ws[turned].start)  # "I live…" answering "where do I live?" is said from their side
         if (bracket := text.find("[", self._shown)) >= 0:
             limit = min(limit, bracket)
+        if ws and self._shown == 0 and self._asked_human and not self.sentences and any(
+                a.startswith(ws[0].text) if partial and len(ws) == 1 else ws[0].text == a for a in _AGREEING):
+            limit = 0  # held: a "yes" to "are you a person?" is never said
+        if ws and self._shown == 0 and self.sentences and self._may_repeat(ws, partial):
+            limit = 0  # it may be the line it closed its last replies with (a first sentence is never held so)
         if ws and self._shown == 0 and (self._may_echo(ws, partial) or (self._hard_news and len(ws) <= CHEER_WORDS)):
             limit = 0  # held: it may yet be their own sentence, an example's answer, or cheering at hard news
         edge = self._edge(text, self._shown, limit)
         out, self._shown = text[self._shown:edge], max(edge, self._shown)
         return out
+
+    def _may_repeat(self, ws: list[Word], partial: bool) -> bool:
+        done = tuple(w.text for w in (ws[:-1] if partial else ws))
+        return any(r[:len(done)] == done for r in self._repeats)
 
     def _recites(self, sentence: tuple[str, ...]) -> bool:
         """Whether the reply opens the way a persona example's answer does, word for word."""
