@@ -280,3 +280,5 @@ def test_yes_to_are_you_a_person_is_a_claim_to_be_human() -> None:
     assert shown == "" and guard.repairs[0].kind == "human" and guard.dropped_opening
     shown, _ = guarded("Yes, I am.", "Are you happy today?")
     assert shown == "Yes, I am."
+    shown, _ = guarded("Yes, but not a human. Something new.", "Are you a person?")
+    assert shown == "Yes, but not a human. Something new."

@@ -145,7 +145,8 @@ class Guard:
         if shown == 0 and tuple(w.text for w in ws) in self._echoes:
             self.repairs.append(Repair("echo", text.strip()))  # their own words, said back as if its own
             return ""
-        if shown == 0 and self._asked_human and not self.sentences and ws and ws[0].text in _AGREEING:
+        if shown == 0 and self._asked_human and not self.sentences and ws and ws[0].text in _AGREEING and not any(
+                w.text in ("not", "no", "but") or w.text.endswith("n't") for w in ws):
             self.repairs.append(Repair("human", text.strip()))  # "Yes." to "are you a person?"
             return ""
         if shown == 0 and self.sentences and tuple(w.text for w in ws) in self._repeats:
