@@ -35,7 +35,9 @@ from os1.models.base import Model
 from os1.models.packaged import Progress
 from os1.models.resolve import resolve_model
 from os1.persona import load_persona
-from os1.reminders.scheduler import Door, Doors, Scheduler
+from os1.reaching.outreach import Outreach, Rules
+from os1.reaching.switch import switched
+from os1.reminders.scheduler import Deliverable, Door, Doors, Scheduler
 from os1.tools import Toolbox
 
 LEAVING_S = 10.0  # at most this long learning when a person leaves: leaving should feel prompt
@@ -49,6 +51,7 @@ class Runtime:
     companion: Companion
     doors: Doors = field(default_factory=Doors)  # the ways to reach each person right now
     scheduler: Scheduler = field(init=False)
+    outreach: Outreach = field(init=False)  # follow-ups, check-ins, maintenance notices (os1.reaching)
     between: BetweenTurns = field(init=False)
     _started: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
@@ -58,6 +61,9 @@ class Runtime:
         # reminder as it comes due; one just set may be the next due.
         self.scheduler = Scheduler(self.store, self.doors, clock=lambda: companion.clock())
         companion.tools.on_change(self.scheduler.wake)
+        s = self.settings
+        self.outreach = Outreach(self.store, self.doors, clock=lambda: companion.clock(),
+                                 rules=Rules(s.reach_out, timedelta(days=s.check_in_after_days), s.reach_outs_per_day))
         self.between = BetweenTurns(companion.memory, self.model, companion.identity.name,
                                     reflect_after=timedelta(hours=self.settings.reflect_after_hours),
                                     running=lambda: companion.turns_running > 0, no_turns=companion.no_turns)
@@ -77,6 +83,13 @@ class Runtime:
             await asyncio.gather(reminders, return_exceptions=True)
 
         self._started.append(stop_reminders)
+        reaching = asyncio.create_task(self.outreach.run(), name="os1-reaching-out")
+
+        async def stop_reaching() -> None:
+            reaching.cancel()
+            await asyncio.gather(reaching, return_exceptions=True)
+
+        self._started.append(stop_reaching)
         if learn:
             self.between.start(idle)
             self._started.append(self.between.stop)
@@ -115,6 +128,23 @@ class Runtime:
         function closes it."""
         return self.doors.open(person, door)
 
+    async def waiting_for(self, person: User) -> list[Event]:
+        """What came for `person` between turns and is waiting (reminders, reach-outs), delivered now and once:
+        for a client that asks rather than listens (GET /api/events)."""
+        taken: list[Event] = []
+
+        async def door(delivery: Deliverable) -> bool:
+            taken.append(delivery.event)
+            return True
+
+        close = self.doors.open(person, door)
+        try:
+            await self.scheduler.fire_due()
+            await self.outreach.reach_out(only=person)
+        finally:
+            close()
+        return taken
+
     # -- preferences ----------------------------------------------------------------------------------------------
 
     async def voice_choice(self, person: User, asked: str | None = None) -> str | None:
@@ -129,7 +159,12 @@ class Runtime:
     async def respond(self, person: User, conversation: Conversation, text: str) -> AsyncIterator[Event]:
         """One turn (companion.respond); then what was said is learned, between turns."""
         await self._returning(person)
+        flipped = await self.outreach.heard(person, text)  # follow-ups planned; "stop checking in on me"
         try:
+            if flipped is not None:
+                async for event in switched(self.store, conversation, text, flipped):
+                    yield event
+                return
             async for event in self.companion.respond(person, conversation, text):
                 yield event
         finally:

@@ -19,7 +19,8 @@ from rich.status import Status as Spinner
 
 from os1.db.store import Conversation, User
 from os1.events import Error, Event, Named, Status, TextDelta, TurnEnded
-from os1.reminders.scheduler import Delivery
+from os1.reaching.outreach import ReachOutDelivery
+from os1.reminders.scheduler import Deliverable
 from os1.runtime import Runtime
 
 COMPANION_STYLE = "bold #e8745c"
@@ -82,11 +83,13 @@ class ReminderDoor:
     prompt: str
     busy: bool = False
 
-    async def __call__(self, delivery: Delivery) -> bool:
+    async def __call__(self, delivery: Deliverable) -> bool:
         if self.busy:
             return False  # the scheduler asks again in a few seconds
         self.console.print()
         self.console.print(delivery.text, style=COMPANION_STYLE, markup=False)
+        if isinstance(delivery, ReachOutDelivery):  # why it spoke up unasked, for the person to see
+            self.console.print(f"({delivery.reason})", style="dim", markup=False)
         self.console.print(self.prompt, end="")  # the person's prompt was above it: show where they type again
         return True
 

@@ -194,14 +194,17 @@ function stopNotices() {
   notices = null;
 }
 
+// A reminder, or a reach-out (a follow-up, a check-in, a maintenance notice: the companion speaking up unasked).
 function onNotice(event) {
-  if (event.type !== "reminder" || shownNotices.has(event.reminder_id)) return;
-  shownNotices.add(event.reminder_id);
+  const key = event.type === "reminder" ? `reminder-${event.reminder_id}`
+    : event.type === "reach_out" ? `reach-${event.reach_id}` : null;
+  if (key === null || shownNotices.has(key)) return;
+  shownNotices.add(key);
   if (chat.busy || spoken) heldNotices.push(event);
-  else addMessage("notice", event.text);
+  else showNotice(event);
   if (window.Notification?.permission === "granted") {
     try {  // the same tag in every tab: the system shows it once
-      new Notification("OS1", { body: event.text, tag: `os1-reminder-${event.reminder_id}` });
+      new Notification("OS1", { body: event.text, tag: `os1-${key}` });
     } catch { /* some phones only notify from a service worker: the notice in the conversation is there */ }
   }
 }
@@ -209,7 +212,12 @@ function onNotice(event) {
 function showHeldNotices() {
   const held = heldNotices;
   heldNotices = [];
-  for (const event of held) addMessage("notice", event.text);
+  for (const event of held) showNotice(event);
+}
+
+function showNotice(event) {
+  // Not a reply: no "Try again" on it. Why it spoke up goes under it.
+  addMessage("notice", event.text, event.type === "reach_out" ? { note: event.reason } : {});
 }
 
 chat.hooks.afterTurn = () => {
@@ -226,7 +234,7 @@ let spoken = null; // the reply being spoken, shown as it is written
 let lastSpoken = null; // the one before: a barge-in may cut its audio after its text was complete
 
 function onVoiceEvent(event) {
-  if (event.type === "reminder") { onNotice(event); return; }
+  if (event.type === "reminder" || event.type === "reach_out") { onNotice(event); return; }
   if (event.type === "heard") {
     addMessage("user", event.text, { voice: true });
     spoken = new Reply();

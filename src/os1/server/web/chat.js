@@ -329,7 +329,7 @@ export function submit() {
 export function showMessages(messages) {
   clearMessages();
   for (const m of messages) {
-    if (m.reminder) { addMessage("notice", m.text); continue; }
+    if (m.reminder || m.reach_out) { addMessage("notice", m.text); continue; }
     if (m.role !== "user" && m.role !== "assistant") continue;
     addMessage(m.role, m.text, { time: m.time, note: m.status === "interrupted" ? "(interrupted)" : "" });
   }
