@@ -17,7 +17,7 @@ MAX_AHEAD = timedelta(days=60)
 AFTER_IT = timedelta(hours=2)  # asked this long after a thing with a clock time: it will be over by then
 MAX_WORDS = 5
 
-_SENTENCES = re.compile(r"[.!?;\n]+")
+_SENTENCES = re.compile(r"[.!?;,\n]+|\s+(?:but|and|so|though)\s+(?=I\b|I'|we\b|it\b)", re.IGNORECASE)
 # "my interview is Thursday at 10", "our flight's at 7 tomorrow"
 _MY = re.compile(r"\b(?:my|our) (?P<about>[a-z][\w'-]*(?: [a-z][\w'-]*){0,4}?)(?: is|'s| are| will be)"
                  r" (?P<when>.+)$", re.IGNORECASE)
