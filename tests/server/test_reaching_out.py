@@ -18,6 +18,7 @@ from rich.console import Console
 from os1.cli.main import cli
 from os1.cli.terminal import ReminderDoor
 from os1.reaching.outreach import Outreach
+from os1.reaching.presence import presence
 from os1.reminders.scheduler import Doors
 from os1.server.deps import Hub
 from os1.testing import FixedClock, ScriptedModel
@@ -84,9 +85,12 @@ async def test_an_announced_maintenance_reaches_a_listening_tab_before_it_starts
 
             await asyncio.wait_for(first(), GUARD_S)  # the tab opened a door: the server said it at once
     assert events[0]["type"] == "reach_out" and events[0]["kind"] == "maintenance"
+    async with httpx.AsyncClient(base_url=base_url, timeout=GUARD_S) as client:  # and on every status line
+        status = (await client.get("/api/status", headers=headers)).json()
+    assert [m["notice"] for m in status["maintenance"]] == ["upgrading the model"]
     assert "upgrading the model" in events[0]["text"]
-    status = await asyncio.to_thread(CliRunner().invoke, cli, ["maintenance", "status", "--json"])
-    states = {(r["person"], r["state"]) for r in json.loads(status.output)}
+    told = await asyncio.to_thread(CliRunner().invoke, cli, ["maintenance", "status", "--json"])
+    states = {(r["person"], r["state"]) for r in json.loads(told.output)}
     assert states == {("alice", "told"), ("bob", "waiting")}
 
 
@@ -104,3 +108,7 @@ async def test_the_terminal_says_why_it_spoke_up(server: tuple[str, Hub, Scripte
     [said] = await outreach.reach_out()
     printed = out.getvalue()
     assert said.text in printed and f"({said.reason})" in printed
+    # What the terminal shows when it opens: the model, its state, maintenance ahead.
+    await outreach.announce("upgrading the model", clock() + timedelta(hours=3))
+    line = (await presence(hub.runtime.model, store, clock())).line(clock())
+    assert line == ("OS1 is here (scripted). Maintenance announced: upgrading the model, from Mon 23 Nov 18:03.")

@@ -20,6 +20,7 @@ from rich.status import Status as Spinner
 from os1.db.store import Conversation, User
 from os1.events import Error, Event, Named, Status, TextDelta, TurnEnded
 from os1.reaching.outreach import ReachOutDelivery
+from os1.reaching.presence import presence
 from os1.reminders.scheduler import Deliverable
 from os1.runtime import Runtime
 
@@ -166,6 +167,8 @@ def chat_interactive(runner: asyncio.Runner, rt: Runtime, user: User, conversati
     console.print(f"{name or 'OS1'} › ", style=COMPANION_STYLE, end="")
     console.print(greeting, markup=False)
     console.print("[dim](Ctrl-C stops a reply; Ctrl-C or Ctrl-D at the prompt leaves.)[/]")
+    now = companion.clock()
+    console.print(runner.run(presence(rt.model, rt.store, now)).line(now), style="dim", markup=False)
     runner.run(_start(rt))
     _prepare_in_background(runner, rt, user, conversation)
     prompt = f"[{PERSON_STYLE}]{user.name} ›[/] "

@@ -95,6 +95,13 @@ async def drop(store: Store, reach_out: ReachOut, why: str, at: datetime) -> Non
         "AND dropped_at IS NULL", (utc_iso(at), why, reach_out.id)))
 
 
+async def upcoming_maintenance(store: Store, now: datetime) -> list[tuple[str, datetime]]:
+    """Every announced maintenance not yet begun: (notice, start), soonest first."""
+    rows = await store.read("SELECT DISTINCT about, event_at FROM reach_outs WHERE kind = 'maintenance' "
+                            "AND event_at > ? ORDER BY event_at", (utc_iso(now),))
+    return [(r[0], _utc(r[1])) for r in rows]
+
+
 async def last_words(store: Store, user: User) -> datetime | None:
     """When the person last said anything, in any conversation."""
     rows = await store.read("SELECT max(m.created_at) FROM messages m JOIN conversations c ON c.id = "

@@ -73,6 +73,10 @@ class Outreach:
         self.poll_s = poll_s
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
+        # What the status line shows: announced maintenance not yet begun, as of the last pass (kept here, so
+        # the status asked every 15 s by every tab reads no store; an announcement from another process shows
+        # within a pass).
+        self.maintenance: list[tuple[str, datetime]] = []
         doors.on_open(self.wake)
 
     def wake(self) -> None:
@@ -115,6 +119,7 @@ class Outreach:
             if await book.plan(self.store, person, "maintenance", notice.strip(), words.maintenance_reason(start),
                                start, now, now) is not None:
                 planned += 1
+        self.maintenance = await book.upcoming_maintenance(self.store, now)
         self.wake()
         return planned
 
@@ -135,6 +140,7 @@ class Outreach:
     async def reach_out(self, only: User | None = None) -> list[ReachOutDelivery]:
         """One pass for everyone with a door open (or only `only`); returns what was said."""
         async with self._lock:
+            self.maintenance = await book.upcoming_maintenance(self.store, self.clock())
             said: list[ReachOutDelivery] = []
             for person in [only] if only is not None else self.doors.people():
                 doors = self.doors.of(person)

@@ -105,6 +105,14 @@ function describeStatus(status) {
   }
 }
 
+// Announced maintenance, on the status line until it begins: " · Away for maintenance Sat 14:00".
+function maintenanceNote(maintenance) {
+  if (!maintenance?.length) return "";
+  const starts = new Date(maintenance[0].starts);
+  const when = starts.toLocaleString([], { weekday: "short", hour: "2-digit", minute: "2-digit" });
+  return ` · Away for maintenance ${when} (${maintenance[0].notice})`;
+}
+
 // The turnstile says "You're 2nd in line…" while this person's own turn waits.
 function waitingStatus(detail) {
   return ["busy", `Busy — ${detail[0].toLowerCase()}${detail.slice(1)}`];
@@ -127,7 +135,8 @@ async function pollStatus() {
     if (!response.ok) setStatus("offline", `The OS1 server has a problem (${response.status})`);
     else {
       const status = await response.json();
-      setStatus(...describeStatus(status));
+      const [kind, text] = describeStatus(status);
+      setStatus(kind, text + maintenanceNote(status.maintenance));
       $("person").textContent = status.person || "";
     }
   } catch (err) {

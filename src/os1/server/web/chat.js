@@ -64,6 +64,8 @@ class Turn {
       this.meta.append(timeOf(time));
       this.root.append(this.meta);
       this.root.setAttribute("aria-label", role === "user" ? "You said" : "OS1 said");
+    } else if (note) {
+      this.bubble.append(element("span", "note", note)); // why OS1 spoke up unasked
     }
     this.setText(text);
     $("chat-empty").hidden = true;
