@@ -45,6 +45,7 @@ class Settings:
     model_dir_override: Path | None = None
     embedder: str = "minilm"  # finds memories by meaning: "minilm" (English), "e5" (multilingual), "none"
     reflect_after_hours: float = 4.0  # a new conversation after this long a gap starts with reflection
+    first_meeting: bool = True  # a few questions the first time a person opens OS1 (skippable, resumable)
     reach_out: bool = True  # follow-ups and check-ins, for everyone (each person can also say "stop checking in")
     check_in_after_days: float = 3.0  # a check-in after this many days of silence
     reach_outs_per_day: int = 3  # at most this many follow-ups and check-ins a day, per person
@@ -85,6 +86,7 @@ _ENV = {
     "OS1_EMBEDDER": "embedder",
     "OS1_REFLECT_AFTER_HOURS": "reflect_after_hours",
     "OS1_REACH_OUT": "reach_out",
+    "OS1_FIRST_MEETING": "first_meeting",
 }
 _TOML_KEYS = {f.name for f in fields(Settings)} - {"home", "model_dir_override"} | {"model_dir"}
 

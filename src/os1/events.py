@@ -135,10 +135,19 @@ class ReachedOut(Event):
     due: str = ""
 
 
+@dataclass(frozen=True)
+class MeetingLine(Event):
+    """The first meeting (os1.meeting): OS1 introduces itself and asks `question` (its id), as a door opens."""
+
+    type: ClassVar[str] = "first_meeting"
+    text: str
+    question: str = ""
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (TurnStarted, Status, Heard, Recalled, Named, TextDelta, ToolCall, ToolResult, TurnEnded, Error,
-                Reminded, ReachedOut)
+                Reminded, ReachedOut, MeetingLine)
 }
 
 

@@ -29,6 +29,7 @@ from os1.db import state
 from os1.db.store import Conversation, Store, User
 from os1.events import Event
 from os1.life import BetweenTurns
+from os1.meeting.meeting import FirstMeeting
 from os1.memory.embeddings import load_embedder
 from os1.memory.memory import Memory
 from os1.models.base import Model
@@ -36,7 +37,7 @@ from os1.models.packaged import Progress
 from os1.models.resolve import resolve_model
 from os1.persona import load_persona
 from os1.reaching.outreach import Outreach, Rules
-from os1.reaching.switch import switched
+from os1.reaching.switch import plain_turn, switch_reply
 from os1.reminders.scheduler import Deliverable, Door, Doors, Scheduler
 from os1.tools import Toolbox
 
@@ -52,6 +53,7 @@ class Runtime:
     doors: Doors = field(default_factory=Doors)  # the ways to reach each person right now
     scheduler: Scheduler = field(init=False)
     outreach: Outreach = field(init=False)  # follow-ups, check-ins, maintenance notices (os1.reaching)
+    meeting: FirstMeeting = field(init=False)  # the first meeting's questions (os1.meeting), asked as a door opens
     between: BetweenTurns = field(init=False)
     _started: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
@@ -62,8 +64,11 @@ class Runtime:
         self.scheduler = Scheduler(self.store, self.doors, clock=lambda: companion.clock())
         companion.tools.on_change(self.scheduler.wake)
         s = self.settings
+        self.meeting = FirstMeeting(self.store, companion.identity, self.model, lambda: companion.clock(),
+                                    enabled=s.first_meeting)
         self.outreach = Outreach(self.store, self.doors, clock=lambda: companion.clock(),
-                                 rules=Rules(s.reach_out, timedelta(days=s.check_in_after_days), s.reach_outs_per_day))
+                                 rules=Rules(s.reach_out, timedelta(days=s.check_in_after_days), s.reach_outs_per_day),
+                                 meeting=self.meeting)
         self.between = BetweenTurns(companion.memory, self.model, companion.identity.name,
                                     reflect_after=timedelta(hours=self.settings.reflect_after_hours),
                                     running=lambda: companion.turns_running > 0, no_turns=companion.no_turns)
@@ -159,10 +164,14 @@ class Runtime:
     async def respond(self, person: User, conversation: Conversation, text: str) -> AsyncIterator[Event]:
         """One turn (companion.respond); then what was said is learned, between turns."""
         await self._returning(person)
-        flipped = await self.outreach.heard(person, text)  # follow-ups planned; "stop checking in on me"
+        # The answer to a first-meeting question, or "stop checking in on me": said back without the model.
+        said = await self.meeting.answer(person, text)
+        if said is None:
+            flipped = await self.outreach.heard(person, text)  # follow-ups planned on what it tells of
+            said = None if flipped is None else switch_reply(flipped)
         try:
-            if flipped is not None:
-                async for event in switched(self.store, conversation, text, flipped):
+            if said is not None:
+                async for event in plain_turn(self.store, conversation, text, said):
                     yield event
                 return
             async for event in self.companion.respond(person, conversation, text):

@@ -163,9 +163,10 @@ def chat_interactive(runner: asyncio.Runner, rt: Runtime, user: User, conversati
     companion = rt.companion
     name = runner.run(companion.identity.name(user))
     persona = companion.persona
-    greeting = persona.return_greeting if continuing else persona.first_greeting
-    console.print(f"{name or 'OS1'} › ", style=COMPANION_STYLE, end="")
-    console.print(greeting, markup=False)
+    if not runner.run(rt.meeting.active(user)):  # else the first meeting's own words open (delivered at the door)
+        greeting = persona.return_greeting if continuing else persona.first_greeting
+        console.print(f"{name or 'OS1'} › ", style=COMPANION_STYLE, end="")
+        console.print(greeting, markup=False)
     console.print("[dim](Ctrl-C stops a reply; Ctrl-C or Ctrl-D at the prompt leaves.)[/]")
     now = companion.clock()
     console.print(runner.run(presence(rt.model, rt.store, now)).line(now), style="dim", markup=False)

@@ -22,7 +22,8 @@ from datetime import datetime, timedelta
 from os1.db import state
 from os1.db.store import Store, User
 from os1.db.times import utc_iso
-from os1.events import ReachedOut
+from os1.events import MeetingLine, ReachedOut
+from os1.meeting.meeting import FirstMeeting, Line
 from os1.reaching import book, noticing, words
 from os1.reaching.book import ReachOut
 from os1.reminders.book import quiet_hours
@@ -42,6 +43,22 @@ class Rules:
     check_in_after: timedelta = timedelta(days=3)
     per_day: int = 3
     gap: timedelta = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class MeetingDelivery:
+    """A line of the first meeting, ready to be said (a door's Deliverable)."""
+
+    line: Line
+    person: User
+
+    @property
+    def text(self) -> str:
+        return self.line.text
+
+    @property
+    def event(self) -> MeetingLine:
+        return MeetingLine(self.line.text, self.line.question or "")
 
 
 @dataclass(frozen=True)
@@ -65,12 +82,14 @@ class ReachOutDelivery:
 
 class Outreach:
     def __init__(self, store: Store, doors: Doors, clock: Callable[[], datetime] = local_now,
-                 rules: Rules | None = None, poll_s: float = POLL_S) -> None:
+                 rules: Rules | None = None, poll_s: float = POLL_S, meeting: FirstMeeting | None = None) -> None:
         self.store = store
         self.doors = doors
         self.clock = clock
         self.rules = rules or Rules()
         self.poll_s = poll_s
+        self.meeting = meeting
+        self._greeted: dict[int, int] = {}  # person id → their doors opened when the meeting last spoke
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         # What the status line shows: announced maintenance not yet begun, as of the last pass (kept here, so
@@ -137,26 +156,28 @@ class Outreach:
                 pass
             self._wake.clear()
 
-    async def reach_out(self, only: User | None = None) -> list[ReachOutDelivery]:
+    async def reach_out(self, only: User | None = None) -> list[ReachOutDelivery | MeetingDelivery]:
         """One pass for everyone with a door open (or only `only`); returns what was said."""
         async with self._lock:
             self.maintenance = await book.upcoming_maintenance(self.store, self.clock())
-            said: list[ReachOutDelivery] = []
+            said: list[ReachOutDelivery | MeetingDelivery] = []
             for person in [only] if only is not None else self.doors.people():
                 doors = self.doors.of(person)
                 if doors:
                     said += await self._for(person, doors)
             return said
 
-    async def _for(self, person: User, doors: list[Door]) -> list[ReachOutDelivery]:
+    async def _for(self, person: User, doors: list[Door]) -> list[ReachOutDelivery | MeetingDelivery]:
         now = self.clock()
-        said = []
+        said: list[ReachOutDelivery | MeetingDelivery] = []
         for notice in await book.waiting(self.store, person, ("maintenance",)):
             if notice.event_at <= now:
                 await book.drop(self.store, notice, "the maintenance began before a door was open", now)
                 continue
             text = words.maintenance(notice.about, notice.event_at, now)
             said += await self._deliver(ReachOutDelivery(notice, person, text, False), doors, now)
+        if self.meeting is not None and await self.meeting.active(person):
+            return said + await self._meet(person, doors)  # getting to know them comes before checking in
         if not await self.is_on(person):
             return said
         await self._plan_check_in(person, now)
@@ -164,6 +185,26 @@ class Outreach:
         if choice is not None:
             said += await self._deliver(choice, doors, now)
         return said
+
+    async def _meet(self, person: User, doors: list[Door]) -> list[MeetingDelivery]:
+        """The first meeting's opening, at a door opened since it last spoke (not to a tab left open)."""
+        assert self.meeting is not None
+        opened = self.doors.opened(person)
+        if self._greeted.get(person.id) == opened:
+            return []
+        line = await self.meeting.opening(person)
+        if line is None:
+            return []
+        delivery = MeetingDelivery(line, person)
+        # Waiting for its answer before it is shown: a quick answer must find its question.
+        await self.meeting.asked(person, line)
+        if not await self._offer(delivery, doors):
+            await self.meeting.unasked(person)
+            return []
+        self._greeted[person.id] = opened
+        conversation = await self.store.latest_conversation(person) or await self.store.new_conversation(person)
+        await self.store.append(conversation, "assistant", line.text, meta={"reach_out": "first_meeting"})
+        return [delivery]
 
     async def _plan_check_in(self, person: User, now: datetime) -> None:
         last = await book.last_words(self.store, person)
@@ -207,12 +248,16 @@ class Outreach:
 
     async def _deliver(self, delivery: ReachOutDelivery, doors: list[Door], now: datetime
                        ) -> list[ReachOutDelivery]:
+        if await self._offer(delivery, doors) and await book.mark_delivered(self.store, delivery.reach_out,
+                                                                          delivery.text, now):
+            return [delivery]
+        return []
+
+    async def _offer(self, delivery: ReachOutDelivery | MeetingDelivery, doors: list[Door]) -> bool:
         taken = False
         for door in doors:
             try:
                 taken = await door(delivery) or taken
             except Exception:  # one broken door must not keep the others from the person
-                log.exception("a door failed to take reach-out %d", delivery.reach_out.id)
-        if taken and await book.mark_delivered(self.store, delivery.reach_out, delivery.text, now):
-            return [delivery]
-        return []
+                log.exception("a door failed to take what OS1 had to say to person %d", delivery.person.id)
+        return taken

@@ -1,5 +1,5 @@
-"""The answer when a person flips the switch ("stop checking in on me"): said at once, without the model, in
-OS1's voice, and kept in the conversation like any turn."""
+"""Turns OS1 answers without the model, in its own voice, kept in the conversation like any turn: flipping the
+check-in switch ("stop checking in on me"), and the first meeting's questions (os1.meeting)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,13 @@ OFF = ("Okay. I won't check in on you or follow up on things unless you ask — 
 ON = "I'd like that. I'll check in now and then, and ask how things went — never at night, and not too often."
 
 
-async def switched(store: Store, conversation: Conversation, text: str, on: bool) -> AsyncIterator[Event]:
+def switch_reply(on: bool) -> str:
+    return ON if on else OFF
+
+
+async def plain_turn(store: Store, conversation: Conversation, text: str, reply: str) -> AsyncIterator[Event]:
     message = await store.append(conversation, "user", text)
     yield TurnStarted(conversation.id, message.id, text)
-    reply = ON if on else OFF
     yield TextDelta(reply)
-    stored = await store.append(conversation, "assistant", reply, meta={"reach_out_switch": on})
+    stored = await store.append(conversation, "assistant", reply)
     yield TurnEnded(stored.id, reply)

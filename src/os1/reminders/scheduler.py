@@ -74,12 +74,14 @@ class Doors:
     def __init__(self) -> None:
         self._open: dict[int, list[Door]] = {}
         self._people: dict[int, User] = {}
+        self._opened: dict[int, int] = {}  # person id → how many doors were ever opened for them
         self._listeners: list[Callable[[], None]] = []
 
     def open(self, person: User, door: Door) -> Callable[[], None]:
         """Register `door` for `person`; returns the function that closes it."""
         self._open.setdefault(person.id, []).append(door)
         self._people[person.id] = person
+        self._opened[person.id] = self._opened.get(person.id, 0) + 1
         for listener in self._listeners:
             listener()
 
@@ -92,6 +94,10 @@ class Doors:
 
     def of(self, person: User) -> list[Door]:
         return list(self._open.get(person.id, []))
+
+    def opened(self, person: User) -> int:
+        """How many doors were ever opened for `person` (a new one since: they came back)."""
+        return self._opened.get(person.id, 0)
 
     def people(self) -> list[User]:
         """Everyone with a door open now."""
