@@ -62,7 +62,8 @@ async def test_one_question_or_all_of_them_can_be_skipped(store: Store, clock: F
     meeting = meeting_on(store, clock)
     await start(meeting, theodore)
     await meeting.answer(theodore, "Theo")
-    assert await meeting.answer(theodore, "skip") == "That's fine. Next one.\n\nHow's your relationship with your mother?"
+    assert await meeting.answer(theodore, "skip") == (
+        "That's fine. Next one.\n\nHow's your relationship with your mother?")
     assert await meeting.answer(theodore, "I'd rather not say") == (
         "That's fine. Next one.\n\nWhat's taking up most of your days right now — and is there anything you'd want "
         "me in on?")
