@@ -123,8 +123,9 @@ class Reminded(Event):
 
 @dataclass(frozen=True)
 class ReachedOut(Event):
-    """OS1 says something unasked (os1.reaching): `kind` is `follow_up`, `check_in` or `maintenance`; `reason` is
-    why, in words; `late` marks one said later than meant (OS1 was off, or no door was open)."""
+    """OS1 says something unasked (os1.reaching): `kind` is `follow_up`, `check_in`, `maintenance` or
+    `first_meeting` (its opening question, os1.meeting; `reach_id` 0); `reason` is why, in words; `late` marks one
+    said later than meant (OS1 was off, or no door was open)."""
 
     type: ClassVar[str] = "reach_out"
     reach_id: int
@@ -135,19 +136,10 @@ class ReachedOut(Event):
     due: str = ""
 
 
-@dataclass(frozen=True)
-class MeetingLine(Event):
-    """The first meeting (os1.meeting): OS1 introduces itself and asks `question` (its id), as a door opens."""
-
-    type: ClassVar[str] = "first_meeting"
-    text: str
-    question: str = ""
-
-
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (TurnStarted, Status, Heard, Recalled, Named, TextDelta, ToolCall, ToolResult, TurnEnded, Error,
-                Reminded, ReachedOut, MeetingLine)
+                Reminded, ReachedOut)
 }
 
 

@@ -40,7 +40,7 @@ async def test_the_first_door_opened_asks_and_answers_come_through_ordinary_turn
             bob = {"Authorization": f"Bearer {await hub.tokens.add('bob')}"}
             async with httpx.AsyncClient(base_url=base_url, timeout=GUARD_S) as client:
                 opening = await asyncio.wait_for(first_notice(client, amy), GUARD_S)
-                assert opening["type"] == "first_meeting" and opening["question"] == "name"
+                assert (opening["type"], opening["kind"]) == ("reach_out", "first_meeting")
                 assert opening["text"].endswith("First: what should I call you?")
                 prompts = len(scripted.prompts)
                 assert await chat(client, amy, "Amy") == "Amy. I like that.\n\nAre you social or anti-social?"
@@ -52,7 +52,7 @@ async def test_the_first_door_opened_asks_and_answers_come_through_ordinary_turn
 
                 # An API client that asks rather than listens: the opening once, then nothing more.
                 first = (await client.get("/api/events", headers=bob)).json()["events"]
-                assert [e["type"] for e in first] == ["first_meeting"]
+                assert [e["kind"] for e in first] == ["first_meeting"]
                 assert (await client.get("/api/events", headers=bob)).json()["events"] == []
                 assert (await client.get("/api/events", headers=amy)).json()["events"] == []  # she met it
     finally:

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from os1.db import state
 from os1.db.store import Store, User
 from os1.db.times import utc_iso
-from os1.events import MeetingLine, ReachedOut
+from os1.events import ReachedOut
 from os1.meeting.meeting import FirstMeeting, Line
 from os1.reaching import book, noticing, words
 from os1.reaching.book import ReachOut
@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 POLL_S = 60.0
 LATE_AFTER = timedelta(hours=1)  # said later than this after it was meant: it says it is late
 STALE_AFTER = timedelta(days=4)  # a follow-up this late is no longer worth asking
+MEETING_REASON = "We're meeting for the first time, and I'd like to know who I'm talking to."
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,8 @@ class MeetingDelivery:
         return self.line.text
 
     @property
-    def event(self) -> MeetingLine:
-        return MeetingLine(self.line.text, self.line.question or "")
+    def event(self) -> ReachedOut:
+        return ReachedOut(0, "first_meeting", self.line.text, MEETING_REASON)
 
 
 @dataclass(frozen=True)

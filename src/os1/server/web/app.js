@@ -206,8 +206,8 @@ function stopNotices() {
 // A reminder, or a reach-out (a follow-up, a check-in, a maintenance notice: the companion speaking up unasked).
 function onNotice(event) {
   const key = event.type === "reminder" ? `reminder-${event.reminder_id}`
-    : event.type === "reach_out" ? `reach-${event.reach_id}`
-    : event.type === "first_meeting" ? `meeting-${shownNotices.size}` : null;
+    : event.kind === "first_meeting" ? `meeting-${shownNotices.size}` // each of its lines is new
+    : event.type === "reach_out" ? `reach-${event.reach_id}` : null;
   if (key === null || shownNotices.has(key)) return;
   shownNotices.add(key);
   if (chat.busy || spoken) heldNotices.push(event);
@@ -244,7 +244,7 @@ let spoken = null; // the reply being spoken, shown as it is written
 let lastSpoken = null; // the one before: a barge-in may cut its audio after its text was complete
 
 function onVoiceEvent(event) {
-  if (["reminder", "reach_out", "first_meeting"].includes(event.type)) { onNotice(event); return; }
+  if (event.type === "reminder" || event.type === "reach_out") { onNotice(event); return; }
   if (event.type === "heard") {
     addMessage("user", event.text, { voice: true });
     spoken = new Reply();
