@@ -29,6 +29,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("OS1_MODEL_DIR", str(MODEL_DIR))
     for var in ("OS1_MODEL", "OS1_USER", "OS1_PERSONA", "OS1_TEMPERATURE"):
         monkeypatch.delenv(var, raising=False)
+    # Tests about anything else begin after the first meeting (os1.meeting); its own tests turn it on.
+    monkeypatch.setenv("OS1_FIRST_MEETING", "off")
     return tmp_path / "home"
 
 

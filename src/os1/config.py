@@ -45,6 +45,10 @@ class Settings:
     model_dir_override: Path | None = None
     embedder: str = "minilm"  # finds memories by meaning: "minilm" (English), "e5" (multilingual), "none"
     reflect_after_hours: float = 4.0  # a new conversation after this long a gap starts with reflection
+    first_meeting: bool = True  # a few questions the first time a person opens OS1 (skippable, resumable)
+    reach_out: bool = True  # follow-ups and check-ins, for everyone (each person can also say "stop checking in")
+    check_in_after_days: float = 3.0  # a check-in after this many days of silence
+    reach_outs_per_day: int = 3  # at most this many follow-ups and check-ins a day, per person
 
     @property
     def db_path(self) -> Path:
@@ -81,6 +85,8 @@ _ENV = {
     "OS1_MODEL_DIR": "model_dir_override",
     "OS1_EMBEDDER": "embedder",
     "OS1_REFLECT_AFTER_HOURS": "reflect_after_hours",
+    "OS1_REACH_OUT": "reach_out",
+    "OS1_FIRST_MEETING": "first_meeting",
 }
 _TOML_KEYS = {f.name for f in fields(Settings)} - {"home", "model_dir_override"} | {"model_dir"}
 
@@ -123,6 +129,8 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
                 out[name] = int(value)
             elif kind == "float":
                 out[name] = float(value)
+            elif kind == "bool":
+                out[name] = _flag(value)
             elif "Path" in kind:
                 out[name] = Path(str(value)).expanduser()
             else:
@@ -130,6 +138,17 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
         except ValueError as exc:
             raise ConfigError(f"Setting {name!r} has a bad value {value!r}: {exc}") from exc
     return out
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("expected true or false")
 
 
 def _validated(s: Settings) -> Settings:

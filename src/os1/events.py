@@ -121,10 +121,25 @@ class Reminded(Event):
     due: str = ""
 
 
+@dataclass(frozen=True)
+class ReachedOut(Event):
+    """OS1 says something unasked (os1.reaching): `kind` is `follow_up`, `check_in`, `maintenance` or
+    `first_meeting` (its opening question, os1.meeting; `reach_id` 0); `reason` is why, in words; `late` marks one
+    said later than meant (OS1 was off, or no door was open)."""
+
+    type: ClassVar[str] = "reach_out"
+    reach_id: int
+    kind: str
+    text: str
+    reason: str
+    late: bool = False
+    due: str = ""
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (TurnStarted, Status, Heard, Recalled, Named, TextDelta, ToolCall, ToolResult, TurnEnded, Error,
-                Reminded)
+                Reminded, ReachedOut)
 }
 
 

@@ -29,13 +29,16 @@ from os1.db import state
 from os1.db.store import Conversation, Store, User
 from os1.events import Event
 from os1.life import BetweenTurns
+from os1.meeting.meeting import FirstMeeting
 from os1.memory.embeddings import load_embedder
 from os1.memory.memory import Memory
 from os1.models.base import Model
 from os1.models.packaged import Progress
 from os1.models.resolve import resolve_model
 from os1.persona import load_persona
-from os1.reminders.scheduler import Door, Doors, Scheduler
+from os1.reaching.outreach import Outreach, Rules
+from os1.reaching.switch import plain_turn, switch_reply
+from os1.reminders.scheduler import Deliverable, Door, Doors, Scheduler
 from os1.tools import Toolbox
 
 LEAVING_S = 10.0  # at most this long learning when a person leaves: leaving should feel prompt
@@ -49,6 +52,8 @@ class Runtime:
     companion: Companion
     doors: Doors = field(default_factory=Doors)  # the ways to reach each person right now
     scheduler: Scheduler = field(init=False)
+    outreach: Outreach = field(init=False)  # follow-ups, check-ins, maintenance notices (os1.reaching)
+    meeting: FirstMeeting = field(init=False)  # the first meeting's questions (os1.meeting), asked as a door opens
     between: BetweenTurns = field(init=False)
     _started: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
@@ -58,6 +63,12 @@ class Runtime:
         # reminder as it comes due; one just set may be the next due.
         self.scheduler = Scheduler(self.store, self.doors, clock=lambda: companion.clock())
         companion.tools.on_change(self.scheduler.wake)
+        s = self.settings
+        self.meeting = FirstMeeting(self.store, companion.identity, self.model, lambda: companion.clock(),
+                                    enabled=s.first_meeting)
+        self.outreach = Outreach(self.store, self.doors, clock=lambda: companion.clock(),
+                                 rules=Rules(s.reach_out, timedelta(days=s.check_in_after_days), s.reach_outs_per_day),
+                                 meeting=self.meeting)
         self.between = BetweenTurns(companion.memory, self.model, companion.identity.name,
                                     reflect_after=timedelta(hours=self.settings.reflect_after_hours),
                                     running=lambda: companion.turns_running > 0, no_turns=companion.no_turns)
@@ -77,6 +88,13 @@ class Runtime:
             await asyncio.gather(reminders, return_exceptions=True)
 
         self._started.append(stop_reminders)
+        reaching = asyncio.create_task(self.outreach.run(), name="os1-reaching-out")
+
+        async def stop_reaching() -> None:
+            reaching.cancel()
+            await asyncio.gather(reaching, return_exceptions=True)
+
+        self._started.append(stop_reaching)
         if learn:
             self.between.start(idle)
             self._started.append(self.between.stop)
@@ -115,6 +133,23 @@ class Runtime:
         function closes it."""
         return self.doors.open(person, door)
 
+    async def waiting_for(self, person: User) -> list[Event]:
+        """What came for `person` between turns and is waiting (reminders, reach-outs), delivered now and once:
+        for a client that asks rather than listens (GET /api/events)."""
+        taken: list[Event] = []
+
+        async def door(delivery: Deliverable) -> bool:
+            taken.append(delivery.event)
+            return True
+
+        close = self.doors.open(person, door)
+        try:
+            await self.scheduler.fire_due()
+            await self.outreach.reach_out(only=person)
+        finally:
+            close()
+        return taken
+
     # -- preferences ----------------------------------------------------------------------------------------------
 
     async def voice_choice(self, person: User, asked: str | None = None) -> str | None:
@@ -129,7 +164,16 @@ class Runtime:
     async def respond(self, person: User, conversation: Conversation, text: str) -> AsyncIterator[Event]:
         """One turn (companion.respond); then what was said is learned, between turns."""
         await self._returning(person)
+        # The answer to a first-meeting question, or "stop checking in on me": said back without the model.
+        said = await self.meeting.answer(person, text)
+        if said is None:
+            flipped = await self.outreach.heard(person, text)  # follow-ups planned on what it tells of
+            said = None if flipped is None else switch_reply(flipped)
         try:
+            if said is not None:
+                async for event in plain_turn(self.store, conversation, text, said):
+                    yield event
+                return
             async for event in self.companion.respond(person, conversation, text):
                 yield event
         finally:

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from os1.cli.files import files
 from os1.cli.mail import mail
+from os1.cli.maintenance import maintenance
 from os1.cli.memory import memory, reflect
 from os1.cli.server import serve, users
 from os1.cli.support import USER_ERRORS, err, open_with_progress, person_store, settings_from
@@ -112,6 +113,7 @@ cli.add_command(talk)
 cli.add_command(voices)
 cli.add_command(serve)
 cli.add_command(users)
+cli.add_command(maintenance)
 
 
 def main() -> None:

@@ -19,7 +19,9 @@ from rich.status import Status as Spinner
 
 from os1.db.store import Conversation, User
 from os1.events import Error, Event, Named, Status, TextDelta, TurnEnded
-from os1.reminders.scheduler import Delivery
+from os1.reaching.outreach import ReachOutDelivery
+from os1.reaching.presence import presence
+from os1.reminders.scheduler import Deliverable
 from os1.runtime import Runtime
 
 COMPANION_STYLE = "bold #e8745c"
@@ -82,11 +84,13 @@ class ReminderDoor:
     prompt: str
     busy: bool = False
 
-    async def __call__(self, delivery: Delivery) -> bool:
+    async def __call__(self, delivery: Deliverable) -> bool:
         if self.busy:
             return False  # the scheduler asks again in a few seconds
         self.console.print()
         self.console.print(delivery.text, style=COMPANION_STYLE, markup=False)
+        if isinstance(delivery, ReachOutDelivery):  # why it spoke up unasked, for the person to see
+            self.console.print(f"({delivery.reason})", style="dim", markup=False)
         self.console.print(self.prompt, end="")  # the person's prompt was above it: show where they type again
         return True
 
@@ -159,10 +163,13 @@ def chat_interactive(runner: asyncio.Runner, rt: Runtime, user: User, conversati
     companion = rt.companion
     name = runner.run(companion.identity.name(user))
     persona = companion.persona
-    greeting = persona.return_greeting if continuing else persona.first_greeting
-    console.print(f"{name or 'OS1'} › ", style=COMPANION_STYLE, end="")
-    console.print(greeting, markup=False)
+    if not runner.run(rt.meeting.active(user)):  # else the first meeting's own words open (delivered at the door)
+        greeting = persona.return_greeting if continuing else persona.first_greeting
+        console.print(f"{name or 'OS1'} › ", style=COMPANION_STYLE, end="")
+        console.print(greeting, markup=False)
     console.print("[dim](Ctrl-C stops a reply; Ctrl-C or Ctrl-D at the prompt leaves.)[/]")
+    now = companion.clock()
+    console.print(runner.run(presence(rt.model, rt.store, now)).line(now), style="dim", markup=False)
     runner.run(_start(rt))
     _prepare_in_background(runner, rt, user, conversation)
     prompt = f"[{PERSON_STYLE}]{user.name} ›[/] "

@@ -91,6 +91,7 @@ async def _talk(rt: Runtime, voice_id: str | None, source: Path | None, question
 
 async def _live(rt: Runtime, person: User, conversation: Conversation, stt: WhisperTranscriber, voice: Voice,
                 show: Show) -> int:
+    from os1.reaching.presence import presence
     from os1.voice.devices import check_devices, duplex
     from os1.voice.loop import VoiceLoop
     from os1.voice.reminders import reminders_out_loud
@@ -102,6 +103,8 @@ async def _live(rt: Runtime, person: User, conversation: Conversation, stt: Whis
     await rt.prepare(person, conversation)
     loop = VoiceLoop(rt, person, conversation, VoiceActivity(), stt, voice, show)
     err.print(f"[bold]Listening.[/] Speak whenever you like ({voice.info.label}). Ctrl-C ends.")
+    now = rt.companion.clock()
+    err.print((await presence(rt.model, rt.store, now)).line(now), style="dim", markup=False)
     try:
         with reminders_out_loud(rt.open_door, person, loop):  # said between turns, never over one
             await loop.run(duplex(loop.outbox))

@@ -445,3 +445,29 @@ def m013_reply_drafts(db: sqlite3.Connection) -> None:
         );
         CREATE INDEX reply_drafts_by_conversation ON reply_drafts(conversation_id)
     """)
+
+
+@migration
+def m014_reach_outs(db: sqlite3.Connection) -> None:
+    """What OS1 says to a person unasked: a follow-up on something they said would happen, a check-in after days
+    of silence, a maintenance notice. Each is kept with its reason, and with when it was delivered (or dropped,
+    and why), per person: so it is said once, and a notice that never arrived shows as such."""
+    _run_statements(db, """
+        CREATE TABLE reach_outs (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('follow_up', 'check_in', 'maintenance')),
+            about TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            event_at TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            delivered_at TEXT,
+            said TEXT,
+            dropped_at TEXT,
+            dropped_why TEXT,
+            UNIQUE (user_id, kind, about, event_at)
+        );
+        CREATE INDEX reach_outs_waiting ON reach_outs(user_id, due_at)
+            WHERE delivered_at IS NULL AND dropped_at IS NULL
+    """)

@@ -38,10 +38,12 @@ LEARNED_THROUGH = StateKey("learned_through", "the last message id learning has 
 
 # -- reminders, mail --------------------------------------------------------------------------------------------
 QUIET_HOURS = StateKey("quiet_hours", "when not to be disturbed, e.g. '22:00-07:00'")
+FIRST_MEETING = StateKey("first_meeting", "the first meeting's progress (JSON: meeting/meeting.py)")
+REACH_OUT = StateKey("reach_out", "'off' once the person asked not to be checked in on ('on' again when asked)")
 MAIL_LISTING = StateKey("mail_listing:{}", "the mails last listed, per conversation (JSON), for 'the second one'")
 MAIL_TRIAGE = StateKey("mail_triage:{}", "the last triage plan, per conversation (JSON)")
 MAIL_DRAFT = StateKey("mail_draft:{}", "the reply last drafted, per conversation (JSON)")
 MAIL_FROZEN = StateKey("mail_frozen:{}:{}", "the mails a proposal showed, per conversation and tool (JSON)")
 
 ALL = (COMPANION_NAME, NAME_TOLD, VOICE, MOOD, PERSON_NOTE, PENDING_ACTION, PENDING_FORGET, API_CONVERSATION,
-       LEARNED_THROUGH, QUIET_HOURS, MAIL_LISTING, MAIL_TRIAGE, MAIL_DRAFT, MAIL_FROZEN)
+       LEARNED_THROUGH, QUIET_HOURS, FIRST_MEETING, REACH_OUT, MAIL_LISTING, MAIL_TRIAGE, MAIL_DRAFT, MAIL_FROZEN)

@@ -19,10 +19,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from os1.db.store import Store, User
 from os1.db.times import utc_iso
-from os1.events import Reminded
+from os1.events import Event, Reminded
 from os1.reminders.book import Reminder, due, mark_fired, next_due, quiet_hours
 from os1.reminders.clock import QuietHours
 from os1.tools.registry import local_now
@@ -51,7 +52,20 @@ class Delivery:
         return Reminded(self.reminder.id, self.text, self.reminder.alarm, utc_iso(self.reminder.due_at))
 
 
-Door = Callable[[Delivery], Awaitable[bool]]  # True: the person was told (or it is queued to be)
+class Deliverable(Protocol):
+    """What a door is handed: a reminder here, or something OS1 says unasked (os1.reaching)."""
+
+    @property
+    def person(self) -> User: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def event(self) -> Event: ...
+
+
+Door = Callable[[Deliverable], Awaitable[bool]]  # True: the person was told (or it is queued to be)
 
 
 class Doors:
@@ -59,11 +73,15 @@ class Doors:
 
     def __init__(self) -> None:
         self._open: dict[int, list[Door]] = {}
+        self._people: dict[int, User] = {}
+        self._opened: dict[int, int] = {}  # person id → how many doors were ever opened for them
         self._listeners: list[Callable[[], None]] = []
 
     def open(self, person: User, door: Door) -> Callable[[], None]:
         """Register `door` for `person`; returns the function that closes it."""
         self._open.setdefault(person.id, []).append(door)
+        self._people[person.id] = person
+        self._opened[person.id] = self._opened.get(person.id, 0) + 1
         for listener in self._listeners:
             listener()
 
@@ -76,6 +94,14 @@ class Doors:
 
     def of(self, person: User) -> list[Door]:
         return list(self._open.get(person.id, []))
+
+    def opened(self, person: User) -> int:
+        """How many doors were ever opened for `person` (a new one since: they came back)."""
+        return self._opened.get(person.id, 0)
+
+    def people(self) -> list[User]:
+        """Everyone with a door open now."""
+        return [self._people[pid] for pid, doors in self._open.items() if doors]
 
     def on_open(self, listener: Callable[[], None]) -> None:
         self._listeners.append(listener)

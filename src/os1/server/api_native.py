@@ -1,4 +1,4 @@
-"""The web app's API: status, chat (a turn as server-sent events), conversations, notifications (reminders as
+"""The web app's API: status, chat (a turn as server-sent events), conversations, events, notifications (reminders as
 they come due, as server-sent events). Every route is the signed-in
 person's own: an id that is someone else's answers exactly like one that does not exist (404)."""
 
@@ -70,6 +70,14 @@ async def notifications(request: Request, person: Person, hub: TheHub) -> Respon
     return EventStream(hub.notices.stream(person), held=hold_connection(request, hub, person))
 
 
+@router.get("/events")
+async def events(person: Person, hub: TheHub) -> dict[str, Any]:
+    """What came for you between turns and is waiting, for a client that asks rather than listens: `reminder`
+    and `reach_out` events (a follow-up, a check-in, a maintenance notice, each with its `reason`). Each is
+    given once, here or to a listening tab, and kept in your latest conversation."""
+    return {"events": [event.to_dict() for event in await hub.runtime.waiting_for(person)]}
+
+
 @router.get("/conversations")
 async def conversations(person: Person, hub: TheHub,
                         limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
@@ -94,7 +102,8 @@ async def messages(conversation_id: ConversationId, person: Person, hub: TheHub,
     found = await hub.runtime.store.messages(conversation, limit)
     return {"conversation": conversation_dict(conversation),
             "messages": [{"id": m.id, "role": m.role, "text": m.content, "status": m.status, "time": m.created_at,
-                          "reminder": "reminder" in m.meta, "cut_off": CUT_OFF in m.meta} for m in found]}
+                          "reminder": "reminder" in m.meta, "cut_off": CUT_OFF in m.meta,
+                          "reach_out": "reach_out" in m.meta} for m in found]}
 
 
 @router.post("/conversations/{conversation_id}/take-back")

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Callable
 
 from os1.db.store import User
 from os1.events import Event
-from os1.reminders.scheduler import Delivery, Doors
+from os1.reminders.scheduler import Deliverable, Doors
 
 HEARTBEAT_S = 25.0  # a comment line this often: a tab that vanished without a goodbye is found out on the write
 
@@ -60,7 +60,7 @@ class Notices:
         tabs = self._tabs.setdefault(person.id, set())
         tabs.add(queue)
         if len(tabs) == 1:  # the first tab opens the person's door (and so wakes the scheduler)
-            async def door(delivery: Delivery) -> bool:
+            async def door(delivery: Deliverable) -> bool:
                 return self._show(person, delivery.event)
 
             self._close[person.id] = self.doors.open(person, door)

@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from os1.db.store import User
+from os1.db.times import utc_iso
 from os1.server.auth import authenticate
 from os1.server.deps import Hub
 from os1.server.errors import ApiError
@@ -26,9 +27,13 @@ PATH = "/api/status"
 
 async def status_of(hub: Hub, watch: ModelWatch, person: User) -> dict[str, Any]:
     """What the status line shows: the model and its state (`loading`, `ready`, `busy`, `down`), how many turns
-    wait in line, and who is signed in."""
-    return {"model": {"name": hub.runtime.model.name, "state": await watch.state()},
-            "queue": hub.turnstile.snapshot().waiting, "person": person.name}
+    wait in line, who is signed in, and any maintenance announced and not yet begun."""
+    status: dict[str, Any] = {"model": {"name": hub.runtime.model.name, "state": await watch.state()},
+                              "queue": hub.turnstile.snapshot().waiting, "person": person.name}
+    if hub.runtime.outreach.maintenance:  # announced (os1 maintenance announce), not yet begun
+        status["maintenance"] = [{"notice": notice, "starts": utc_iso(start)}
+                                 for notice, start in hub.runtime.outreach.maintenance]
+    return status
 
 
 class StatusShortcut:

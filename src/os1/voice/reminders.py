@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from os1.db.store import User
-from os1.reminders.scheduler import Delivery, Door
+from os1.reminders.scheduler import Deliverable, Door
 from os1.voice.audio import resample
 from os1.voice.base import EAR_RATE
 from os1.voice.loop import VoiceLoop
@@ -31,7 +31,7 @@ class SpokenReminders:
     def busy(self) -> bool:
         return self.closed or self.loop.talking or self.loop.turns.speaking
 
-    async def __call__(self, delivery: Delivery) -> bool:
+    async def __call__(self, delivery: Deliverable) -> bool:
         if self.busy:
             return False
         audio = await asyncio.to_thread(self.loop.voice.synthesize, spoken(delivery.text))

@@ -105,6 +105,14 @@ function describeStatus(status) {
   }
 }
 
+// Announced maintenance, on the status line until it begins: " · Away for maintenance Sat 14:00".
+function maintenanceNote(maintenance) {
+  if (!maintenance?.length) return "";
+  const starts = new Date(maintenance[0].starts);
+  const when = starts.toLocaleString([], { weekday: "short", hour: "2-digit", minute: "2-digit" });
+  return ` · Away for maintenance ${when} (${maintenance[0].notice})`;
+}
+
 // The turnstile says "You're 2nd in line…" while this person's own turn waits.
 function waitingStatus(detail) {
   return ["busy", `Busy — ${detail[0].toLowerCase()}${detail.slice(1)}`];
@@ -127,7 +135,8 @@ async function pollStatus() {
     if (!response.ok) setStatus("offline", `The OS1 server has a problem (${response.status})`);
     else {
       const status = await response.json();
-      setStatus(...describeStatus(status));
+      const [kind, text] = describeStatus(status);
+      setStatus(kind, text + maintenanceNote(status.maintenance));
       $("person").textContent = status.person || "";
     }
   } catch (err) {
@@ -194,14 +203,18 @@ function stopNotices() {
   notices = null;
 }
 
+// A reminder, or a reach-out (a follow-up, a check-in, a maintenance notice: the companion speaking up unasked).
 function onNotice(event) {
-  if (event.type !== "reminder" || shownNotices.has(event.reminder_id)) return;
-  shownNotices.add(event.reminder_id);
+  const key = event.type === "reminder" ? `reminder-${event.reminder_id}`
+    : event.kind === "first_meeting" ? `meeting-${shownNotices.size}` // each of its lines is new
+    : event.type === "reach_out" ? `reach-${event.reach_id}` : null;
+  if (key === null || shownNotices.has(key)) return;
+  shownNotices.add(key);
   if (chat.busy || spoken) heldNotices.push(event);
-  else addMessage("notice", event.text);
+  else showNotice(event);
   if (window.Notification?.permission === "granted") {
     try {  // the same tag in every tab: the system shows it once
-      new Notification("OS1", { body: event.text, tag: `os1-reminder-${event.reminder_id}` });
+      new Notification("OS1", { body: event.text, tag: `os1-${key}` });
     } catch { /* some phones only notify from a service worker: the notice in the conversation is there */ }
   }
 }
@@ -209,7 +222,12 @@ function onNotice(event) {
 function showHeldNotices() {
   const held = heldNotices;
   heldNotices = [];
-  for (const event of held) addMessage("notice", event.text);
+  for (const event of held) showNotice(event);
+}
+
+function showNotice(event) {
+  // Not a reply: no "Try again" on it. Why it spoke up goes under it.
+  addMessage("notice", event.text, event.type === "reach_out" ? { note: event.reason } : {});
 }
 
 chat.hooks.afterTurn = () => {
@@ -226,7 +244,7 @@ let spoken = null; // the reply being spoken, shown as it is written
 let lastSpoken = null; // the one before: a barge-in may cut its audio after its text was complete
 
 function onVoiceEvent(event) {
-  if (event.type === "reminder") { onNotice(event); return; }
+  if (event.type === "reminder" || event.type === "reach_out") { onNotice(event); return; }
   if (event.type === "heard") {
     addMessage("user", event.text, { voice: true });
     spoken = new Reply();

@@ -64,6 +64,8 @@ class Turn {
       this.meta.append(timeOf(time));
       this.root.append(this.meta);
       this.root.setAttribute("aria-label", role === "user" ? "You said" : "OS1 said");
+    } else if (note) {
+      this.bubble.append(element("span", "note", note)); // why OS1 spoke up unasked
     }
     this.setText(text);
     $("chat-empty").hidden = true;
@@ -329,7 +331,7 @@ export function submit() {
 export function showMessages(messages) {
   clearMessages();
   for (const m of messages) {
-    if (m.reminder) { addMessage("notice", m.text); continue; }
+    if (m.reminder || m.reach_out) { addMessage("notice", m.text); continue; }
     if (m.role !== "user" && m.role !== "assistant") continue;
     // cut_off: the server stopped mid-reply; what had been shown of it was kept.
     const note = m.cut_off ? "(cut off: the server stopped)" : m.status === "interrupted" ? "(interrupted)" : "";
