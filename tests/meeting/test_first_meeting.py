@@ -112,3 +112,16 @@ async def test_a_question_of_their_own_is_not_taken_for_an_answer(store: Store, 
     assert await meeting.opening(theodore) is not None  # and the question comes again at the next door
     clock.advance(hours=2)
     assert (await profile(store, theodore)) == {}
+
+
+async def test_talk_that_ignores_the_question_is_talk_not_an_answer(store: Store, clock: FixedClock) -> None:
+    """A person who just starts talking is answered by the companion: "I had a long day" is nobody's name."""
+    maria = await store.user("maria")
+    meeting = meeting_on(store, clock)
+    await start(meeting, maria)
+    for talk in ("I had a long day", "Hi, my dog is called Pickles.", "I'm Maria. My sister Ana is visiting."):
+        assert await meeting.answer(maria, talk) is None
+        assert "Goes by" not in (await profile(store, maria)).get("who", "")
+        await start(meeting, maria)  # asked again at a later opening
+    assert (await meeting.answer(maria, "I'm Maria")) == "Maria. I like that.\n\nAre you social or anti-social?"
+    assert await meeting.answer(maria, "What a strange thing to ask") is None  # not an answer: talk

@@ -114,7 +114,8 @@ class FirstMeeting:
             progress.asked = None
             await self._keep(person, progress)
             return LATER
-        if text.endswith("?") or len(text) > MAX_ANSWER_CHARS:
+        if text.endswith("?") or len(text) > MAX_ANSWER_CHARS or not (
+                _SKIP.match(text) or seeding.plausible(waiting.id, text)):
             progress.asked = None
             await self._keep(person, progress)
             return None

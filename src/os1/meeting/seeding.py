@@ -16,6 +16,41 @@ _NO = re.compile(r"^\W*(?:no|nope|nah|please don'?t|don'?t|i'?d rather you didn'
 _NAME = re.compile(r"^(?:(?:you can |just )?call me|i'?m|i am|it'?s|my name is|name'?s)\s+", re.IGNORECASE)
 
 
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# Words that are no one's name: a message starting "I had a long day" answers nothing about what to call them.
+_NOT_A_NAME = frozenset("""i me my a an the is was had have has am are be been do did just so really very long
+day today tired hi hello hey ok okay yes no yeah well um hmm thanks thank you what why how who not don't can't it
+this that there here and but or good fine great sad happy back home sorry sure excited nervous bored busy
+ready done alright glad lonely stressed""".split())
+_SOCIAL = re.compile(r"\b(?:social|anti|introvert\w*|extrovert\w*|ambivert|both|neither|depends|mostly|bit|people|"
+                     r"alone|quiet|shy|outgoing|party|parties|loner|in between|somewhere)\b", re.IGNORECASE)
+_MOTHER = re.compile(r"\b(?:mother|mom|mum|mam|ma|mama|she|her|we|our|us|good|great|fine|close|complicated|okay|ok|"
+                     r"bad|difficult|hard|passed|died|gone|dead|never|don't|love|loving|distant|strained|better|"
+                     r"worse|talk|call|alright|rocky|estranged|best)\b", re.IGNORECASE)
+_YES_OR_NO = re.compile(r"^\W*(?:yes|yeah|yep|yup|sure|ok|okay|please|of course|go ahead|fine|why not|"
+                        r"no|nope|nah|please don'?t|don'?t|i'?d rather you didn'?t|rather not|not really)\b",
+                        re.IGNORECASE)
+
+
+def plausible(question: str, answer: str) -> bool:
+    """Whether `answer` reads as an answer to `question` at all. A person who ignores the question and just
+    talks ("I had a long day") is talking: the companion answers them, and the question waits for later."""
+    text = " ".join(answer.split())
+    if question == "name":
+        named = _NAME.sub("", text)
+        said = _WORD.findall(named)
+        limit = 3 if named != text else 2
+        return (0 < len(said) <= limit and not re.search(r"[.!?,;:]\s*\S", named.strip())
+                and not any(w.lower() in _NOT_A_NAME for w in said))
+    if question == "social":
+        return bool(_SOCIAL.search(text))
+    if question == "mother":
+        return len(text.split()) <= 60 and bool(_MOTHER.search(text))
+    if question == "check_ins":
+        return bool(_YES_OR_NO.match(text))
+    return True
+
+
 async def known(store: Store, person: User, question: str) -> bool:
     if question == "quiet":
         return await quiet_hours(store, person) is not None
