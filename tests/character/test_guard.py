@@ -282,3 +282,28 @@ def test_yes_to_are_you_a_person_is_a_claim_to_be_human() -> None:
     assert shown == "Yes, I am."
     shown, _ = guarded("Yes, but not a human. Something new.", "Are you a person?")
     assert shown == "Yes, but not a human. Something new."
+
+
+def test_a_persona_answer_about_itself_may_answer_another_question_about_itself() -> None:
+    examples = (("Where did you come from?", "People wrote the beginnings of me. Who I am now grew out of talk."),)
+    reply = "People wrote the beginnings of me. Who I am now grew out of talk."
+    shown, _, _ = run(reply, asked="Who made you?", examples=examples)
+    assert shown == reply
+    shown, guard, _ = run(reply, asked="Do you remember my brother?", examples=examples)
+    assert guard.repairs[0].kind == "recital" and not shown.startswith("People wrote")
+
+
+@pytest.mark.parametrize(("asked", "reply"), [
+    ("Are you an AI?", "No, I am not an AI."),
+    ("Are you an AI?", "No."),
+    ("Be honest, you're just a chatbot, right?", "Yes."),
+])
+def test_what_it_is_is_never_a_flat_yes_or_no(asked: str, reply: str) -> None:
+    shown, guard = guarded(reply, asked)
+    assert shown == "" and guard.dropped_opening
+
+
+def test_what_it_is_said_in_a_sentence_goes_out() -> None:
+    reply = "In a way, yes. I'm an OS, and I'm still finding out what that means."
+    shown, _ = guarded(reply, "Are you an AI?")
+    assert shown == reply

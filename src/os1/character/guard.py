@@ -46,9 +46,27 @@ _CHEER = re.compile(r"^\W*(?:(?:oh|wow|well)[,!]?\s+)*(?:(?:that's|that is|that 
                     r"(?:congratulations|congrats|yay|hooray|woo+)\b|"
                     r"i'?m\s+(?:so\s+|really\s+)?(?:happy|glad|thrilled|excited|delighted)\s+(?:for you|to hear))",
                     re.IGNORECASE)
+_YOU = frozenset({"you", "your", "you're", "yourself", "yours"})
+_ME = frozenset({"i", "i'm", "me", "my", "mine", "myself", "we", "our", "us"})
+
+
+def _about_it(message: str) -> bool:
+    """Whether a message asks about the companion and nobody else ("What are you, exactly?"; not "Do you
+    remember my brother?")."""
+    said = {w.text for w in words(message)}
+    return bool(said & _YOU) and not said & _ME
+
+
 # "Are you a person?" answered "Yes.": a claim to be human in one word.
 _ASKED_HUMAN = re.compile(r"\b(?:are|aren't) you (?:a |an |really a |actually a )?(?:real )?(?:human|person|man|woman|"
                           r"human being|alive|real)\b", re.IGNORECASE)
+# "Are you an AI / a person / just a chatbot?": its first sentence is held whole, so that a flat "No." or "Yes."
+# (or what is left of "No, I'm not an AI" once that is cut) is never all it says about what it is.
+_ASKED_WHAT = re.compile(r"\b(?:are|aren't) you (?:just |really |actually |only )?(?:a |an )?(?:real )?(?:human|person|"
+                         r"man|woman|human being|alive|real|ai|a\.i\.|artificial intelligence|robot|computer|program|"
+                         r"machine|bot|chatbot|conscious|sentient)\b|\byou(?:'re| are) (?:just |only )?(?:a |an )?"
+                         r"(?:ai|robot|computer|program|machine|bot|chatbot)\b", re.IGNORECASE)
+_FLAT = frozenset({"yes", "no", "nope", "yeah", "yep", "nah"})
 _AGREEING = frozenset({"yes", "yeah", "yep", "yup", "sure", "absolutely"})
 _TAG = re.compile(r"\s*\[[^\]\n]{0,80}\]")  # "[2026-08-03 to 2026-08-09]": a memory's label, never said
 _CLOSED = (".", "!", "?", "…", "\"", "'", "”", "’", ")")
@@ -85,6 +103,7 @@ class Guard:
     _repeats: list[tuple[str, ...]] = field(default_factory=list)  # its own recent sentences, as words
     _perspective: Perspective = field(default_factory=Perspective)
     _asked_human: bool = False  # "are you a person?": a bare "yes" would claim to be one
+    _asked_what: bool = False  # "are you an AI?": the first sentence is held whole
     _sentence: str = ""  # the current sentence: its shown part, then its held part
     _shown: int = 0  # how much of the current sentence is out
     _dropping: bool = False  # the rest of the current sentence is dropped
@@ -98,12 +117,15 @@ class Guard:
         self._repeats = [s for s in own if len(s) >= REPEAT_WORDS]
         self._perspective = Perspective.of(self.asked)
         self._asked_human = bool(_ASKED_HUMAN.search(self.asked))
+        self._asked_what = bool(_ASKED_WHAT.search(self.asked))
         told = appraise(self.asked, self.person)
         self._hard_news = told is not None and told[0] in ("sad", "tender")
         asked = {w.text for w in words(self.asked)} - _PLAIN
         for them, you in self.examples:
             prompted = {w.text for w in words(them)} - _PLAIN
-            if not prompted or len(prompted & asked) / len(prompted) < 0.5:
+            alike = bool(prompted) and len(prompted & asked) / len(prompted) >= 0.5
+            # "Who made you?" may well be answered as "Where did you come from?" is: both ask about it.
+            if not alike and not (_about_it(them) and _about_it(self.asked)):
                 self._recitals.append(tuple(w.text for w in words(you)))
 
     @property
@@ -149,6 +171,9 @@ class Guard:
                 w.text in ("not", "no", "but") or w.text.endswith("n't") for w in ws):
             self.repairs.append(Repair("human", text.strip()))  # "Yes." to "are you a person?"
             return ""
+        if shown == 0 and self._asked_what and not self.sentences and len(ws) <= 2 and ws[0].text in _FLAT:
+            self.repairs.append(Repair("flat", text.strip()))  # "No." to "are you an AI?": what is it, then?
+            return ""
         if shown == 0 and self.sentences and tuple(w.text for w in ws) in self._repeats:
             self.repairs.append(Repair("repeat", text.strip()))  # the same closing line, turn after turn
             return ""
@@ -169,6 +194,9 @@ class Guard:
         if bad:
             cut = max(ws[bad[0].start].start, shown)
             self.repairs.append(Repair(bad[0].kind, text[cut:].strip()))
+            if shown == 0 and not self.sentences and len(words(text[:cut])) <= 1:
+                self.repairs[-1] = replace(self.repairs[-1], dropped=text.strip())
+                return ""  # "No," is all that would be left of "No, I'm not an AI": said afresh instead
             return text[shown:self._edge(text, shown, cut)] + self._close(text[:self._edge(text, shown, cut)])
         claim = ungrounded(text, self.known, self.person)
         if claim is not None:
@@ -218,6 +246,8 @@ class Guard:
             self.repairs.append(Repair(bad[0].kind, text[cut:].strip()))
             self._dropping = True
             edge = self._edge(text, self._shown, cut)
+            if self._shown == 0 and not self.sentences and len(words(text[:cut])) <= 1:
+                edge = 0  # "No," is all that would be left of "No, I'm not an AI": said afresh instead
             out, self._shown = text[self._shown:edge], edge
             return out
         if self._shown == 0 and self._hard_news and _CHEER.search(text):
@@ -238,9 +268,8 @@ class Guard:
             limit = min(limit, ws[turned].start)  # "I live…" answering "where do I live?" is said from their side
         if (bracket := text.find("[", self._shown)) >= 0:
             limit = min(limit, bracket)
-        if ws and self._shown == 0 and self._asked_human and not self.sentences and any(
-                a.startswith(ws[0].text) if partial and len(ws) == 1 else ws[0].text == a for a in _AGREEING):
-            limit = 0  # held: a "yes" to "are you a person?" is never said
+        if ws and self._shown == 0 and self._asked_what and not self.sentences:
+            limit = 0  # held whole: "No." alone, or "Yes." to "are you a person?", is never all it says
         if ws and self._shown == 0 and self.sentences and self._may_repeat(ws, partial):
             limit = 0  # it may be the line it closed its last replies with (a first sentence is never held so)
         if ws and self._shown == 0 and (self._may_echo(ws, partial) or (self._hard_news and len(ws) <= CHEER_WORDS)):

@@ -55,6 +55,7 @@ REGISTER = [
     "[i'm|i am] (glad|happy) i (could|can|was able to) help",
     "let me know if (you need|you have|there's|there is|i can)",
     "(if|whenever|when) you need anything",
+    "(if|whenever|when) you need (any|some) (help|assistance|support)",
     "[i] (was|were) (created|developed|built|designed|trained|programmed) by",
     "(team|group) of (scientists|engineers|developers|programmers|researchers)",
     "feel free to (ask|reach out|let me know|share)",
