@@ -25,6 +25,7 @@ _INNER = ("(feelings|emotions|feeling|emotion|personal feelings|personal emotion
 REGISTER = [
     f"as (an|a) [helpful] {_AI}",
     f"as (an|a) {_BEING}",
+    f"as (i'm|i am) (an|a) ({_BEING[1:-1]}|{_AI[1:-1]})",
     f"{_I_AM} [just|only|simply|merely|actually|really] (an|a) [helpful|friendly] {_AI}",
     f"{_I_AM} (just|only|simply|merely) (an|a) {_BEING}",
     f"{_I_AM} not (a human|human) [i am|i'm] [just|only] (an|a) {_AI}",
