@@ -54,6 +54,7 @@ class Step:
     ok: bool
     said_as_is: bool = False
     from_outside: bool = False
+    events: tuple[Event, ...] = ()  # for the door (a piece of music to play)
 
 
 @dataclass
@@ -112,6 +113,8 @@ class AgentTurn:
             yield call
             step = await self._perform(policy, tool, arguments)
             yield ToolResult(call.call_id, step.output, step.ok)
+            for event in step.events:
+                yield event
             self.steps.append(step)
             outside_seen = outside_seen or step.from_outside
             if tool.effect == "change":
@@ -156,7 +159,8 @@ class AgentTurn:
                 outcome = await tool.run(self.ctx, arguments)
         except (ToolError, ArgumentError) as exc:
             return Step(tool.name, arguments, str(exc), ok=False)
-        return Step(tool.name, arguments, outcome.text, True, outcome.said_as_is, outcome.from_outside)
+        return Step(tool.name, arguments, outcome.text, True, outcome.said_as_is, outcome.from_outside,
+                    outcome.events)
 
     def _conclude(self, changed: list[str], offered: list[Tool]) -> None:
         if self.proposal is not None:

@@ -426,3 +426,27 @@ def m012_facts_and_summaries_fts_by_person(db: sqlite3.Connection) -> None:
                    f"DELETE FROM {table}_fts WHERE rowid = old.id; END")
         db.execute(f"CREATE TRIGGER {table}_fts_update AFTER UPDATE OF text, user_id ON {table} BEGIN "
                    f"UPDATE {table}_fts SET text = new.text, owner = 'p' || new.user_id WHERE rowid = new.id; END")
+
+
+@migration
+def m013_music_pieces(db: sqlite3.Connection) -> None:
+    """The pieces OS1 composed for each person: the score (from which MIDI and audio are made again whenever
+    needed), its title and what it is about, why it sounds as it does, and the moment it belongs to: the
+    conversation, the message that asked for it, and the memories it was made from (JSON)."""
+    _run_statements(db, """
+        CREATE TABLE pieces (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            conversation_id INTEGER REFERENCES conversations(id) ON DELETE SET NULL,
+            message_id INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+            title TEXT NOT NULL,
+            about TEXT NOT NULL,
+            mood TEXT NOT NULL,
+            why TEXT NOT NULL,
+            request TEXT NOT NULL,
+            memories TEXT NOT NULL DEFAULT '[]',
+            score TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX pieces_by_user ON pieces(user_id, id)
+    """)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from os1.db.store import Conversation, Store, User
+from os1.events import Event
 from os1.tools.intent import asks_for_action
 from os1.tools.schema import Signature, check_arguments, read_signature
 
@@ -87,6 +88,8 @@ class Outcome:
     # The text is the whole answer (a list of the person's reminders): said as it is, not retold by the model,
     # which a small model gets wrong.
     said_as_is: bool = False
+    # Events for the door, after the tool's result (a piece of music to play).
+    events: tuple[Event, ...] = ()
 
 
 ToolFn = Callable[..., Awaitable[Outcome | str]]
