@@ -169,7 +169,7 @@ def _section_tune(key: Key, style: Style, bars: list[_Bar], start: float, previo
         if bar.phrase not in contours:
             contours[bar.phrase] = _contour(style, length_of_phrase, rng)
         aim = contours[bar.phrase][bar.phrase_bar]
-        rhythm: tuple[float, ...] = (float(meter),) if last else rng.choice(style.rhythms)
+        rhythm: tuple[float, ...] = (float(meter),) if last else _rhythm(style, bar, rng)
         offset = 0.0
         for i, length in enumerate(rhythm):
             degree = _chord_at(bar, offset)
@@ -192,6 +192,14 @@ def _section_tune(key: Key, style: Style, bars: list[_Bar], start: float, previo
                               "melody"))
             offset += length
     return notes
+
+
+def _rhythm(style: Style, bar: _Bar, rng: random.Random) -> tuple[float, ...]:
+    """A bar's rhythm from the style, with a note wherever the chord changes (so each chord is sung)."""
+    starts = _chord_starts(bar)
+    fitting = [r for r in style.rhythms if all(any(abs(sum(r[:i]) - b) < 1e-9 for i in range(len(r)))
+                                               for b in starts)]
+    return rng.choice(fitting) if fitting else tuple(length for _, length in bar.harmony)
 
 
 def _chord_starts(bar: _Bar) -> list[float]:

@@ -29,7 +29,7 @@ class Style:
     tempo: tuple[int, int]  # bpm, lowest and highest
     meter: int  # beats to the bar
     center: int  # the pitch the melody moves around (its register)
-    span: int  # the melody's range in semitones: singable, at most a tenth
+    span: int  # the melody's range in semitones: an octave at least (the tonic is in it), at most a ninth
     loudness: int  # the melody's MIDI velocity (dynamics); the accompaniment is quieter
     # Rhythms of one bar of melody, in beats (summing to the metre); the phrase's last bar is always held.
     rhythms: tuple[tuple[float, ...], ...]
@@ -45,35 +45,35 @@ class Style:
 
 
 STYLES: dict[str, Style] = {s.mood: s for s in (
-    Style("joyful", "major", (2, 7, 9, 4), (112, 132), 4, 74, 12, 92,
+    Style("joyful", "major", (2, 7, 9, 4), (112, 132), 4, 73, 14, 92,
           ((1, 1, 1, 1), (0.5, 0.5, 1, 1, 1), (1, 0.5, 0.5, 2), (1.5, 0.5, 1, 1)), "alberti",
           ((0, 3, 4), (0, 5, 3), (0, 4, 5)), ((3, 0, 5, 4), (5, 3, 0, 4)), 3, None, False,
           "bright and quick, in a major key"),
-    Style("playful", "major", (0, 5, 7, 2), (120, 140), 4, 76, 12, 80,
+    Style("playful", "major", (0, 5, 7, 2), (120, 140), 4, 75, 12, 80,
           ((0.5, 0.5, 0.5, 0.5, 1, 1), (1, 0.5, 0.5, 1, 1), (0.5, 0.5, 1, 0.5, 0.5, 1), (1, 1, 2)), "pulse",
           ((0, 4, 0), (0, 1, 4), (0, 3, 4)), ((1, 4, 0, 4), (3, 4, 5, 4)), 1, None, True,
           "light and bouncing, quick and detached, in a major key"),
-    Style("triumphant", "major", (0, 2, 3, 10), (96, 112), 4, 72, 12, 104,
+    Style("triumphant", "major", (0, 2, 3, 10), (96, 112), 4, 72, 14, 104,
           ((2, 1, 1), (1.5, 0.5, 2), (1, 1, 1, 1), (3, 1)), "pulse",
           ((0, 3, 0), (0, 4, 3), (0, 5, 3)), ((3, 4, 5, 4), (5, 1, 3, 4)), 3, STRINGS, False,
           "broad and strong, full chords with strings, in a major key"),
-    Style("tender", "major", (5, 10, 0, 3), (72, 84), 3, 69, 10, 66,
+    Style("tender", "major", (5, 10, 0, 3), (72, 84), 3, 69, 12, 66,
           ((2, 1), (1, 1, 1), (1.5, 0.5, 1), (3,)), "waltz",
           ((0, 5, 3), (0, 3, 0), (0, 2, 3)), ((5, 3, 0, 4), (3, 5, 1, 4)), 1, None, False,
           "gentle, a slow waltz in a major key, in the middle of the voice"),
-    Style("calm", "major", (5, 10, 3, 7), (58, 70), 4, 67, 10, 56,
+    Style("calm", "major", (5, 10, 3, 7), (58, 70), 4, 67, 12, 56,
           ((2, 2), (4,), (3, 1), (2, 1, 1)), "arpeggio",
           ((0, 3, 0), (0, 5, 3), (0, 2, 3)), ((3, 0, 3, 4), (5, 3, 1, 4)), 3, SLOW_STRINGS, False,
           "slow and quiet, long notes over rippling chords and soft strings, in a major key"),
-    Style("wistful", "minor", (9, 4, 2, 7), (66, 78), 3, 67, 10, 62,
+    Style("wistful", "minor", (9, 4, 2, 7), (66, 78), 3, 67, 12, 62,
           ((2, 1), (1, 1, 1), (1.5, 0.5, 1), (3,)), "waltz",
           ((0, 5, 3), (0, 3, 5), (0, 2, 5)), ((5, 2, 3, 4), (3, 0, 5, 4)), 3, None, False,
           "unhurried and a little sad, a slow waltz in a minor key"),
-    Style("melancholy", "minor", (9, 4, 2, 11), (54, 66), 4, 62, 10, 52,
+    Style("melancholy", "minor", (9, 4, 2, 11), (54, 66), 4, 62, 12, 52,
           ((2, 2), (3, 1), (4,), (2, 1, 1)), "block",
           ((0, 3, 0), (0, 5, 3), (0, 3, 5)), ((5, 3, 0, 4), (3, 5, 2, 4)), 3, SLOW_STRINGS, False,
           "slow, low and quiet, held chords and strings, in a minor key"),
-    Style("mysterious", "minor", (4, 11, 7, 2), (60, 72), 4, 64, 10, 48,
+    Style("mysterious", "minor", (4, 11, 7, 2), (60, 72), 4, 64, 12, 48,
           ((3, 1), (2, 2), (1, 1, 2), (4,)), "arpeggio",
           ((0, 5, 0), (0, 3, 5), (0, 2, 3)), ((5, 3, 5, 4), (3, 2, 5, 4)), 3, WARM_PAD, False,
           "hushed and slow, in a minor key, over a soft pad"),

@@ -92,7 +92,7 @@ class Score:
         instruments = " with strings" if "pad" in self.programs else ""
         last = [c.numeral for c in self.chords[-2:]]
         return (f"{self.key.name}, {self.meter}/4, {self.tempo:.0f} bpm, {self.bars} bars ({self.form}), "
-                f"{minutes}:{secs:02d}, melody {pitch_name(low)}–{pitch_name(high)}, piano{instruments}; "
+                f"{minutes}:{secs:02d}, melody {pitch_name(low, self.key)}–{pitch_name(high, self.key)}, piano{instruments}; "
                 f"ends {'–'.join(last)}")
 
     def to_json(self) -> str:

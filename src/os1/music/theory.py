@@ -13,6 +13,9 @@ from typing import Literal
 Mode = Literal["major", "minor"]
 
 NAMES = ("C", "C♯", "D", "E♭", "E", "F", "F♯", "G", "A♭", "A", "B♭", "B")
+SHARPS = ("C", "C♯", "D", "D♯", "E", "F", "F♯", "G", "G♯", "A", "A♯", "B")
+FLATS = ("C", "D♭", "D", "E♭", "E", "F", "G♭", "G", "A♭", "A", "B♭", "B")
+_FLAT_KEYS = {"major": {5, 10, 3, 8}, "minor": {2, 7, 0, 5}}
 # The tonics a piece may be written in, and how each is spelled as a key (sharps for sharp keys, flats for flat).
 KEY_SPELLING = {
     "major": {0: "C", 2: "D", 3: "E♭", 4: "E", 5: "F", 7: "G", 8: "A♭", 9: "A", 10: "B♭"},
@@ -73,9 +76,10 @@ class Key:
         return NUMERALS[self.mode][degree % 7]
 
 
-def pitch_name(pitch: int) -> str:
-    """"A4" for 69."""
-    return f"{NAMES[pitch % 12]}{pitch // 12 - 1}"
+def pitch_name(pitch: int, key: Key | None = None) -> str:
+    """"A4" for 69; spelt with the key's sharps or flats (G♯ in A major, A♭ in E♭ major)."""
+    names = NAMES if key is None else FLATS if key.tonic in _FLAT_KEYS[key.mode] else SHARPS
+    return f"{names[pitch % 12]}{pitch // 12 - 1}"
 
 
 def nearest(pitch_classes: tuple[int, ...] | frozenset[int], around: int, low: int, high: int) -> int:
