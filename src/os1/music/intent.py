@@ -51,7 +51,7 @@ def _mood(request: str, about: str, model_mood: str | None, feeling: Mood | None
           memories: tuple[str, ...]) -> tuple[MoodWord, str, str]:
     named = mood_in(request)
     if named is not None:
-        return named[0], f"you asked for something {_asked(named[1])}", "asked"
+        return named[0], _asked(named[1], about), "asked"
     for memory in memories:
         found = mood_in(memory)
         if found is not None:
@@ -78,16 +78,22 @@ def _felt(feeling: Mood | None, now: datetime | None) -> tuple[MoodWord, str, st
     return FROM_FEELING.get(feeling.feeling, "tender"), reason, "feeling"
 
 
-def _asked(word: str) -> str:
-    """"sad" → "sad"; "wedding" → "for a wedding"; "lake" → "about the lake"."""
-    adjectives = {"sad", "happy", "joyful", "calm", "peaceful", "quiet", "gentle", "slow", "dark", "dreamy",
-                  "playful", "silly", "funny", "bouncy", "tender", "sweet", "romantic", "warm", "upbeat",
-                  "cheerful", "epic", "heroic", "triumphant", "mysterious", "eerie", "spooky", "haunting",
-                  "wistful", "nostalgic", "bittersweet", "melancholy", "melancholic", "mournful", "relaxing",
-                  "soothing", "bright", "sunny", "jolly", "cheeky", "loving", "strange", "proud", "excited",
-                  "tired", "exhausted"}
-    return word if word in adjectives else f"for {word}" if word.endswith(("ing", "day", "party")) else \
-        f"about {word}"
+def _asked(word: str, about: str) -> str:
+    """Why, when the request called for the mood: "you asked for something sad", "it's for your sister's
+    wedding", "that's how our walk by the lake feels to me"."""
+    if word in _OCCASIONS:
+        return f"it's for {about}" if about not in ("today", "this moment") else f"it's for a {word}"
+    if word in _SCENES:
+        return f"that's how {about} feels to me" if about not in ("today", "this moment") else \
+            f"you spoke of the {word}"
+    return f"you asked for something {word}"
+
+
+_OCCASIONS = {"wedding", "birthday", "party", "funeral", "graduation", "celebration", "mourning", "farewell",
+              "goodbye", "lullaby", "meditation", "anthem", "requiem", "lament"}
+_SCENES = {"lake", "sea", "ocean", "beach", "walk", "river", "evening", "morning", "snow", "rain", "autumn",
+           "stars", "space", "dream", "memories", "kids", "children", "baby", "sister", "mother", "father",
+           "friend", "love", "together", "loss", "died", "victory", "sleep", "dance", "dancing", "peace"}
 
 
 def _about(request: str, model_about: str) -> str:

@@ -105,3 +105,12 @@ def midi_of(piece: Piece, user: User, home: Path) -> Path:
     """The piece's MIDI file, written again from its score if it isn't there (after a restore, say)."""
     where = files(home, user, piece.id)
     return where.midi if where.midi.is_file() else write_midi(piece.score, where.midi, piece.title)
+
+
+async def finish_renders() -> None:
+    """Wait for the renders still running (before a process ends, so no piece is left without its audio)."""
+    for task in list(_rendering.values()):
+        try:
+            await task
+        except Exception:  # noqa: BLE001 - a failed render is made again the next time the piece is played
+            pass

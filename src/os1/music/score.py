@@ -91,8 +91,9 @@ class Score:
         minutes, secs = divmod(round(self.seconds), 60)
         instruments = " with strings" if "pad" in self.programs else ""
         last = [c.numeral for c in self.chords[-2:]]
+        melody = f"{pitch_name(low, self.key)}–{pitch_name(high, self.key)}"
         return (f"{self.key.name}, {self.meter}/4, {self.tempo:.0f} bpm, {self.bars} bars ({self.form}), "
-                f"{minutes}:{secs:02d}, melody {pitch_name(low, self.key)}–{pitch_name(high, self.key)}, piano{instruments}; "
+                f"{minutes}:{secs:02d}, melody {melody}, piano{instruments}; "
                 f"ends {'–'.join(last)}")
 
     def to_json(self) -> str:
