@@ -46,7 +46,7 @@ def music_list(user: str | None, json_out: bool) -> None:
     if json_out:
         click.echo(json.dumps([p.as_dict() for p in found], ensure_ascii=False, indent=2))
         return
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     if not found:
         console.print("No music yet. In os1 chat, ask: \"play me something that sounds like today\".")
         return
@@ -77,7 +77,7 @@ def music_compose(user: str | None, about: str, mood: str | None, title: str, pl
             return made.piece, await audio_of(made.piece, person, settings.home), ""
 
     made, path, missing = asyncio.run(run())
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     console.print(f"[bold]{made.id}[/]  {escape(made.line())}")
     console.print(f"[dim]{escape(made.why)}[/]")
     if missing:
@@ -102,7 +102,7 @@ def music_play(user: str | None, which: tuple[str, ...]) -> None:
                 return found, midi_of(found, person, settings.home)
 
     found, path = asyncio.run(run())
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     console.print(f"{escape(found.line())}")
     _play_or_say(console, found, path, path.suffix == ".wav")
 
@@ -117,7 +117,7 @@ def music_why(user: str | None, which: tuple[str, ...]) -> None:
             return _one(await pieces(store, person), " ".join(which))
 
     found = asyncio.run(run())
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     console.print(f"[bold]{escape(found.title)}[/] — {escape(found.about)}")
     console.print(escape(found.why))
     console.print(f"[dim]{escape(found.score.summary())}[/]")

@@ -108,8 +108,8 @@ async def delete_piece(store: Store, user: User, piece_id: int, home: Path | Non
         return None
     await store.write(lambda db: db.execute("DELETE FROM pieces WHERE user_id = ? AND id = ?", (user.id, piece_id)))
     if home is not None:
-        where = files(home, user, piece_id)
-        for path in (where.midi, where.audio, where.opening):
+        folder = files(home, user, piece_id).folder
+        for path in (*folder.glob(f"{piece_id}.*"), *folder.glob(f"{piece_id}.*.*")):  # every rendering of it
             path.unlink(missing_ok=True)
     return found
 

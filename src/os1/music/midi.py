@@ -11,7 +11,7 @@ from os1.music.score import VOICES, Score
 from os1.music.theory import KEY_SPELLING
 
 TICKS = 480  # per beat
-RING_S = 1.5  # after the last chord, before the file ends: the piano's decay and the reverb
+RING_S = 0.5  # after the last chord before the file ends (FluidSynth renders ~2 s more of decay itself)
 _MIDO_KEYS = {"♯": "#", "♭": "b"}
 
 

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 RATE = 44100
-GAIN = 0.6  # FluidSynth's default (0.2) is faint; higher clips on full chords
+GAIN = 1.0  # FluidSynth's default (0.2) is faint; 1.0 leaves full chords well short of clipping
 SOUNDFONTS = (Path("/usr/share/sounds/sf2/FluidR3_GM.sf2"), Path("/usr/share/sounds/sf2/default-GM.sf2"))
 INSTALL = "sudo apt-get install fluidsynth fluid-soundfont-gm"
 FORMATS = {"wav": "wav", "ogg": "oga", "flac": "flac"}  # file suffix → FluidSynth's file type
