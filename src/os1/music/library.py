@@ -41,7 +41,7 @@ class Piece:
 
     @property
     def length(self) -> str:
-        minutes, secs = divmod(round(self.seconds), 60)
+        minutes, secs = divmod(int(self.seconds + 0.5), 60)
         return f"{minutes}:{secs:02d}"
 
     def line(self) -> str:
