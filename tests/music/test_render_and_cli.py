@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 import soundfile
+from click.testing import CliRunner, Result
 
+from os1.cli import cli
 from os1.music.compose import compose
 from os1.music.making import opening_of
 from os1.music.midi import RING_S, write_midi
@@ -41,42 +41,37 @@ async def test_ogg_too(tmp_path: Path) -> None:
     assert rate == 44100 and float(np.abs(data).max()) > 0.05
 
 
-def os1(home: Path, *args: str, path: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "OS1_HOME": str(home)}
-    if path is not None:
-        env["PATH"] = path
-    return subprocess.run([sys.executable, "-m", "os1", "music", *args], capture_output=True, text=True,
-                          timeout=180, env=env, cwd=home.parent)
+def os1(*args: str) -> Result:
+    """`os1 music …` in this process (OS1_HOME is the test's own, from the `home` fixture)."""
+    return CliRunner().invoke(cli, ["music", *args], catch_exceptions=False)
 
 
-def test_os1_music_compose_list_why_export_delete(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    made = os1(home, "compose", "our walk by the lake", "--user", "theo", "--no-play")
-    assert made.returncode == 0, made.stderr
+def test_os1_music_compose_list_why_export_delete(home: Path, tmp_path: Path) -> None:
+    made = os1("compose", "our walk by the lake", "--user", "theo", "--no-play")
+    assert made.exit_code == 0, made.output
     assert "Walk by the Lake" in made.stdout and "1.wav" in made.stdout
-    listed = os1(home, "list", "--user", "theo")
+    listed = os1("list", "--user", "theo")
     assert listed.stdout.startswith("1  “Walk by the Lake”"), listed.stdout
-    assert os1(home, "list", "--user", "amy").stdout.startswith("No music yet"), "one person's music only"
-    assert os1(home, "play", "lake", "--user", "amy").returncode != 0
-    why = os1(home, "why", "the", "lake", "--user", "theo")
+    assert os1("list", "--user", "amy").stdout.startswith("No music yet"), "one person's music only"
+    assert os1("play", "lake", "--user", "amy").exit_code != 0
+    why = os1("why", "the", "lake", "--user", "theo")
     assert "because that's how our walk by the lake feels to me" in " ".join(why.stdout.split())
     for kind, suffix in (("midi", "mid"), ("wav", "wav"), ("ogg", "ogg")):
         out = tmp_path / f"lake.{suffix}"
-        done = os1(home, "export", "1", "--user", "theo", "--format", kind, "--output", str(out))
-        assert done.returncode == 0 and out.stat().st_size > 1000, done.stderr
+        done = os1("export", "1", "--user", "theo", "--format", kind, "--output", str(out))
+        assert done.exit_code == 0 and out.stat().st_size > 1000, done.output
     assert soundfile.info(str(tmp_path / "lake.ogg")).format == "OGG"
-    played = os1(home, "play", "lake", "--user", "theo")  # no speakers on a test machine: it says where
-    assert played.returncode == 0 and "1.wav" in played.stdout
-    assert os1(home, "delete", "1", "--user", "theo", "--yes").stdout.strip() == "Deleted “Walk by the Lake”."
-    assert os1(home, "list", "--user", "theo").stdout.startswith("No music yet")
+    played = os1("play", "lake", "--user", "theo")  # no speakers on a test machine: it says where
+    assert played.exit_code == 0 and "1.wav" in played.stdout
+    assert os1("delete", "1", "--user", "theo", "--yes").stdout.strip() == "Deleted “Walk by the Lake”."
+    assert os1("list", "--user", "theo").stdout.startswith("No music yet")
     assert not list((home / "music").glob("*/1.*"))
 
 
-def test_without_fluidsynth_it_says_what_to_install_and_writes_the_midi(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    bare = tmp_path / "bin"
-    bare.mkdir()
-    made = os1(home, "compose", "the rain", "--user", "theo", "--no-play", path=str(bare))
-    assert made.returncode == 0, made.stderr
+def test_without_fluidsynth_it_says_what_to_install_and_writes_the_midi(home: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no fluidsynth on it
+    made = os1("compose", "the rain", "--user", "theo", "--no-play")
+    assert made.exit_code == 0, made.output
     assert INSTALL in " ".join(made.stderr.split())
     assert list((home / "music").glob("*/1.mid")) and not list((home / "music").glob("*/1.wav"))
