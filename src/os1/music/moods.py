@@ -36,7 +36,7 @@ class Style:
     accompaniment: Accompaniment
     # The first three bars' harmony of a phrase (scale degrees, 0 = tonic); the fourth is the cadence.
     openings: tuple[tuple[int, int, int], ...]
-    # The middle section's first four bars, away from home (the fourth leads back to V).
+    # The middle section's phrases: three bars away from home (the phrase's fourth bar is always V, leading back).
     contrasts: tuple[tuple[int, int, int, int], ...]
     predominant: int  # the chord before V at a cadence (ii or IV in major, iv in minor)
     pad: int | None  # strings or a pad holding the harmony under the piano
