@@ -86,6 +86,8 @@ class AgentTurn:
         outside_seen, retried = False, False
         for number in range(1, self.max_steps + 1):
             decision = await self._decide(messages, schema)
+            if (decision is None or decision.get("action") != "call") and number == 1:
+                decision = _sure(offered, self.ctx.request) or decision
             if decision is None or decision.get("action") != "call":
                 break
             try:
@@ -248,6 +250,12 @@ def decision_schema(tools: list[Tool]) -> dict[str, Any]:
                                         "arguments": t.parameters()},
                          "required": ["action", "tool", "arguments"]})
     return {"anyOf": branches}
+
+
+def _sure(offered: list[Tool], request: str) -> dict[str, Any] | None:
+    """The call the person's words ask for beyond doubt (a tool's `sure_by`), made with its defaults."""
+    sure = [t for t in offered if t.sure_by is not None and t.sure_by.search(request)]
+    return {"action": "call", "tool": sure[0].name, "arguments": {}} if len(sure) == 1 else None
 
 
 def _recent(prompt: list[Message], request: str) -> list[Message]:

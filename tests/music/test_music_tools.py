@@ -37,8 +37,8 @@ async def test_a_piece_from_the_moment_is_composed_kept_and_played(say: Say, scr
                                                                    companion_runtime: Runtime) -> None:
     scripted.enqueue("That sounds like a lot. I'm here.")
     await say("Such a long day at work, I'm exhausted.")
-    # The model's intent is poor: a joyful mood for a tired person, a title that is the request, no subject.
-    scripted.enqueue_json(compose_call("", "joyful", "play me something that sounds like today"))
+    # The model's intent is poor: a joyful mood for a tired person, a title copied from the tool's examples.
+    scripted.enqueue_json(compose_call("", "joyful", "Our Walk by the Lake"))
     events = await say("play me something that sounds like today")
     music = [e for e in events if isinstance(e, Music)]
     assert len(music) == 1 and is_file(music[0].opening) and is_file(music[0].midi)
@@ -50,7 +50,7 @@ async def test_a_piece_from_the_moment_is_composed_kept_and_played(say: Say, scr
     store = companion_runtime.store
     user = await store.user("theodore")
     (kept,) = await pieces(store, user)
-    assert kept.mood == "wistful" and kept.score.key.mode == "minor" and kept.title != kept.request
+    assert kept.mood == "wistful" and kept.score.key.mode == "minor" and "lake" not in kept.title.lower()
     assert kept.why.endswith("because you sounded tired (\"Such a long day at work, I'm exhausted.\").")
     conversation = await store.latest_conversation(user)
     assert conversation is not None and kept.conversation_id == conversation.id
@@ -71,6 +71,16 @@ async def test_the_one_from_the_lake_is_found_again(say: Say, scripted: Scripted
     (music,) = [e for e in events if isinstance(e, Music)]
     assert music.title == "Still Water" and is_file(music.audio)
     assert "Still Water" in str(events[-1].to_dict()["text"])
+    await finish_renders()
+
+
+async def test_a_plain_request_composes_even_when_the_model_says_none(say: Say, scripted: ScriptedModel,
+                                                                     companion_runtime: Runtime) -> None:
+    scripted.enqueue_json({"action": "none"})  # measured: the default model did this for the wedding
+    events = await say("compose something for my sister's wedding")
+    assert [e.name for e in events if isinstance(e, ToolCall)] == ["compose_music"]
+    (kept,) = await pieces(companion_runtime.store, await companion_runtime.store.user("theodore"))
+    assert (kept.title, kept.about, kept.mood) == ("Sister's Wedding", "your sister's wedding", "joyful")
     await finish_renders()
 
 

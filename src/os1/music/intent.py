@@ -44,7 +44,7 @@ def settle(request: str, *, model_mood: str | None = None, model_title: str = ""
            feeling: Mood | None = None, now: datetime | None = None, memories: tuple[str, ...] = ()) -> Intent:
     about = _about(request, model_about)
     mood, reason, source = _mood(request, about, model_mood, feeling, now, memories)
-    return Intent(mood, _title(model_title, about, request, mood), about, reason, source)
+    return Intent(mood, _title(model_title, about, request, mood, now), about, reason, source)
 
 
 def _mood(request: str, about: str, model_mood: str | None, feeling: Mood | None, now: datetime | None,
@@ -125,7 +125,13 @@ def _flipped(text: str) -> str:
     return re.sub(r"[\w']+", flip, text)
 
 
-def _title(proposed: str, about: str, request: str, mood: MoodWord) -> str:
+# A piece about now, without a usable title from the model, is named for how it sounds and the day.
+_NAMES: dict[str, str] = {"joyful": "Good News", "playful": "Skipping Stones", "triumphant": "The Long Way Up",
+                          "tender": "For You", "calm": "Still Water", "wistful": "Late Light",
+                          "melancholy": "Grey Afternoon", "mysterious": "Night Window"}
+
+
+def _title(proposed: str, about: str, request: str, mood: MoodWord, now: datetime | None) -> str:
     title = " ".join(proposed.split()).strip(" .\"'“”")
     words = title.split()
     usable = (0 < len(words) <= MAX_TITLE_WORDS and len(title) <= 60 and title.lower() not in _GENERIC_TITLES
@@ -135,7 +141,7 @@ def _title(proposed: str, about: str, request: str, mood: MoodWord) -> str:
         return _title_case(title)
     if about not in ("this moment", "today") and len(about.split()) <= 6:
         return _title_case(re.sub(r"^(?:your|my|our|the|a)\s+", "", about, flags=re.IGNORECASE))
-    return f"{'Today' if about == 'today' else 'This Moment'}, {mood.capitalize()}"
+    return f"{_NAMES[mood]}, {now:%A}" if now is not None else _NAMES[mood]
 
 
 def _title_case(text: str) -> str:

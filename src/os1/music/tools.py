@@ -28,6 +28,12 @@ _MUSIC = r"(?:songs?|pieces?(?: of music)?|music|tunes?|melod(?:y|ies)|lullab(?:
 ASKS_TO_COMPOSE = (r"^(?!.*\b(?:again|once more)\b)(?:.*\b(?:compose|improvise|sing|play)\b[^.?!]*\b(?:"
                    + _MUSIC + r"|something|anything)\b|.*\b(?:write|make|create|give|do)\b[^.?!]*\b" + _MUSIC
                    + r"\b|.*\bcompose\b)")
+# Asking beyond doubt: a request that starts by asking for a new piece ("compose something for…", "play me
+# something that sounds like today", "could you write a song about…"): composed even if the model says "none".
+SURELY_COMPOSE = (r"^(?!.*\b(?:again|once more)\b)\W*(?:(?:hey|ok|so|please|now)\W+)*(?:(?:can|could|would|will) you"
+                  r"(?: please)? )?(?:(?:compose|improvise|sing|play)(?: (?:me|us))? (?:a |an |some |something|"
+                  r"anything)|(?:write|make|create)(?: (?:me|us))? (?:a |an |some |another )?(?:little |short |new )?"
+                  + _MUSIC + r"\b)")
 ASKS_TO_PLAY = (r"\b(?:play|hear|listen to|put on)\b[^.?!]*\b(?:again|once more)\b|"
                 r"\bplay (?:the|that|my) (?:one|" + _MUSIC + r")\b|"
                 r"\bplay\b[^.?!]*\b" + _MUSIC + r" (?:you (?:wrote|made|composed)|from|about|for)\b")
@@ -42,10 +48,10 @@ def _home(ctx: ToolContext) -> Path:
     return ctx.home
 
 
-@tool(effect="change", confirm=False, asked_by=ASKS_TO_COMPOSE,
+@tool(effect="change", confirm=False, asked_by=ASKS_TO_COMPOSE, sure_by=SURELY_COMPOSE,
       examples=["play me something that sounds like today", "write a song about our walk by the lake",
                 "compose something for my sister's wedding"])
-async def compose_music(ctx: ToolContext, about: str, mood: MoodWord | None = None, title: str = "") -> Outcome:
+async def compose_music(ctx: ToolContext, about: str = "", mood: MoodWord | None = None, title: str = "") -> Outcome:
     """Compose a new piece of music for the person, from this moment, and play it.
 
     Args:
@@ -56,8 +62,8 @@ async def compose_music(ctx: ToolContext, about: str, mood: MoodWord | None = No
     home = _home(ctx)
     feeling = Mood.from_json(await ctx.store.get_state(ctx.person, state.MOOD.key()))
     memories = await _memories(ctx, about)
-    intent = settle(ctx.request, model_mood=mood, model_title=title, model_about=about, feeling=feeling,
-                    now=ctx.now(), memories=tuple(m["text"] for m in memories))
+    intent = settle(ctx.request, model_mood=mood, model_title=_own(title, ctx.request), model_about=about,
+                    feeling=feeling, now=ctx.now(), memories=tuple(m["text"] for m in memories))
     conversation_id, message_id = await _asked_in(ctx)
     made = await make_piece(ctx.store, ctx.person, home, intent, request=ctx.request,
                             conversation_id=conversation_id, message_id=message_id, memories=tuple(memories))
@@ -122,6 +128,13 @@ async def forget_music(ctx: ToolContext, ids: list[int]) -> str:
     """Delete the pieces with these ids (taking back a piece just composed)."""
     gone = [p for i in ids if (p := await delete_piece(ctx.store, ctx.person, i, ctx.home)) is not None]
     return f"Deleted {', '.join(f'“{p.title}”' for p in gone)}." if gone else "It was already gone."
+
+
+def _own(title: str, request: str) -> str:
+    """The model's title, unless it is copied from the examples it was shown ("Our Walk by the Lake" for a piece
+    about today): such a title names a moment that isn't this one."""
+    shown = {w for e in compose_music.examples for w in telling_words(e)} - set(telling_words(request))
+    return "" if shown & set(telling_words(title)) else title
 
 
 MUSIC_TOOLS = (compose_music, play_music, list_music, delete_music, forget_music)
