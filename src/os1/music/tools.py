@@ -55,9 +55,9 @@ async def compose_music(ctx: ToolContext, about: str = "", mood: MoodWord | None
     """Compose a new piece of music for the person, from this moment, and play it.
 
     Args:
-        about: what or whom it is about, in the person's own words ("our walk by the lake", "today")
+        about: what or whom it is about, copied from the person's own words
         mood: the feeling it should have
-        title: a short title for it, a few words
+        title: a short title of your own for it, a few words
     """
     home = _home(ctx)
     feeling = Mood.from_json(await ctx.store.get_state(ctx.person, state.MOOD.key()))
@@ -81,7 +81,7 @@ async def play_music(ctx: ToolContext, which: str) -> Outcome:
     """Play again a piece OS1 composed for the person earlier.
 
     Args:
-        which: which piece, in the person's words ("the one from the lake", "the wedding song", "the last one")
+        which: which piece, copied from the person's words
     """
     found = await _one(ctx, which)
     home = _home(ctx)
