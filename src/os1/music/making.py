@@ -17,7 +17,7 @@ from os1.music.intent import Intent
 from os1.music.library import Files, Piece, add_piece, files
 from os1.music.midi import write_midi
 from os1.music.moods import style
-from os1.music.render import SynthMissing, can_render, render, soundfont, synthesiser
+from os1.music.render import SynthMissing, render, soundfont, synthesiser
 from os1.music.score import Score
 
 # Renders still running, by target file: asked for again (play, export), they are awaited, not started twice.
@@ -94,9 +94,8 @@ async def audio_of(piece: Piece, user: User, home: Path, suffix: str = "wav") ->
         return await running
     if target.is_file():
         return target
-    if not can_render():
-        synthesiser()
-        soundfont()
+    synthesiser()  # each raises SynthMissing, saying what to install
+    soundfont()
     midi_of(piece, user, home)
     return await start_render(where.midi, target)
 

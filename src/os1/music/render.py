@@ -39,15 +39,6 @@ def synthesiser() -> str:
     return found
 
 
-def can_render() -> bool:
-    try:
-        synthesiser()
-        soundfont()
-    except SynthMissing:
-        return False
-    return True
-
-
 async def render(midi: Path, target: Path) -> Path:
     """Play `midi` through FluidSynth into `target` (.wav, .ogg or .flac), faster than real time."""
     kind = FORMATS.get(target.suffix.lower().lstrip("."))
