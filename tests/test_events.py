@@ -29,7 +29,7 @@ def test_round_trip_through_json(event: object) -> None:
 
 
 def test_vocabulary_stays_small() -> None:
-    assert len(EVENT_TYPES) <= 12
+    assert len(EVENT_TYPES) <= 13  # a new kind of event is a new promise to every door: keep them few
 
 
 def test_unknown_type_is_refused() -> None:

@@ -54,6 +54,7 @@ class Step:
     ok: bool
     said_as_is: bool = False
     from_outside: bool = False
+    events: tuple[Event, ...] = ()  # for the door (a piece of music to play)
 
 
 @dataclass
@@ -85,6 +86,8 @@ class AgentTurn:
         outside_seen, retried = False, False
         for number in range(1, self.max_steps + 1):
             decision = await self._decide(messages, schema)
+            if (decision is None or decision.get("action") != "call") and number == 1:
+                decision = _sure(offered, self.ctx.request) or decision
             if decision is None or decision.get("action") != "call":
                 break
             try:
@@ -112,6 +115,8 @@ class AgentTurn:
             yield call
             step = await self._perform(policy, tool, arguments)
             yield ToolResult(call.call_id, step.output, step.ok)
+            for event in step.events:
+                yield event
             self.steps.append(step)
             outside_seen = outside_seen or step.from_outside
             if tool.effect == "change":
@@ -156,7 +161,8 @@ class AgentTurn:
                 outcome = await tool.run(self.ctx, arguments)
         except (ToolError, ArgumentError) as exc:
             return Step(tool.name, arguments, str(exc), ok=False)
-        return Step(tool.name, arguments, outcome.text, True, outcome.said_as_is, outcome.from_outside)
+        return Step(tool.name, arguments, outcome.text, True, outcome.said_as_is, outcome.from_outside,
+                    outcome.events)
 
     def _conclude(self, changed: list[str], offered: list[Tool]) -> None:
         if self.proposal is not None:
@@ -244,6 +250,12 @@ def decision_schema(tools: list[Tool]) -> dict[str, Any]:
                                         "arguments": t.parameters()},
                          "required": ["action", "tool", "arguments"]})
     return {"anyOf": branches}
+
+
+def _sure(offered: list[Tool], request: str) -> dict[str, Any] | None:
+    """The call the person's words ask for beyond doubt (a tool's `sure_by`), made with its defaults."""
+    sure = [t for t in offered if t.sure_by is not None and t.sure_by.search(request)]
+    return {"action": "call", "tool": sure[0].name, "arguments": {}} if len(sure) == 1 else None
 
 
 def _recent(prompt: list[Message], request: str) -> list[Message]:

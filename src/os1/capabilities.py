@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from os1.files.tools import FILE_TOOLS
 from os1.mail import mail_tools
+from os1.music.tools import MUSIC_TOOLS
 from os1.reminders.tools import REMINDER_TOOLS
 from os1.tools import Toolbox
 
 
 def default_toolbox() -> Toolbox:
     """The tools every companion has."""
-    return Toolbox((*REMINDER_TOOLS, *mail_tools(), *FILE_TOOLS))
+    return Toolbox((*REMINDER_TOOLS, *mail_tools(), *FILE_TOOLS, *MUSIC_TOOLS))

@@ -136,10 +136,25 @@ class ReachedOut(Event):
     due: str = ""
 
 
+@dataclass(frozen=True)
+class Music(Event):
+    """A piece of music for the door to play now (os1 music keeps it). `opening` is its first phrase, rendered
+    first so that it can start at once; `audio` the whole piece, which may still be rendering when this comes
+    (it appears under that name when done). Both are "" where no synthesiser is installed: `midi` is still there."""
+
+    type: ClassVar[str] = "music"
+    piece_id: int
+    title: str
+    seconds: float
+    audio: str = ""
+    opening: str = ""
+    midi: str = ""
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (TurnStarted, Status, Heard, Recalled, Named, TextDelta, ToolCall, ToolResult, TurnEnded, Error,
-                Reminded, ReachedOut)
+                Reminded, ReachedOut, Music)
 }
 
 

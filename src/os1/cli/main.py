@@ -16,6 +16,7 @@ from os1.cli.files import files
 from os1.cli.mail import mail
 from os1.cli.maintenance import maintenance
 from os1.cli.memory import memory, reflect
+from os1.cli.music import music
 from os1.cli.server import serve, users
 from os1.cli.support import USER_ERRORS, err, open_with_progress, person_store, settings_from
 from os1.cli.voice import talk, voices
@@ -108,6 +109,7 @@ def _print_transcript(messages: list[Any], json_out: bool) -> None:
 cli.add_command(mail)
 cli.add_command(memory)
 cli.add_command(files)
+cli.add_command(music)
 cli.add_command(reflect)
 cli.add_command(talk)
 cli.add_command(voices)

@@ -17,8 +17,10 @@ from typing import TextIO
 from rich.console import Console
 from rich.status import Status as Spinner
 
+from os1.cli.music import Jukebox
 from os1.db.store import Conversation, User
-from os1.events import Error, Event, Named, Status, TextDelta, TurnEnded
+from os1.events import Error, Event, Music, Named, Status, TextDelta, TurnEnded
+from os1.music.making import finish_renders
 from os1.reaching.outreach import ReachOutDelivery
 from os1.reaching.presence import presence
 from os1.reminders.scheduler import Deliverable
@@ -38,12 +40,16 @@ class TurnPrinter:
     spinner: Spinner | None = None
     started_reply: bool = False
     errors: list[Error] = field(default_factory=list)
+    on_music: Callable[[Music], None] | None = None  # a piece composed in the turn: played, or said where
 
     def show(self, event: Event) -> None:
         if isinstance(event, Status) and event.state in ("loading", "thinking", "waiting"):
             self._spin(event.detail or "…")
         elif isinstance(event, Named):
             self.name = event.name
+        elif isinstance(event, Music) and self.on_music is not None:
+            self._stop_spinner()
+            self.on_music(event)
         elif isinstance(event, TextDelta):
             if not self.started_reply:
                 self._stop_spinner()
@@ -175,13 +181,15 @@ def chat_interactive(runner: asyncio.Runner, rt: Runtime, user: User, conversati
     prompt = f"[{PERSON_STYLE}]{user.name} ›[/] "
     door = ReminderDoor(console, prompt)
     rt.open_door(user, door)  # reminders fire while the chat is open (first those that came due while off)
-    printer = TurnPrinter(console, name)
+    jukebox = Jukebox(console)
+    printer = TurnPrinter(console, name, on_music=jukebox)
     show = json_lines(sys.stdout) if json_out else printer.show
     while True:
         try:
             text = runner.run(read_line(console, prompt))
         except (KeyboardInterrupt, EOFError):
             console.print()
+            jukebox.stop()
             _remember_before_leaving(runner, rt, user, console)
             return 0
         if not text.strip():
@@ -239,6 +247,10 @@ def _remember_before_leaving(runner: asyncio.Runner, rt: Runtime, user: User, co
     Ctrl-C skips it; whatever is left is learned at the start of the next session."""
     for task in list(_background):
         task.cancel()
+    try:
+        runner.run(finish_renders())  # a piece composed just now keeps its audio
+    except KeyboardInterrupt:
+        pass
     spinner = console.status("Remembering what you said… (Ctrl-C skips)", spinner="dots") if console else None
     try:
         if spinner:

@@ -18,7 +18,7 @@ from rich.table import Table
 
 from os1.cli.support import USER_ERRORS, err, open_with_progress, settings_from
 from os1.db.store import Conversation, User
-from os1.events import Error, Event, Heard, Reminded, TextDelta, TurnEnded
+from os1.events import Error, Event, Heard, Music, Reminded, TextDelta, TurnEnded
 from os1.runtime import Runtime
 from os1.voice.audio import EarUnavailable
 from os1.voice.base import Audio, AudioError, Voice, VoiceInfo
@@ -165,6 +165,10 @@ def _printer(json_out: bool, person: User) -> Show:
             console.print(" [dim](interrupted)[/]" if event.interrupted else "")
         elif isinstance(event, Error):
             err.print(f"[red]os1:[/] {event.message}")
+        elif isinstance(event, Music):
+            # Not played over the conversation: the microphone would hear it as someone speaking.
+            console.print(f"♪ “{event.title}” is in {event.audio or event.midi}; to hear it: os1 music play "
+                          f"{event.piece_id}", style="dim", markup=False)
 
     return show
 

@@ -471,3 +471,27 @@ def m014_reach_outs(db: sqlite3.Connection) -> None:
         CREATE INDEX reach_outs_waiting ON reach_outs(user_id, due_at)
             WHERE delivered_at IS NULL AND dropped_at IS NULL
     """)
+
+
+@migration
+def m015_music_pieces(db: sqlite3.Connection) -> None:
+    """The pieces OS1 composed for each person: the score (from which MIDI and audio are made again whenever
+    needed), its title and what it is about, why it sounds as it does, and the moment it belongs to: the
+    conversation, the message that asked for it, and the memories it was made from (JSON)."""
+    _run_statements(db, """
+        CREATE TABLE pieces (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            conversation_id INTEGER REFERENCES conversations(id) ON DELETE SET NULL,
+            message_id INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+            title TEXT NOT NULL,
+            about TEXT NOT NULL,
+            mood TEXT NOT NULL,
+            why TEXT NOT NULL,
+            request TEXT NOT NULL,
+            memories TEXT NOT NULL DEFAULT '[]',
+            score TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX pieces_by_user ON pieces(user_id, id)
+    """)

@@ -2,7 +2,8 @@
 
 The export is complete (conversations with every message and its metadata, facts with their history,
 profile, journal, summaries, the companion's own state such as its chosen name and the quiet hours, reminders
-and alarms whether waiting, fired or cancelled, and the log of what OS1 did with its tools). Vectors are left
+and alarms whether waiting, fired or cancelled, the log of what OS1 did with its tools, and the music it
+composed, as scores). Vectors are left
 out: they are derived, and rebuilt on restore. Restoring gives the same document back, ids apart.
 """
 
@@ -16,8 +17,8 @@ from os1.db.store import Store, User
 from os1.db.times import mentioned_times, now_iso
 
 FORMAT = "os1-memory"
-VERSION = 2  # 2 added reminders and actions; a version 1 document (without them) still restores
-READABLE = (1, 2)
+VERSION = 3  # 2 added reminders and actions, 3 the music composed; older documents still restore
+READABLE = (1, 2, 3)
 # Undo steps whose arguments name reminders by id: renumbered on restore, so that "undo that" still finds them.
 REMINDER_UNDOS = ("cancel_reminders", "restore_reminders")
 
@@ -61,6 +62,10 @@ async def export_person(store: Store, user: User) -> dict[str, Any]:
                              "confirmed": bool(a["confirmed"])} for a in _rows(
                 db, "SELECT id, conversation_id, tool, arguments, summary, result, undo, confirmed, created_at, "
                     "undone_at FROM actions WHERE user_id = ? ORDER BY id", (user.id,))],
+            # Music: each piece's score, with the moment it belongs to (audio is made again from the score).
+            "music": [p | {"memories": json.loads(p["memories"]), "score": json.loads(p["score"])} for p in _rows(
+                db, "SELECT id, conversation_id, message_id, title, about, mood, why, request, memories, score, "
+                    "created_at FROM pieces WHERE user_id = ? ORDER BY id", (user.id,))],
         }
 
     return await store.snapshot(read)
@@ -145,8 +150,14 @@ async def restore_person(store: Store, user: User, doc: dict[str, Any]) -> dict[
             db.execute("INSERT OR REPLACE INTO companion_state (user_id, key, value, updated_at) VALUES (?, ?, ?, ?)",
                        (user.id, st["key"], st["value"], st["updated_at"]))
         _restore_actions(db, user, doc.get("actions", []), conv_ids, reminder_ids)
+        for p in doc.get("music", []):
+            db.execute("INSERT INTO pieces (user_id, conversation_id, message_id, title, about, mood, why, request, "
+                       "memories, score, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (user.id, conv_ids.get(p["conversation_id"]), msg_ids.get(p["message_id"]), p["title"],
+                        p["about"], p["mood"], p["why"], p["request"], json.dumps(p["memories"], ensure_ascii=False),
+                        json.dumps(p["score"], ensure_ascii=False), p["created_at"]))
         return {"conversations": len(conv_ids), "messages": len(msg_ids), "facts": len(fact_ids),
-                "reminders": len(reminder_ids)}
+                "reminders": len(reminder_ids), **({"music": len(doc["music"])} if doc.get("music") else {})}
 
     try:
         return await store.write(op)

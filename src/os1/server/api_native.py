@@ -15,6 +15,7 @@ from os1.db.store import Conversation, NotFound, User
 from os1.memory.memory import ForgetPlan
 from os1.server import deps
 from os1.server.api_memory import router as memory_router
+from os1.server.api_music import router as music_router
 from os1.server.deps import Hub, current_user, hold_connection
 from os1.server.errors import ApiError
 from os1.server.sse import EventStream
@@ -23,6 +24,7 @@ from os1.server.turns import turn_events
 
 router = APIRouter(prefix="/api")
 router.include_router(memory_router)
+router.include_router(music_router)
 
 Person = Annotated[User, Depends(current_user)]
 TheHub = Annotated[Hub, Depends(deps.hub)]

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from os1.db.store import Conversation, Store, User
+from os1.events import Event
 from os1.tools.intent import asks_for_action
 from os1.tools.schema import Signature, check_arguments, read_signature
 
@@ -87,6 +88,8 @@ class Outcome:
     # The text is the whole answer (a list of the person's reminders): said as it is, not retold by the model,
     # which a small model gets wrong.
     said_as_is: bool = False
+    # Events for the door, after the tool's result (a piece of music to play).
+    events: tuple[Event, ...] = ()
 
 
 ToolFn = Callable[..., Awaitable[Outcome | str]]
@@ -107,6 +110,10 @@ class Tool:
     examples: tuple[str, ...] = ()
     # What it handles is not kept in the audit log, only that it ran and what it said (forgetting leaves no copy).
     private: bool = False
+    # Words that ask for it beyond doubt ("compose something…"): if the model then chooses no tool, it is called
+    # anyway, with its defaults (a small model often answers "none" to a plain request). Only for tools whose
+    # every argument has a default and that can work them out from the person's words.
+    sure_by: re.Pattern[str] | None = None
 
     @property
     def description(self) -> str:
@@ -140,7 +147,8 @@ class Tool:
 
 
 def tool(*, effect: Effect, asked_by: str | None, confirm: bool | None = None, describe: Describe | None = None,
-         name: str | None = None, examples: Iterable[str] = (), private: bool = False) -> Callable[[ToolFn], Tool]:
+         name: str | None = None, examples: Iterable[str] = (), private: bool = False,
+         sure_by: str | None = None) -> Callable[[ToolFn], Tool]:
     """Make a tool of an async function whose first parameter is the injected `ctx: ToolContext`.
 
     `asked_by` is a regular expression (case-insensitive) for the words with which a person asks for it; None
@@ -153,7 +161,7 @@ def tool(*, effect: Effect, asked_by: str | None, confirm: bool | None = None, d
     def make(fn: ToolFn) -> Tool:
         return Tool(name or fn.__name__, effect, read_signature(fn), fn,
                     re.compile(asked_by, re.IGNORECASE) if asked_by else None, bool(confirm), describe,
-                    tuple(examples), private)
+                    tuple(examples), private, re.compile(sure_by, re.IGNORECASE) if sure_by else None)
 
     return make
 

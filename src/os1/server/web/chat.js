@@ -197,6 +197,7 @@ export function applyEvent(event, reply) {
       if (event.state === "thinking") reply.say("");
       break;
     case "text_delta": reply.append(event.text); break;
+    case "music": addPiece(reply, event); break;
     case "turn_ended": chat.waiting = ""; reply.end(event.text, event.interrupted); break;
     case "error": chat.waiting = ""; reply.fail(event.message); break;
     default: break;
@@ -204,6 +205,29 @@ export function applyEvent(event, reply) {
 }
 
 // ---------- sending ----------
+
+// A piece composed in this turn: a player under the reply. Its sound is fetched with the sign-in token (an
+// <audio> element can't send one) and starts at once; the controls are there if the browser wants a click first.
+async function addPiece(reply, event) {
+  const figure = element("figure", "piece");
+  const total = Math.round(event.seconds);
+  const length = `${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
+  figure.append(element("figcaption", "", `♪ ${event.title} (${length})`));
+  const player = document.createElement("audio");
+  player.controls = true;
+  player.preload = "auto";
+  player.setAttribute("aria-label", `Play ${event.title}`);
+  figure.append(player);
+  reply.turn.root.after(figure);
+  follow();
+  try {
+    const blob = await (await api(`/api/music/${event.piece_id}/audio`)).blob();
+    player.src = URL.createObjectURL(blob);
+    player.play().catch(() => {});
+  } catch (err) {
+    figure.append(element("span", "note error", err.message));
+  }
+}
 
 function setBusy(busy) {
   chat.busy = busy;
