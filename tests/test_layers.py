@@ -17,6 +17,7 @@ LAYERS: list[set[str]] = [
     {"db", "models"},
     {"memory", "tools", "persona", "prompt"},
     {"character", "reminders", "mail", "files", "music"},  # who it is in each reply; capabilities, each with its tools
+    {"reaching", "meeting"},  # what it says unasked (on the reminders' doors and clock), and the first meeting
     {"voice"},  # the ear and the mouth, and the live loop (it sees the turn only through voice.base.Turns)
     {"agent", "prompt_builder", "companion", "life", "capabilities"},
     {"runtime"},
@@ -25,7 +26,7 @@ LAYERS: list[set[str]] = [
 # Same-layer imports that are part of the design, importer → imported.
 SIDEWAYS = {
     ("prompt", "persona"), ("prompt", "memory"), ("tools", "memory"),
-    ("mail", "files"), ("music", "character"),
+    ("mail", "files"), ("music", "character"), ("reaching", "meeting"),
     ("companion", "agent"), ("companion", "prompt_builder"), ("capabilities", "reminders"),
     ("cli", "server"), ("testing", "server"), ("__main__", "cli"),
 }
