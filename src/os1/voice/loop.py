@@ -38,6 +38,9 @@ PREROLL_MS = 300  # audio kept from before speech was confirmed: the first sylla
 CONTINUE_S = 1.5  # speech this soon after the end of a turn, before any answer was heard, continues that turn
 BARGE_THRESHOLD = 0.8  # speech probability needed to interrupt the companion (echo residue stays below it)
 
+# The moments `on_moment` is told, in order within a turn.
+MOMENTS = ("speech_ended", "turn_ended", "first_audio")
+
 Frames = AsyncIterator[tuple[Samples, Samples]]  # (microphone, what the speaker played), 32 ms at EAR_RATE
 
 
@@ -75,11 +78,14 @@ class _Turn:
 class VoiceLoop:
     def __init__(self, replies: Turns, user: User, conversation: Conversation, vad: VoiceActivity,
                  stt: Transcriber, voice: Voice, emit: Callable[[Event], None],
-                 policy: TurnPolicy | None = None, on_clear: Callable[[], None] | None = None) -> None:
+                 policy: TurnPolicy | None = None, on_clear: Callable[[], None] | None = None,
+                 on_moment: Callable[[str, float], None] | None = None) -> None:
         """`on_clear` is told when reply audio is dropped on a barge-in, before any event about it: a door with
-        audio buffered on the far side (a socket's client) must drop that too."""
+        audio buffered on the far side (a socket's client) must drop that too. `on_moment` is told the moments
+        of each turn (MOMENTS), each with its perf_counter() time, to show or log where time went."""
         self.replies, self.user, self.conversation = replies, user, conversation
         self.vad, self.stt, self.voice, self.emit, self.on_clear = vad, stt, voice, emit, on_clear
+        self.on_moment = on_moment
         self.turns = TurnDetector(policy)
         self.echo = EchoCanceller()
         self.outbox = Outbox()
@@ -140,6 +146,7 @@ class VoiceLoop:
             self._heard_in_full()
         if self.times and not self.times[-1].first_audio_ms and self.outbox.first_sound_at is not None:
             self.times[-1].first_audio_ms = (self.outbox.first_sound_at - self._speech_ended_at) * 1000
+            self._moment("first_audio", self.outbox.first_sound_at)
         clean = self.echo.clean(mic)
         probability = self.vad.probability(clean)
         if self.talking and probability < BARGE_THRESHOLD:
@@ -250,6 +257,8 @@ class VoiceLoop:
         self.turns.reset()
         times = TurnTimes(ended_ms=self._since_speech())
         self.times.append(times)
+        self._moment("speech_ended", self._speech_ended_at)
+        self._moment("turn_ended", self._speech_ended_at + times.ended_ms / 1000)
         self._last_frames, self._responding, self._withdraw = turn.frames, False, False
         if self._voiced is not None:
             self._heard_in_full()
@@ -342,6 +351,10 @@ class VoiceLoop:
             if not times.first_phrase_ms:
                 times.first_phrase_ms = self._since_speech()
             self.outbox.put(resample(audio, EAR_RATE).samples)
+
+    def _moment(self, name: str, at: float) -> None:
+        if self.on_moment is not None:
+            self.on_moment(name, at)
 
     def _since(self, moment: float) -> float:
         return (moment - self._speech_ended_at) * 1000
