@@ -26,6 +26,7 @@ import numpy as np
 
 from os1.db.store import Conversation, User
 from os1.events import Error, Event, Heard, Status, TextDelta, TurnEnded, TurnStarted
+from os1.voice import smart_turn
 from os1.voice.audio import resample
 from os1.voice.base import EAR_RATE, Audio, Samples, Transcriber, Turns, Voice
 from os1.voice.echo import EchoCanceller
@@ -79,14 +80,17 @@ class VoiceLoop:
     def __init__(self, replies: Turns, user: User, conversation: Conversation, vad: VoiceActivity,
                  stt: Transcriber, voice: Voice, emit: Callable[[Event], None],
                  policy: TurnPolicy | None = None, on_clear: Callable[[], None] | None = None,
-                 on_moment: Callable[[str, float], None] | None = None) -> None:
+                 on_moment: Callable[[str, float], None] | None = None, hears_voice: bool = True) -> None:
         """`on_clear` is told when reply audio is dropped on a barge-in, before any event about it: a door with
         audio buffered on the far side (a socket's client) must drop that too. `on_moment` is told the moments
-        of each turn (MOMENTS), each with its perf_counter() time, to show or log where time went."""
+        of each turn (MOMENTS), each with its perf_counter() time, to show or log where time went.
+        `hears_voice`: pauses are judged by how the voice sounds as well as by the words (when the audio
+        end-of-turn model is installed); False judges by words alone."""
         self.replies, self.user, self.conversation = replies, user, conversation
         self.vad, self.stt, self.voice, self.emit, self.on_clear = vad, stt, voice, emit, on_clear
         self.on_moment = on_moment
-        self.turns = TurnDetector(policy)
+        self.smart_turn = smart_turn.shared() if hears_voice else None
+        self.turns = TurnDetector(policy, hears_voice=self.smart_turn is not None)
         self.echo = EchoCanceller()
         self.outbox = Outbox()
         self.times: list[TurnTimes] = []
@@ -227,6 +231,18 @@ class VoiceLoop:
         turn.transcript_frames = len(turn.frames)
         turn.transcript = self._transcribe_so_far(turn)
         turn.transcript.add_done_callback(lambda task: self._heard_ahead(turn, task))
+        if self.smart_turn is not None:  # beside Whisper, not after it: both verdicts are wanted at once
+            pause = self.turns.pauses
+            voice = asyncio.ensure_future(asyncio.to_thread(self.smart_turn.probability, np.concatenate(turn.frames)))
+            voice.add_done_callback(lambda task: self._sounded(turn, pause, task))
+
+    def _sounded(self, turn: _Turn, pause: int, task: asyncio.Future[float]) -> None:
+        if turn is not self._turn or task.cancelled():
+            return
+        # a model that fails leaves the words to judge alone (as if the voice sounded finished)
+        probability = 1.0 if task.exception() is not None else task.result()
+        if self.turns.sounded(probability, pause) is Decision.ENDED:
+            self._end_turn()
 
     def _heard_ahead(self, turn: _Turn, task: asyncio.Task[str]) -> None:
         text = _words(task)

@@ -12,6 +12,13 @@ wait makes every answer slow. So a pause is judged by the words before it:
   after `finished_ms` of silence in all (384 ms);
 - otherwise it waits up to `unfinished_ms` (1.4 s) for the person to go on, and only then ends the turn.
 
+The voice is heard too, when an audio end-of-turn model is at hand (smart_turn.py, asked at the same pause,
+told with `sounded`): words that look finished said in a voice that is not ("So yesterday." held and rising)
+wait `unsure_ms` (1.1 s) instead of 384 ms; a number read out ("my number is 555 12"), which words cannot
+judge, ends at `unsure_ms` when the voice sounds finished and waits the full `unfinished_ms` when it does not.
+With words that trail ("and", "the", "um") the voice is not trusted to end the turn early: synthetic and real
+voices alike often sound finished there, and a cut-off costs more than a wait.
+
 Speech must last `start_ms` (96 ms) to count: a cough or a click is not the person talking.
 The detector is pure: frames and transcripts in, decisions out, no clock or threads; the live loop feeds it.
 """
@@ -55,8 +62,28 @@ class TurnPolicy:
     listen_ms: float = 128.0
     peek_ms: float | None = 1000.0  # None: never peek
     finished_ms: float = 384.0
+    unsure_ms: float = 1100.0  # finished words in an unfinished-sounding voice; a number in a finished one
     unfinished_ms: float = 1400.0
+    sounds_done: float = 0.5  # the audio model's probability from which the voice counts as finished
     max_turn_s: float = 60.0
+
+
+class Words(Enum):
+    FINISHED = "finished"
+    UNSURE = "unsure"  # a number read out: words cannot tell whether more digits come
+    UNFINISHED = "unfinished"
+
+
+_NUMBER_END = re.compile(r"\d[\d\s,.-]*$")
+
+
+def judge_words(text: str) -> Words:
+    """What the words so far say about the pause after them."""
+    if not sounds_finished(text):
+        return Words.UNFINISHED
+    if _NUMBER_END.search(text.strip().rstrip(".")) and not text.strip().endswith("?"):
+        return Words.UNSURE
+    return Words.FINISHED
 
 
 def sounds_finished(text: str) -> bool:
@@ -82,8 +109,12 @@ class TurnDetector:
     """Follows one person's speech frame by frame. Call `frame(probability)` for every 32 ms frame, and
     `heard(text)` when the transcript asked for by a TRANSCRIBE decision is ready."""
 
-    def __init__(self, policy: TurnPolicy | None = None) -> None:
+    def __init__(self, policy: TurnPolicy | None = None, hears_voice: bool = False) -> None:
+        """`hears_voice`: an audio end-of-turn model will judge each pause too (told with `sounded`); its
+        verdict is waited for before a pause is ended early."""
         self.policy = policy or TurnPolicy()
+        self.hears_voice = hears_voice
+        self.pauses = 0  # pauses transcribed so far: `sounded` names the one it judged
         self.reset()
 
     def reset(self) -> None:
@@ -94,6 +125,7 @@ class TurnDetector:
         self._unpeeked = 0.0  # ms of speech since the turn started or was last peeked at
         self._asked = False  # a transcript of this pause was asked for
         self._words: str | None = None  # the transcript of everything up to this pause, once heard
+        self._voice: float | None = None  # the audio model's probability that this pause ends the turn
         self._in_speech = False
 
     @property
@@ -115,7 +147,8 @@ class TurnDetector:
         self._length += FRAME_MS
         if self._in_speech:
             if self._silence:
-                self._silence, self._asked, self._words = 0.0, False, None  # they went on: the pause is void
+                # they went on: the pause is void
+                self._silence, self._asked, self._words, self._voice = 0.0, False, None, None
             if self._length >= p.max_turn_s * 1000:
                 return Decision.ENDED
             self._unpeeked += FRAME_MS
@@ -126,6 +159,7 @@ class TurnDetector:
         self._silence += FRAME_MS
         if self._silence >= p.listen_ms and not self._asked:
             self._asked = True
+            self.pauses += 1
             return Decision.TRANSCRIBE
         return self._judge()
 
@@ -136,19 +170,37 @@ class TurnDetector:
         self._words = text
         return self._judge()
 
+    def sounded(self, probability: float, pause: int) -> Decision:
+        """The audio model's verdict on pause number `pause` (see `pauses`) arrived."""
+        if not self.speaking or not self._asked or pause != self.pauses:
+            return Decision.NOTHING  # stale: they spoke again since
+        self._voice = probability
+        return self._judge()
+
     def _judge(self) -> Decision:
         p = self.policy
         if self._silence >= p.unfinished_ms:
             return self._end()
-        if self._words is not None and self._silence >= p.finished_ms and sounds_finished(self._words):
-            return self._end()
-        if self._words is not None and not self._words.strip() and self._silence >= p.finished_ms:
-            return self._end()  # nothing intelligible was said: don't keep the person waiting on noise
-        return Decision.NOTHING
+        if self._words is None:
+            return Decision.NOTHING
+        if not self._words.strip():
+            # nothing intelligible was said: don't keep the person waiting on noise
+            return self._end() if self._silence >= p.finished_ms else Decision.NOTHING
+        words = judge_words(self._words)
+        if words is Words.UNFINISHED:
+            return Decision.NOTHING  # until unfinished_ms
+        if self.hears_voice and self._voice is None:
+            # the voice's verdict is still coming: wait for it, but not past what a doubt would wait anyway
+            return self._end() if self._silence >= p.unsure_ms else Decision.NOTHING
+        done = self._voice is None or self._voice >= p.sounds_done
+        wait = {(Words.FINISHED, True): p.finished_ms, (Words.FINISHED, False): p.unsure_ms,
+                (Words.UNSURE, True): p.unsure_ms, (Words.UNSURE, False): p.unfinished_ms}[(words, done)]
+        return self._end() if self._silence >= wait else Decision.NOTHING
 
     def _end(self) -> Decision:
         self.speaking = False
         self._voiced = 0.0
         self._asked = False
         self._words = None
+        self._voice = None
         return Decision.ENDED
