@@ -43,10 +43,12 @@ Show = Callable[[Event], None]
 @click.option("--output", "target", type=click.Path(dir_okay=False, path_type=Path),
               help="With --input: write the spoken reply to this wav file. With --mic-from: what the speakers "
                    "played, in step with the recording.")
+@click.option("--hear-voice", "hear_voice", is_flag=True,
+              help="Judge pauses by how the voice sounds (Smart Turn) as well as by the words.")
 @click.option("--new", "new", is_flag=True, help="Start a fresh conversation instead of continuing the last.")
 @click.option("--json", "json_out", is_flag=True, help="Print the turn's events as JSON lines (incl. what was heard).")
 def talk(user: str | None, model: str | None, voice_id: str | None, source: Path | None, mic_from: Path | None,
-         target: Path | None, new: bool, json_out: bool) -> None:
+         target: Path | None, hear_voice: bool, new: bool, json_out: bool) -> None:
     """Talk out loud: speak, and hear the answer. Interrupt it any time by speaking."""
     if source is not None and mic_from is not None:
         raise click.UsageError("--input and --mic-from are two ways to talk from a file: use one.")
@@ -67,7 +69,8 @@ def talk(user: str | None, model: str | None, voice_id: str | None, source: Path
     with asyncio.Runner() as runner:
         rt = open_with_progress(runner, settings_from(user=user, model=model), quiet=json_out)
         try:
-            code = runner.run(_talk(rt, voice_id, source, mic_from, question, target, new, json_out))
+            code = runner.run(_talk(rt, voice_id, source, mic_from, question, target, new, json_out,
+                                    hear_voice))
         except (AudioError, EarUnavailable) as exc:
             err.print(f"[red]os1:[/] {exc}")
             code = 2
@@ -80,7 +83,8 @@ def talk(user: str | None, model: str | None, voice_id: str | None, source: Path
 
 
 async def _talk(rt: Runtime, voice_id: str | None, source: Path | None, mic_from: Path | None,
-                question: Audio | None, target: Path | None, new: bool, json_out: bool) -> int:
+                question: Audio | None, target: Path | None, new: bool, json_out: bool,
+                hear_voice: bool = False) -> int:
     from os1.voice.headless import talk_file
     from os1.voice.stt import WhisperTranscriber
 
@@ -97,14 +101,15 @@ async def _talk(rt: Runtime, voice_id: str | None, source: Path | None, mic_from
             return 0 if ok else 1
         if mic_from is not None:
             assert question is not None
-            return await replay_live(rt, person, conversation, stt, voice, question, target, json_out)
-        return await _live(rt, person, conversation, stt, voice, _printer(json_out, person))
+            return await replay_live(rt, person, conversation, stt, voice, question, target, json_out, hear_voice)
+        return await _live(rt, person, conversation, stt, voice, _printer(json_out, person), hear_voice)
     finally:
         await _leave(rt, person, announce=live)
 
 
 async def replay_live(rt: Runtime, person: User, conversation: Conversation, stt: WhisperTranscriber,
-                      voice: Voice, recording: Audio, target: Path | None, json_out: bool) -> int:
+                      voice: Voice, recording: Audio, target: Path | None, json_out: bool,
+                      hear_voice: bool = False) -> int:
     """The live loop with `recording` as its microphone. Every event carries `t_s`, seconds into the
     recording; the moments of each turn (end of speech, turn ended, first audio) are events of their own."""
     from os1.voice.audio import write_wav
@@ -138,7 +143,8 @@ async def replay_live(rt: Runtime, person: User, conversation: Conversation, stt
             err.print(f"[dim]{t_s:8.3f} s  {name.replace('_', ' ')}" + (f" (+{after:.0f} ms)" if after else "")
                       + "[/]")
 
-    loop = VoiceLoop(rt, person, conversation, VoiceActivity(), stt, voice, show, on_moment=moment)
+    loop = VoiceLoop(rt, person, conversation, VoiceActivity(), stt, voice, show, on_moment=moment,
+                     hears_voice=hear_voice)
     replay = Replay(recording, loop.outbox, keep=target is not None)
     await loop.run(replay.frames(done=lambda: not loop.talking and not loop.turns.speaking))
     if target is not None:
@@ -147,7 +153,7 @@ async def replay_live(rt: Runtime, person: User, conversation: Conversation, stt
 
 
 async def _live(rt: Runtime, person: User, conversation: Conversation, stt: WhisperTranscriber, voice: Voice,
-                show: Show) -> int:
+                show: Show, hear_voice: bool = False) -> int:
     from os1.voice.devices import check_devices, duplex
     from os1.voice.loop import VoiceLoop
     from os1.voice.reminders import reminders_out_loud
@@ -157,7 +163,7 @@ async def _live(rt: Runtime, person: User, conversation: Conversation, stt: Whis
     err.print("Getting ready to listen…")
     await asyncio.to_thread(stt.warm)
     await rt.prepare(person, conversation)
-    loop = VoiceLoop(rt, person, conversation, VoiceActivity(), stt, voice, show)
+    loop = VoiceLoop(rt, person, conversation, VoiceActivity(), stt, voice, show, hears_voice=hear_voice)
     err.print(f"[bold]Listening.[/] Speak whenever you like ({voice.info.label}). Ctrl-C ends.")
     try:
         with reminders_out_loud(rt.open_door, person, loop):  # said between turns, never over one

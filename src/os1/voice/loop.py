@@ -80,12 +80,14 @@ class VoiceLoop:
     def __init__(self, replies: Turns, user: User, conversation: Conversation, vad: VoiceActivity,
                  stt: Transcriber, voice: Voice, emit: Callable[[Event], None],
                  policy: TurnPolicy | None = None, on_clear: Callable[[], None] | None = None,
-                 on_moment: Callable[[str, float], None] | None = None, hears_voice: bool = True) -> None:
+                 on_moment: Callable[[str, float], None] | None = None, hears_voice: bool = False) -> None:
         """`on_clear` is told when reply audio is dropped on a barge-in, before any event about it: a door with
         audio buffered on the far side (a socket's client) must drop that too. `on_moment` is told the moments
         of each turn (MOMENTS), each with its perf_counter() time, to show or log where time went.
         `hears_voice`: pauses are judged by how the voice sounds as well as by the words (when the audio
-        end-of-turn model is installed); False judges by words alone."""
+        end-of-turn model is installed). Off by default: on the synthetic voices OS1 can test with, Smart Turn
+        tells a mid-sentence pause from a finished sentence no better than chance, and waiting for its verdict
+        slowed finished turns (bench/voice_latency.py --only-cutoffs measures both on the same audio)."""
         self.replies, self.user, self.conversation = replies, user, conversation
         self.vad, self.stt, self.voice, self.emit, self.on_clear = vad, stt, voice, emit, on_clear
         self.on_moment = on_moment
