@@ -95,8 +95,8 @@ def silence_at_end(policy: TurnPolicy, words: str, voice: float | None, hears_vo
 
 def test_finished_words_in_an_unfinished_voice_wait_longer() -> None:
     policy = TurnPolicy()
-    quick = silence_at_end(policy, "So yesterday.", 0.9)
-    doubtful = silence_at_end(policy, "So yesterday.", 0.1)
+    quick = silence_at_end(policy, "We went to the beach.", 0.9)
+    doubtful = silence_at_end(policy, "We went to the beach.", 0.1)
     assert quick < policy.unsure_ms <= doubtful < policy.unfinished_ms
 
 
@@ -127,3 +127,12 @@ def test_the_voice_verdict_is_waited_for_and_a_stale_one_ignored() -> None:
 def test_without_an_audio_model_the_words_judge_alone() -> None:
     policy = TurnPolicy()
     assert silence_at_end(policy, "What should I cook tonight?", None, hears_voice=False) < policy.unsure_ms
+
+
+def test_an_opener_and_a_word_or_two_is_a_start() -> None:
+    assert not sounds_finished("So yesterday.")
+    assert not sounds_finished("Honestly.")
+    assert not sounds_finished("Well, last week.")
+    assert sounds_finished("So yesterday I finally finished the book.")
+    assert sounds_finished("Well, thanks.")
+    assert sounds_finished("So what do you think?")

@@ -12,12 +12,14 @@ wait makes every answer slow. So a pause is judged by the words before it:
   after `finished_ms` of silence in all (384 ms);
 - otherwise it waits up to `unfinished_ms` (1.4 s) for the person to go on, and only then ends the turn.
 
-The voice is heard too, when an audio end-of-turn model is at hand (smart_turn.py, asked at the same pause,
-told with `sounded`): words that look finished said in a voice that is not ("So yesterday." held and rising)
-wait `unsure_ms` (1.1 s) instead of 384 ms; a number read out ("my number is 555 12"), which words cannot
-judge, ends at `unsure_ms` when the voice sounds finished and waits the full `unfinished_ms` when it does not.
-With words that trail ("and", "the", "um") the voice is not trusted to end the turn early: synthetic and real
-voices alike often sound finished there, and a cut-off costs more than a wait.
+A word or two after an opener ("So yesterday.", "Honestly.") is a start, not a thought; a number read out
+("my number is 555 12"), which words cannot judge, waits `unsure_ms` (1.1 s).
+
+When asked to (`hears_voice`), the voice is heard too: an audio end-of-turn model (smart_turn.py) judges the
+same pause, told with `sounded`. Finished words in a voice that does not sound finished ("We went to the
+beach." said rising, a list to come) wait `unsure_ms` instead of 384 ms; a number in such a voice waits the full
+`unfinished_ms`. With words that trail ("and", "the", "um") the voice is not trusted to end the turn early: a
+cut-off costs more than a wait.
 
 Speech must last `start_ms` (96 ms) to count: a cough or a click is not the person talking.
 The detector is pure: frames and transcripts in, decisions out, no clock or threads; the live loop feeds it.
@@ -41,6 +43,10 @@ is are was were am be been i i'm we you they he she it's and so maybe also just 
 """.split())
 ASKED_LAST = frozenset("is are was were am be been".split())
 _LAST_WORD = re.compile(r"([\w']+)\W*$")
+# A word or two after an opener is a start, not a thought: "So yesterday." "Honestly." "Well, last week."
+_OPENER = re.compile(r"^(?:so|and|but|well|honestly|actually|basically|anyway|okay so|um|uh|er|also|then)\b[\s,]*",
+                     re.IGNORECASE)
+_DONE_SHORT = frozenset("yes no yeah yep nope okay ok sure thanks right fine good great exactly".split())
 # A sentence that opens with one of these needs a second clause: "If it rains on Saturday…" is half a thought.
 _SUBORDINATE = re.compile(r"^(?:if|when|whenever|because|although|though|while|since|unless|once|after|before|"
                           r"as soon as|even if|in case)\b", re.IGNORECASE)
@@ -102,6 +108,10 @@ def sounds_finished(text: str) -> bool:
         return False
     if _SUBORDINATE.match(text) and not re.search(r"[,;:]", text) and not text.endswith("?"):
         return False  # "If it rains on Saturday." — Whisper's full stop does not make it finished
+    if (opener := _OPENER.match(text)) is not None and not text.endswith(("?", "!")):
+        rest = re.findall(r"[\w']+", text[opener.end():].lower())
+        if len(rest) <= 2 and not (set(rest) & _DONE_SHORT):
+            return False  # "So yesterday." is where a story starts ("So good." waits a second longer)
     return True
 
 
