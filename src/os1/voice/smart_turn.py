@@ -6,8 +6,10 @@ hears the last 8 s of the utterance and gives the probability that the speaker h
 the pipecat-ai wheel, which OS1 installs without its dependencies only for this file (scripts/bootstrap); its
 log-mel features come from the numpy-only module next to it in the same wheel (no transformers, no torch).
 Neither is imported through the pipecat package (whose __init__ needs its full dependencies): both are found by
-path. One call is ~15 ms on an idle core, a few hundred ms on a loaded one: the live loop asks it once per pause,
-on a worker thread, beside Whisper.
+path. One call took ~300 ms on one core of a heavily loaded 2-core machine: the live loop asks it once per pause,
+on a worker thread, beside Whisper, and only when asked to (`os1 talk --hear-voice`): on espeak-ng and Piper
+speech (68 sentences, each judged cut at its mid-sentence pause and whole) it told the two apart no better than
+chance (AUC 0.48), so it is not trusted by default until it is shown to help on real recordings.
 """
 
 from __future__ import annotations
