@@ -26,6 +26,7 @@ import numpy as np
 
 from os1.db.store import Conversation, User
 from os1.events import Error, Event, Heard, Status, TextDelta, TurnEnded, TurnStarted
+from os1.models import cores
 from os1.voice import smart_turn
 from os1.voice.audio import resample
 from os1.voice.base import EAR_RATE, Audio, Samples, Transcriber, Turns, Voice
@@ -38,6 +39,9 @@ from os1.voice.vad import VoiceActivity
 PREROLL_MS = 300  # audio kept from before speech was confirmed: the first syllable starts before the VAD is sure
 CONTINUE_S = 1.5  # speech this soon after the end of a turn, before any answer was heard, continues that turn
 BARGE_THRESHOLD = 0.8  # speech probability needed to interrupt the companion (echo residue stays below it)
+
+# While the reply's first phrase is synthesised, the model waits (models/cores.py): the voice gets the cores.
+FIRST_PHRASE_FIRST = True
 
 # The moments `on_moment` is told, in order within a turn.
 MOMENTS = ("speech_ended", "turn_ended", "first_audio")
@@ -91,6 +95,7 @@ class VoiceLoop:
         self.replies, self.user, self.conversation = replies, user, conversation
         self.vad, self.stt, self.voice, self.emit, self.on_clear = vad, stt, voice, emit, on_clear
         self.on_moment = on_moment
+        self.first_phrase_first = FIRST_PHRASE_FIRST
         self.smart_turn = smart_turn.shared() if hears_voice else None
         self.turns = TurnDetector(policy, hears_voice=self.smart_turn is not None)
         self.echo = EchoCanceller()
@@ -365,7 +370,11 @@ class VoiceLoop:
     async def _speak(self, phrases: asyncio.Queue[str | None], times: TurnTimes) -> None:
         """Synthesise phrases in order, queueing each for the speaker as soon as it is ready."""
         while (phrase := await phrases.get()) is not None:
-            audio = await asyncio.to_thread(self.voice.synthesize, phrase)
+            if times.first_phrase_ms or not self.first_phrase_first:
+                audio = await asyncio.to_thread(self.voice.synthesize, phrase)
+            else:
+                with cores.SHARED.hold():  # the model waits: nobody hears its next words before these
+                    audio = await asyncio.to_thread(self.voice.synthesize, phrase)
             if not times.first_phrase_ms:
                 times.first_phrase_ms = self._since_speech()
             self.outbox.put(resample(audio, EAR_RATE).samples)
