@@ -136,3 +136,10 @@ def test_an_opener_and_a_word_or_two_is_a_start() -> None:
     assert sounds_finished("So yesterday I finally finished the book.")
     assert sounds_finished("Well, thanks.")
     assert sounds_finished("So what do you think?")
+
+
+def test_a_list_without_its_and_may_go_on() -> None:
+    assert judge_words("I need eggs, milk.") is Words.UNSURE
+    assert judge_words("I need eggs, milk and bread.") is Words.FINISHED
+    assert judge_words("Well, thanks.") is Words.FINISHED
+    assert judge_words("Can I bring eggs, milk?") is Words.FINISHED

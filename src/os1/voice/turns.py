@@ -13,7 +13,8 @@ wait makes every answer slow. So a pause is judged by the words before it:
 - otherwise it waits up to `unfinished_ms` (1.4 s) for the person to go on, and only then ends the turn.
 
 A word or two after an opener ("So yesterday.", "Honestly.") is a start, not a thought; a number read out
-("my number is 555 12"), which words cannot judge, waits `unsure_ms` (1.1 s).
+("my number is 555 12") or a list without its "and" yet ("I need eggs, milk."), which words cannot judge,
+waits `unsure_ms` (1.1 s).
 
 When asked to (`hears_voice`), the voice is heard too: an audio end-of-turn model (smart_turn.py) judges the
 same pause, told with `sounded`. Finished words in a voice that does not sound finished ("We went to the
@@ -87,9 +88,21 @@ def judge_words(text: str) -> Words:
     """What the words so far say about the pause after them."""
     if not sounds_finished(text):
         return Words.UNFINISHED
-    if _NUMBER_END.search(text.strip().rstrip(".")) and not text.strip().endswith("?"):
+    text = text.strip()
+    if text.endswith("?"):
+        return Words.FINISHED
+    if _NUMBER_END.search(text.rstrip(".")) or _open_list(text):
         return Words.UNSURE
     return Words.FINISHED
+
+
+def _open_list(text: str) -> bool:
+    """"I need eggs, milk." — items after a comma with no "and" or "or" yet: the list may go on."""
+    sentence = re.split(r"(?<=[.!?])\s+", text)[-1]
+    if "," not in sentence or re.search(r"\b(?:and|or)\b", sentence, re.IGNORECASE):
+        return False
+    head, tail = sentence.split(",", 1)[0], sentence.rsplit(",", 1)[1]
+    return len(head.split()) >= 3 and len(tail.split()) <= 2
 
 
 def sounds_finished(text: str) -> bool:
