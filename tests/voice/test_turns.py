@@ -110,6 +110,7 @@ def test_a_number_read_out_waits_unless_the_voice_sounds_done() -> None:
     policy = TurnPolicy()
     assert judge_words("My number is 555 12") is Words.UNSURE
     assert judge_words("What is 2 plus 2?") is Words.FINISHED
+    assert judge_words("The meeting is at three.") is Words.UNSURE
     assert silence_at_end(policy, "My number is 555 12", 0.1) >= policy.unfinished_ms
     assert policy.unsure_ms <= silence_at_end(policy, "My number is 555 12", 0.9) < policy.unfinished_ms
 

@@ -82,6 +82,10 @@ class Words(Enum):
 
 
 _NUMBER_END = re.compile(r"\d[\d\s,.-]*$")
+_NUMBER_WORDS = frozenset("""
+zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
+eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million
+""".split())
 
 
 def judge_words(text: str) -> Words:
@@ -91,7 +95,9 @@ def judge_words(text: str) -> Words:
     text = text.strip()
     if text.endswith("?"):
         return Words.FINISHED
-    if _NUMBER_END.search(text.rstrip(".")) or _open_list(text):
+    last = _LAST_WORD.search(text.lower())
+    spelled = last is not None and last.group(1) in _NUMBER_WORDS
+    if _NUMBER_END.search(text.rstrip(".")) or spelled or _open_list(text):
         return Words.UNSURE
     return Words.FINISHED
 
