@@ -46,7 +46,10 @@ Show = Callable[[Event], None]
 @click.option("--hear-voice", "hear_voice", is_flag=True,
               help="Judge pauses by how the voice sounds (Smart Turn) as well as by the words.")
 @click.option("--new", "new", is_flag=True, help="Start a fresh conversation instead of continuing the last.")
-@click.option("--json", "json_out", is_flag=True, help="Print the turn's events as JSON lines (incl. what was heard).")
+@click.option("--json", "json_out", is_flag=True,
+              help="Print the turn's events as JSON lines (incl. what was heard); with --mic-from each carries "
+                   "t_s (seconds into the recording), and each turn's moments (end of speech, turn ended, first "
+                   "audio) are lines of their own.")
 def talk(user: str | None, model: str | None, voice_id: str | None, source: Path | None, mic_from: Path | None,
          target: Path | None, hear_voice: bool, new: bool, json_out: bool) -> None:
     """Talk out loud: speak, and hear the answer. Interrupt it any time by speaking."""
