@@ -13,8 +13,8 @@ wait makes every answer slow. So a pause is judged by the words before it:
 - otherwise it waits up to `unfinished_ms` (1.4 s) for the person to go on, and only then ends the turn.
 
 A word or two after an opener ("So yesterday.", "Honestly.") is a start, not a thought; a number read out
-("my number is 555 12") or a list without its "and" yet ("I need eggs, milk."), which words cannot judge,
-waits `unsure_ms` (1.1 s).
+("my number is 555 12"), a list without its "and" yet ("I need eggs, milk.") or a hanging "could", "think",
+"what" (without a question mark), which words cannot judge, wait `unsure_ms` (1.1 s).
 
 When asked to (`hears_voice`), the voice is heard too: an audio end-of-turn model (smart_turn.py) judges the
 same pause, told with `sounded`. Finished words in a voice that does not sound finished ("We went to the
@@ -82,6 +82,8 @@ class Words(Enum):
 
 
 _NUMBER_END = re.compile(r"\d[\d\s,.-]*$")
+# Words a sentence can end on, but a thought often goes on after ("I was wondering if you could…", "I think…").
+_HANGING = frozenset("could would should can will might must think guess mean wonder what".split())
 _NUMBER_WORDS = frozenset("""
 zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
 eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million
@@ -96,8 +98,8 @@ def judge_words(text: str) -> Words:
     if text.endswith("?"):
         return Words.FINISHED
     last = _LAST_WORD.search(text.lower())
-    spelled = last is not None and last.group(1) in _NUMBER_WORDS
-    if _NUMBER_END.search(text.rstrip(".")) or spelled or _open_list(text):
+    hanging = last is not None and last.group(1) in _NUMBER_WORDS | _HANGING
+    if _NUMBER_END.search(text.rstrip(".")) or hanging or _open_list(text):
         return Words.UNSURE
     return Words.FINISHED
 
