@@ -148,5 +148,5 @@ def test_a_list_without_its_and_may_go_on() -> None:
 
 def test_a_hanging_modal_or_think_waits_a_little_but_a_question_does_not() -> None:
     assert judge_words("I was wondering if you could.") is Words.UNSURE
-    assert judge_words("Er, I think.") is Words.UNSURE
+    assert judge_words("I really think.") is Words.UNSURE
     assert judge_words("What do you think?") is Words.FINISHED
