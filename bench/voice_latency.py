@@ -165,7 +165,7 @@ MODES = {"words": False, "words+voice": True}  # how pauses are judged: by words
 
 
 async def false_cutoffs(folder: Path, stt: WhisperTranscriber, large: bool = False,
-                        modes: tuple[str, ...] = tuple(MODES)) -> dict[str, Any]:
+                        modes: tuple[str, ...] = tuple(MODES), only: tuple[float, ...] = ()) -> dict[str, Any]:
     """Each PAUSED sentence spoken with a pause in the middle, through the live loop (a scripted model answers:
     only the turn-taking is measured), judged by words alone and by words and voice, interleaved sentence by
     sentence. Counts the sentences answered before they were finished, and times the end of the turn after
@@ -181,6 +181,7 @@ async def false_cutoffs(folder: Path, stt: WhisperTranscriber, large: bool = Fal
     try:
         person = await runtime.store.user("theodore")
         sentences, pauses = sets
+        pauses = tuple(p for p in pauses if not only or p in only)
         for pause in pauses:
             for n, (first, second) in enumerate(sentences):
                 speaker = "espeak" if n % 2 == 0 else "piper"
@@ -222,7 +223,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         if args.only_cutoffs:
             stt = WhisperTranscriber()
             await asyncio.to_thread(stt.warm)
-            turns = await false_cutoffs(folder, stt, args.large, tuple(args.turns))
+            turns = await false_cutoffs(folder, stt, args.large, tuple(args.turns), tuple(args.pauses))
             return {"voice": args.voice, "model": args.model, "rows": [], "turn_taking": turns}
         model_dir = Path(os.environ.get("OS1_MODEL_DIR") or REPO / ".cache" / "models")
         settings = load_settings(folder / "home").with_overrides(model=args.model, user="theodore", temperature=0.0,
@@ -311,6 +312,8 @@ def main() -> None:
     parser.add_argument("--only-cutoffs", action="store_true", help="only the false cut-off phase")
     parser.add_argument("--large", action="store_true",
                         help="the false cut-off phase on the 102-utterance set (pauses 0.3–1.2 s)")
+    parser.add_argument("--pauses", nargs="+", type=float, default=[],
+                        help="only these of the set's pauses (s) in the false cut-off phase")
     parser.add_argument("--turns", nargs="+", choices=tuple(MODES), default=list(MODES),
                         help="how pauses are judged in the false cut-off phase (each on the same audio)")
     parser.add_argument("--json", type=Path, help="also write every turn's figures here")
