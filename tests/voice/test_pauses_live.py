@@ -34,7 +34,7 @@ def said(text: str, speaker: str, tmp: Path) -> Audio:
 
 @pytest.mark.parametrize(("speaker", "first", "second"), [
     ("piper", "So yesterday", "I finally finished the book you recommended."),
-    ("espeak", "The meeting is at three", "thirty on Thursday afternoon."),
+    ("espeak", "I need to buy a present for", "my mother's birthday next week."),
 ])
 async def test_a_pause_mid_sentence_is_not_the_end_of_the_turn(
         runtime: Runtime, scripted: ScriptedModel, tmp_path: Path, speaker: str, first: str, second: str) -> None:
@@ -55,5 +55,4 @@ async def test_a_pause_mid_sentence_is_not_the_end_of_the_turn(
     await loop.run(room.frames(done=lambda: not loop.talking and not loop.turns.speaking, linger_s=0.3,
                                limit_s=30))
     assert len(heard) == 1, heard  # one turn, answered once it was finished
-    assert first.split()[-1].lower() in heard[0] or "3" in heard[0]
-    assert second.split()[0].lower() in heard[0] or "30" in heard[0]
+    assert first.split()[1].lower() in heard[0] and second.split()[-2].lower() in heard[0]
