@@ -92,6 +92,34 @@ PAUSED = (
 )
 PAUSES_S = (0.5, 0.7, 0.9)
 
+# The larger set: more ways people pause (fillers, lists, numbers read out, questions trailing off), each said
+# with pauses from 0.3 to 1.2 s: with PAUSED, 34 sentences × 3 pauses = 102 utterances.
+PAUSED_MORE = (
+    ("I need eggs, milk,", "and some bread for the weekend."),
+    ("My phone number is five five five,", "one two three, four five six seven."),
+    ("Um", "I wanted to ask you something about my mother."),
+    ("We could go to Paris, or Rome, or", "maybe somewhere by the sea."),
+    ("The meeting is at three", "thirty on Thursday afternoon."),
+    ("Do you know where I", "left my keys last night?"),
+    ("I was wondering if you could", "tell me a story before I sleep."),
+    ("Uh, so", "the doctor said I need more rest."),
+    ("Remind me to buy", "flowers for Anna on Friday."),
+    ("My flight number is B A", "two four seven, leaving at noon."),
+    ("What I really want is", "a quiet evening at home."),
+    ("The best part of the trip was", "the food in the little market."),
+    ("I tried to call you but", "the line was busy all morning."),
+    ("Can you tell me why", "the sky turns red at sunset?"),
+    ("Er, I think", "I left the oven on this morning."),
+    ("First the bank, then the post office,", "and then the pharmacy."),
+    ("It costs about twenty", "five dollars a month."),
+    ("When I was a kid I used to", "spend every summer at my grandmother's."),
+    ("You know what", "I miss the most about the city?"),
+    ("We met in two thousand", "and eleven, at a concert."),
+    ("My brother and his wife", "are coming for dinner on Sunday."),
+    ("Could you find me a recipe with", "chicken, lemon and rice?"),
+)
+PAUSES_MORE_S = (0.3, 0.6, 1.2)
+
 
 def speak_question(text: str, speaker: str, folder: Path, n: int) -> Audio:
     path = folder / f"q{n:02d}-{speaker}.wav"
@@ -133,34 +161,55 @@ async def hear_out(loop: VoiceLoop, first: Audio, second: Audio, pause: float) -
     return [(text, times.ended_ms) for text, times in zip(heard, loop.times, strict=False)]
 
 
-async def false_cutoffs(folder: Path, stt: WhisperTranscriber) -> dict[str, Any]:
+MODES = {"words": False, "words+voice": True}  # how pauses are judged: by words alone, or words and Smart Turn
+
+
+async def false_cutoffs(folder: Path, stt: WhisperTranscriber, large: bool = False,
+                        modes: tuple[str, ...] = tuple(MODES), only: tuple[float, ...] = ()) -> dict[str, Any]:
     """Each PAUSED sentence spoken with a pause in the middle, through the live loop (a scripted model answers:
-    only the turn-taking is measured). Counts the sentences answered before they were finished."""
+    only the turn-taking is measured), judged by words alone and by words and voice, interleaved sentence by
+    sentence. Counts the sentences answered before they were finished, and times the end of the turn after
+    the finished ones. `large`: the 102-utterance set instead of the 36."""
     from os1.testing import ScriptedModel
 
     settings = load_settings(folder / "turns-home").with_overrides(user="theodore")
     runtime = await open_runtime(settings, model=ScriptedModel())
     voice = load_voice("espeak")
-    cut, total, waits = 0, 0, []
+    sets = ((PAUSED + PAUSED_MORE, PAUSES_MORE_S) if large else (PAUSED, PAUSES_S))
+    modes = {mode: MODES[mode] for mode in modes}
+    result: dict[str, Any] = {mode: {"sentences": 0, "cut": 0, "cuts": [], "waits": []} for mode in modes}
     try:
         person = await runtime.store.user("theodore")
-        for pause in PAUSES_S:
-            for n, (first, second) in enumerate(PAUSED):
-                conversation = await runtime.store.new_conversation(person)
+        sentences, pauses = sets
+        pauses = tuple(p for p in pauses if not only or p in only)
+        for pause in pauses:
+            for n, (first, second) in enumerate(sentences):
                 speaker = "espeak" if n % 2 == 0 else "piper"
                 a = speak_question(first, speaker, folder, 100 + n)
                 b = speak_question(second, speaker, folder, 200 + n)
-                heard = await hear_out(VoiceLoop(runtime.companion, person, conversation, VoiceActivity(), stt,
-                                                 voice, lambda e: None), a, b, pause)
-                total += 1
-                if len(heard) != 1:
-                    cut += 1
-                else:
-                    waits.append(heard[0][1])
+                verdict: dict[str, str] = {}
+                for mode, hears_voice in modes.items():
+                    conversation = await runtime.store.new_conversation(person)
+                    loop = VoiceLoop(runtime.companion, person, conversation, VoiceActivity(), stt, voice,
+                                     lambda e: None, hears_voice=hears_voice)
+                    heard = await hear_out(loop, a, b, pause)
+                    row = result[mode]
+                    row["sentences"] += 1
+                    verdict[mode] = "CUT" if len(heard) != 1 else f"{heard[0][1]:.0f} ms"
+                    if len(heard) != 1:
+                        row["cut"] += 1
+                        row["cuts"].append({"pause_s": pause, "speaker": speaker, "heard": [h for h, _ in heard]})
+                    else:
+                        row["waits"].append(heard[0][1])
+                print(f"  pause {pause:.1f} s {speaker:6s} {first} … {second}: "
+                      + ", ".join(f"{m} {verdict[m]}" for m in modes), flush=True)
     finally:
         await runtime.close()
-    return {"sentences": total, "cut": cut, "pauses_s": PAUSES_S,
-            "end_of_turn_p50_ms": percentile(waits, 50) if waits else None}
+    for row in result.values():
+        waits = row.pop("waits")
+        row["end_of_turn_p50_ms"] = percentile(waits, 50) if waits else None
+        row["end_of_turn_p95_ms"] = percentile(waits, 95) if waits else None
+    return {"pauses_s": pauses, "modes": result}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -171,6 +220,11 @@ def percentile(values: list[float], q: float) -> float:
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="os1-voice-bench-") as tmp:
         folder = Path(tmp)
+        if args.only_cutoffs:
+            stt = WhisperTranscriber()
+            await asyncio.to_thread(stt.warm)
+            turns = await false_cutoffs(folder, stt, args.large, tuple(args.turns), tuple(args.pauses))
+            return {"voice": args.voice, "model": args.model, "rows": [], "turn_taking": turns}
         model_dir = Path(os.environ.get("OS1_MODEL_DIR") or REPO / ".cache" / "models")
         settings = load_settings(folder / "home").with_overrides(model=args.model, user="theodore", temperature=0.0,
                                                                  seed=0, model_dir_override=model_dir)
@@ -201,7 +255,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                       f"wer {row['wer']:.2f}  heard: {heard!r}", flush=True)
         finally:
             await runtime.close()
-        turns = await false_cutoffs(folder, stt) if args.cutoffs else None
+        turns = await false_cutoffs(folder, stt, args.large, tuple(args.turns)) if args.cutoffs else None
     return {"voice": args.voice, "model": args.model, "rows": rows, "turn_taking": turns}
 
 
@@ -223,13 +277,21 @@ def report(result: dict[str, Any]) -> None:
         print(f"\nfirst reply audio: p50 {p50:.0f} ms, p95 {p95:.0f} ms  (target p50 ≤ {TARGET['p50']:.0f}, "
               f"p95 ≤ {TARGET['p95']:.0f}: {'PASS' if p50 <= TARGET['p50'] else 'MISS'} / "
               f"{'PASS' if p95 <= TARGET['p95'] else 'MISS'})")
-        print(f"peer (Pipecat 1.14, DESIGN.md): p50 {PEER['p50']:.0f}, p95 {PEER['p95']:.0f}  →  OS1/peer "
+        # figures from another day: these machines drift 2× from day to day, so only a peer run beside this one
+        # (../shared/peers/pipecat_voice.py, interleaved) gives a ratio that means anything
+        print(f"peer (Pipecat 1.14, DESIGN.md, ANOTHER DAY — rerun it beside this run for a real ratio): "
+              f"p50 {PEER['p50']:.0f}, p95 {PEER['p95']:.0f}  →  OS1/peer "
               f"p50 {p50 / PEER['p50']:.2f}×, p95 {p95 / PEER['p95']:.2f}×")
     turns = result.get("turn_taking")
     if turns:
-        print(f"false cut-offs: {turns['cut']} of {turns['sentences']} sentences with a mid-sentence pause of "
-              f"{', '.join(f'{p:.1f}' for p in turns['pauses_s'])} s were answered before they were finished "
-              f"(end of turn after the finished sentences: p50 {turns['end_of_turn_p50_ms']:.0f} ms)")
+        print(f"\nfalse cut-offs, sentences with a mid-sentence pause of "
+              f"{', '.join(f'{p:.1f}' for p in turns['pauses_s'])} s (same audio, same run):")
+        for mode, row in turns["modes"].items():
+            p50, p95 = row["end_of_turn_p50_ms"], row["end_of_turn_p95_ms"]
+            print(f"  {mode:12s} cut {row['cut']:3d} of {row['sentences']}; end of turn after the finished "
+                  f"sentence p50 {p50 or 0:.0f} ms, p95 {p95 or 0:.0f} ms")
+            for cut in row["cuts"]:
+                print(f"    cut at {cut['pause_s']:.1f} s ({cut['speaker']}): {' | '.join(cut['heard'])}")
     missed = len(result["rows"]) - len(rows)
     if missed:
         print(f"turns with no reply audio: {missed}")
@@ -247,6 +309,13 @@ def main() -> None:
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--no-cutoffs", dest="cutoffs", action="store_false",
                         help="skip the false cut-off phase (sentences with a pause mid-way)")
+    parser.add_argument("--only-cutoffs", action="store_true", help="only the false cut-off phase")
+    parser.add_argument("--large", action="store_true",
+                        help="the false cut-off phase on the 102-utterance set (pauses 0.3–1.2 s)")
+    parser.add_argument("--pauses", nargs="+", type=float, default=[],
+                        help="only these of the set's pauses (s) in the false cut-off phase")
+    parser.add_argument("--turns", nargs="+", choices=tuple(MODES), default=list(MODES),
+                        help="how pauses are judged in the false cut-off phase (each on the same audio)")
     parser.add_argument("--json", type=Path, help="also write every turn's figures here")
     args = parser.parse_args()
     result = asyncio.run(run(args))

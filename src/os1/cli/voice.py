@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,28 +37,43 @@ Show = Callable[[Event], None]
 @click.option("--voice", "voice_id", help="The companion's voice (see os1 voices). Remembered for next time.")
 @click.option("--input", "source", type=click.Path(dir_okay=False, path_type=Path),
               help="Take the question from this wav file instead of the microphone.")
+@click.option("--mic-from", "mic_from", type=click.Path(dir_okay=False, path_type=Path),
+              help="Play this recording into the live conversation, in real time, as if it were the microphone "
+                   "(to reproduce a turn-taking fault). The speakers' output is discarded, or written to --output.")
 @click.option("--output", "target", type=click.Path(dir_okay=False, path_type=Path),
-              help="With --input: write the spoken reply to this wav file.")
+              help="With --input: write the spoken reply to this wav file. With --mic-from: what the speakers "
+                   "played, in step with the recording.")
+@click.option("--hear-voice", "hear_voice", is_flag=True,
+              help="Judge pauses by how the voice sounds (Smart Turn) as well as by the words.")
 @click.option("--new", "new", is_flag=True, help="Start a fresh conversation instead of continuing the last.")
-@click.option("--json", "json_out", is_flag=True, help="Print the turn's events as JSON lines (incl. what was heard).")
-def talk(user: str | None, model: str | None, voice_id: str | None, source: Path | None, target: Path | None,
-         new: bool, json_out: bool) -> None:
+@click.option("--json", "json_out", is_flag=True,
+              help="Print the turn's events as JSON lines (incl. what was heard); with --mic-from each carries "
+                   "t_s (seconds into the recording), and each turn's moments (end of speech, turn ended, first "
+                   "audio) are lines of their own.")
+def talk(user: str | None, model: str | None, voice_id: str | None, source: Path | None, mic_from: Path | None,
+         target: Path | None, hear_voice: bool, new: bool, json_out: bool) -> None:
     """Talk out loud: speak, and hear the answer. Interrupt it any time by speaking."""
-    if target is not None and source is None:
-        raise click.UsageError("--output needs --input (a live conversation plays through the speakers).")
+    if source is not None and mic_from is not None:
+        raise click.UsageError("--input and --mic-from are two ways to talk from a file: use one.")
+    if target is not None and source is None and mic_from is None:
+        raise click.UsageError("--output needs --input or --mic-from (a live conversation plays through the "
+                               "speakers).")
     question = None
-    if source is not None:
+    if source is not None or mic_from is not None:
         from os1.voice.headless import load_question
 
         try:
-            question = load_question(source)  # a broken or silent file is said at once, before any model loads
+            path = source or mic_from
+            assert path is not None
+            question = load_question(path)  # a broken or silent file is said at once, before any model loads
         except AudioError as exc:
             err.print(f"[red]os1:[/] {exc}")
             sys.exit(2)
     with asyncio.Runner() as runner:
         rt = open_with_progress(runner, settings_from(user=user, model=model), quiet=json_out)
         try:
-            code = runner.run(_talk(rt, voice_id, source, question, target, new, json_out))
+            code = runner.run(_talk(rt, voice_id, source, mic_from, question, target, new, json_out,
+                                    hear_voice))
         except (AudioError, EarUnavailable) as exc:
             err.print(f"[red]os1:[/] {exc}")
             code = 2
@@ -69,28 +85,78 @@ def talk(user: str | None, model: str | None, voice_id: str | None, source: Path
     sys.exit(code)
 
 
-async def _talk(rt: Runtime, voice_id: str | None, source: Path | None, question: Audio | None,
-                target: Path | None, new: bool, json_out: bool) -> int:
+async def _talk(rt: Runtime, voice_id: str | None, source: Path | None, mic_from: Path | None,
+                question: Audio | None, target: Path | None, new: bool, json_out: bool,
+                hear_voice: bool = False) -> int:
     from os1.voice.headless import talk_file
     from os1.voice.stt import WhisperTranscriber
 
     person = await rt.person()
     conversation = await rt.conversation(person, new=new)
-    voice = await _voice(rt, person, voice_id, interactive=source is None and sys.stdin.isatty())
+    live = source is None and mic_from is None
+    voice = await _voice(rt, person, voice_id, interactive=live and sys.stdin.isatty())
     stt = WhisperTranscriber()
-    show = _printer(json_out, person)
     rt.start()
     try:
         if source is not None:
-            ok = await talk_file(rt, person, conversation, stt, voice, source, target, show, question)
+            ok = await talk_file(rt, person, conversation, stt, voice, source, target, _printer(json_out, person),
+                                 question)
             return 0 if ok else 1
-        return await _live(rt, person, conversation, stt, voice, show)
+        if mic_from is not None:
+            assert question is not None
+            return await replay_live(rt, person, conversation, stt, voice, question, target, json_out, hear_voice)
+        return await _live(rt, person, conversation, stt, voice, _printer(json_out, person), hear_voice)
     finally:
-        await _leave(rt, person, announce=source is None)
+        await _leave(rt, person, announce=live)
+
+
+async def replay_live(rt: Runtime, person: User, conversation: Conversation, stt: WhisperTranscriber,
+                      voice: Voice, recording: Audio, target: Path | None, json_out: bool,
+                      hear_voice: bool = False) -> int:
+    """The live loop with `recording` as its microphone. Every event carries `t_s`, seconds into the
+    recording; the moments of each turn (end of speech, turn ended, first audio) are events of their own."""
+    from os1.voice.audio import write_wav
+    from os1.voice.loop import VoiceLoop
+    from os1.voice.replay import Replay
+    from os1.voice.vad import VoiceActivity
+
+    await asyncio.to_thread(stt.warm)
+    await rt.prepare(person, conversation)
+    printer = _printer(json_out, person)
+    replay: Replay | None = None
+    spoken_at = 0.0
+
+    def at() -> float:
+        return round(replay.seconds(time.perf_counter()), 3) if replay is not None else 0.0
+
+    def show(event: Event) -> None:
+        if json_out:
+            print(json.dumps({**event.to_dict(), "t_s": at()}, ensure_ascii=False), flush=True)
+        else:
+            printer(event)
+
+    def moment(name: str, when: float) -> None:
+        nonlocal spoken_at
+        assert replay is not None
+        spoken_at = when if name == "speech_ended" else spoken_at
+        t_s, after = round(replay.seconds(when), 3), round((when - spoken_at) * 1000, 1)
+        if json_out:
+            print(json.dumps({"type": "moment", "name": name, "t_s": t_s, "after_speech_ms": after}), flush=True)
+        else:
+            err.print(f"[dim]{t_s:8.3f} s  {name.replace('_', ' ')}" + (f" (+{after:.0f} ms)" if after else "")
+                      + "[/]")
+
+    loop = VoiceLoop(rt, person, conversation, VoiceActivity(), stt, voice, show, on_moment=moment,
+                     hears_voice=hear_voice)
+    replay = Replay(recording, loop.outbox, keep=target is not None)
+    await loop.run(replay.frames(done=lambda: not loop.talking and not loop.turns.speaking))
+    if target is not None:
+        write_wav(target, replay.speaker())
+    return 0
 
 
 async def _live(rt: Runtime, person: User, conversation: Conversation, stt: WhisperTranscriber, voice: Voice,
-                show: Show) -> int:
+                show: Show, hear_voice: bool = False) -> int:
     from os1.reaching.presence import presence
     from os1.voice.devices import check_devices, duplex
     from os1.voice.loop import VoiceLoop
@@ -101,7 +167,7 @@ async def _live(rt: Runtime, person: User, conversation: Conversation, stt: Whis
     err.print("Getting ready to listen…")
     await asyncio.to_thread(stt.warm)
     await rt.prepare(person, conversation)
-    loop = VoiceLoop(rt, person, conversation, VoiceActivity(), stt, voice, show)
+    loop = VoiceLoop(rt, person, conversation, VoiceActivity(), stt, voice, show, hears_voice=hear_voice)
     err.print(f"[bold]Listening.[/] Speak whenever you like ({voice.info.label}). Ctrl-C ends.")
     now = rt.companion.clock()
     err.print((await presence(rt.model, rt.store, now)).line(now), style="dim", markup=False)

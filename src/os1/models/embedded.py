@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+from os1.models import cores
 from os1.models.base import GenerateOptions, Message, ModelError, ModelUnavailable, PromptTooLong
 
 T = TypeVar("T")
@@ -79,6 +80,7 @@ class EmbeddedModel:
                         if cancelled.is_set():
                             break
                         put(chunk["choices"][0]["text"])
+                        cores.SHARED.wait()  # the voice may need the cores for the reply's first phrase
                 finally:
                     chunks.close()
             except BaseException as exc:  # handed to the awaiting side, re-raised there

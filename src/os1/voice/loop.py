@@ -26,6 +26,8 @@ import numpy as np
 
 from os1.db.store import Conversation, User
 from os1.events import Error, Event, Heard, Status, TextDelta, TurnEnded, TurnStarted
+from os1.models import cores
+from os1.voice import smart_turn
 from os1.voice.audio import resample
 from os1.voice.base import EAR_RATE, Audio, Samples, Transcriber, Turns, Voice
 from os1.voice.echo import EchoCanceller
@@ -37,6 +39,12 @@ from os1.voice.vad import VoiceActivity
 PREROLL_MS = 300  # audio kept from before speech was confirmed: the first syllable starts before the VAD is sure
 CONTINUE_S = 1.5  # speech this soon after the end of a turn, before any answer was heard, continues that turn
 BARGE_THRESHOLD = 0.8  # speech probability needed to interrupt the companion (echo residue stays below it)
+
+# While the reply's first phrase is synthesised, the model waits (models/cores.py): the voice gets the cores.
+FIRST_PHRASE_FIRST = True
+
+# The moments `on_moment` is told, in order within a turn.
+MOMENTS = ("speech_ended", "turn_ended", "first_audio")
 
 Frames = AsyncIterator[tuple[Samples, Samples]]  # (microphone, what the speaker played), 32 ms at EAR_RATE
 
@@ -75,12 +83,21 @@ class _Turn:
 class VoiceLoop:
     def __init__(self, replies: Turns, user: User, conversation: Conversation, vad: VoiceActivity,
                  stt: Transcriber, voice: Voice, emit: Callable[[Event], None],
-                 policy: TurnPolicy | None = None, on_clear: Callable[[], None] | None = None) -> None:
+                 policy: TurnPolicy | None = None, on_clear: Callable[[], None] | None = None,
+                 on_moment: Callable[[str, float], None] | None = None, hears_voice: bool = False) -> None:
         """`on_clear` is told when reply audio is dropped on a barge-in, before any event about it: a door with
-        audio buffered on the far side (a socket's client) must drop that too."""
+        audio buffered on the far side (a socket's client) must drop that too. `on_moment` is told the moments
+        of each turn (MOMENTS), each with its perf_counter() time, to show or log where time went.
+        `hears_voice`: pauses are judged by how the voice sounds as well as by the words (when the audio
+        end-of-turn model is installed). Off by default: on the synthetic voices OS1 can test with, Smart Turn
+        tells a mid-sentence pause from a finished sentence no better than chance, and waiting for its verdict
+        slowed finished turns (bench/voice_latency.py --only-cutoffs measures both on the same audio)."""
         self.replies, self.user, self.conversation = replies, user, conversation
         self.vad, self.stt, self.voice, self.emit, self.on_clear = vad, stt, voice, emit, on_clear
-        self.turns = TurnDetector(policy)
+        self.on_moment = on_moment
+        self.first_phrase_first = FIRST_PHRASE_FIRST
+        self.smart_turn = smart_turn.shared() if hears_voice else None
+        self.turns = TurnDetector(policy, hears_voice=self.smart_turn is not None)
         self.echo = EchoCanceller()
         self.outbox = Outbox()
         self.times: list[TurnTimes] = []
@@ -140,6 +157,7 @@ class VoiceLoop:
             self._heard_in_full()
         if self.times and not self.times[-1].first_audio_ms and self.outbox.first_sound_at is not None:
             self.times[-1].first_audio_ms = (self.outbox.first_sound_at - self._speech_ended_at) * 1000
+            self._moment("first_audio", self.outbox.first_sound_at)
         clean = self.echo.clean(mic)
         probability = self.vad.probability(clean)
         if self.talking and probability < BARGE_THRESHOLD:
@@ -220,6 +238,18 @@ class VoiceLoop:
         turn.transcript_frames = len(turn.frames)
         turn.transcript = self._transcribe_so_far(turn)
         turn.transcript.add_done_callback(lambda task: self._heard_ahead(turn, task))
+        if self.smart_turn is not None:  # beside Whisper, not after it: both verdicts are wanted at once
+            pause = self.turns.pauses
+            voice = asyncio.ensure_future(asyncio.to_thread(self.smart_turn.probability, np.concatenate(turn.frames)))
+            voice.add_done_callback(lambda task: self._sounded(turn, pause, task))
+
+    def _sounded(self, turn: _Turn, pause: int, task: asyncio.Future[float]) -> None:
+        if turn is not self._turn or task.cancelled():
+            return
+        # a model that fails leaves the words to judge alone (as if the voice sounded finished)
+        probability = 1.0 if task.exception() is not None else task.result()
+        if self.turns.sounded(probability, pause) is Decision.ENDED:
+            self._end_turn()
 
     def _heard_ahead(self, turn: _Turn, task: asyncio.Task[str]) -> None:
         text = _words(task)
@@ -250,6 +280,8 @@ class VoiceLoop:
         self.turns.reset()
         times = TurnTimes(ended_ms=self._since_speech())
         self.times.append(times)
+        self._moment("speech_ended", self._speech_ended_at)
+        self._moment("turn_ended", self._speech_ended_at + times.ended_ms / 1000)
         self._last_frames, self._responding, self._withdraw = turn.frames, False, False
         if self._voiced is not None:
             self._heard_in_full()
@@ -338,10 +370,18 @@ class VoiceLoop:
     async def _speak(self, phrases: asyncio.Queue[str | None], times: TurnTimes) -> None:
         """Synthesise phrases in order, queueing each for the speaker as soon as it is ready."""
         while (phrase := await phrases.get()) is not None:
-            audio = await asyncio.to_thread(self.voice.synthesize, phrase)
+            if times.first_phrase_ms or not self.first_phrase_first:
+                audio = await asyncio.to_thread(self.voice.synthesize, phrase)
+            else:
+                with cores.SHARED.hold():  # the model waits: nobody hears its next words before these
+                    audio = await asyncio.to_thread(self.voice.synthesize, phrase)
             if not times.first_phrase_ms:
                 times.first_phrase_ms = self._since_speech()
             self.outbox.put(resample(audio, EAR_RATE).samples)
+
+    def _moment(self, name: str, at: float) -> None:
+        if self.on_moment is not None:
+            self.on_moment(name, at)
 
     def _since(self, moment: float) -> float:
         return (moment - self._speech_ended_at) * 1000

@@ -10,7 +10,17 @@ wait makes every answer slow. So a pause is judged by the words before it:
   transcription nobody waits for);
 - if those words sound finished (a sentence end, not a trailing "and", "because", "um", "my"…), the turn ends
   after `finished_ms` of silence in all (384 ms);
-- otherwise it waits up to `unfinished_ms` (1.4 s) for the person to go on, and only then ends the turn.
+- otherwise it waits up to `unfinished_ms` (2 s) for the person to go on, and only then ends the turn.
+
+A word or two after an opener ("So yesterday.", "Honestly.") is a start, not a thought; a number read out
+("my number is 555 12"), a list without its "and" yet ("I need eggs, milk.") or a hanging "could", "think",
+"what" (without a question mark), which words cannot judge, wait `unsure_ms` (1.5 s).
+
+When asked to (`hears_voice`), the voice is heard too: an audio end-of-turn model (smart_turn.py) judges the
+same pause, told with `sounded`. Finished words in a voice that does not sound finished ("We went to the
+beach." said rising, a list to come) wait `unsure_ms` instead of 384 ms; a number in such a voice waits the full
+`unfinished_ms`. With words that trail ("and", "the", "um") the voice is not trusted to end the turn early: a
+cut-off costs more than a wait.
 
 Speech must last `start_ms` (96 ms) to count: a cough or a click is not the person talking.
 The detector is pure: frames and transcripts in, decisions out, no clock or threads; the live loop feeds it.
@@ -34,6 +44,10 @@ is are was were am be been i i'm we you they he she it's and so maybe also just 
 """.split())
 ASKED_LAST = frozenset("is are was were am be been".split())
 _LAST_WORD = re.compile(r"([\w']+)\W*$")
+# A word or two after an opener is a start, not a thought: "So yesterday." "Honestly." "Well, last week."
+_OPENER = re.compile(r"^(?:so|and|but|well|honestly|actually|basically|anyway|okay so|um|uh|er|also|then)\b[\s,]*",
+                     re.IGNORECASE)
+_DONE_SHORT = frozenset("yes no yeah yep nope okay ok sure thanks right fine good great exactly".split())
 # A sentence that opens with one of these needs a second clause: "If it rains on Saturday…" is half a thought.
 _SUBORDINATE = re.compile(r"^(?:if|when|whenever|because|although|though|while|since|unless|once|after|before|"
                           r"as soon as|even if|in case)\b", re.IGNORECASE)
@@ -55,8 +69,49 @@ class TurnPolicy:
     listen_ms: float = 128.0
     peek_ms: float | None = 1000.0  # None: never peek
     finished_ms: float = 384.0
-    unfinished_ms: float = 1400.0
+    # Pauses of 1.2 s mid-sentence (plus the silence around the words) outlasted 1.1 / 1.4 s: 22 of 34 cut
+    unsure_ms: float = 1500.0  # a number, a list, a hanging "could"; finished words in an unfinished voice
+    unfinished_ms: float = 2000.0
+    sounds_done: float = 0.5  # the audio model's probability from which the voice counts as finished
     max_turn_s: float = 60.0
+
+
+class Words(Enum):
+    FINISHED = "finished"
+    UNSURE = "unsure"  # a number read out: words cannot tell whether more digits come
+    UNFINISHED = "unfinished"
+
+
+_NUMBER_END = re.compile(r"\d[\d\s,.-]*$")
+# Words a sentence can end on, but a thought often goes on after ("I was wondering if you could…", "I think…").
+_HANGING = frozenset("could would should can will might must think guess mean wonder what".split())
+_NUMBER_WORDS = frozenset("""
+zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
+eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million
+""".split())
+
+
+def judge_words(text: str) -> Words:
+    """What the words so far say about the pause after them."""
+    if not sounds_finished(text):
+        return Words.UNFINISHED
+    text = text.strip()
+    if text.endswith("?"):
+        return Words.FINISHED
+    last = _LAST_WORD.search(text.lower())
+    hanging = last is not None and last.group(1) in _NUMBER_WORDS | _HANGING
+    if _NUMBER_END.search(text.rstrip(".")) or hanging or _open_list(text):
+        return Words.UNSURE
+    return Words.FINISHED
+
+
+def _open_list(text: str) -> bool:
+    """"I need eggs, milk." — items after a comma with no "and" or "or" yet: the list may go on."""
+    sentence = re.split(r"(?<=[.!?])\s+", text)[-1]
+    if "," not in sentence or re.search(r"\b(?:and|or)\b", sentence, re.IGNORECASE):
+        return False
+    head, tail = sentence.split(",", 1)[0], sentence.rsplit(",", 1)[1]
+    return len(head.split()) >= 3 and len(tail.split()) <= 2
 
 
 def sounds_finished(text: str) -> bool:
@@ -75,6 +130,10 @@ def sounds_finished(text: str) -> bool:
         return False
     if _SUBORDINATE.match(text) and not re.search(r"[,;:]", text) and not text.endswith("?"):
         return False  # "If it rains on Saturday." — Whisper's full stop does not make it finished
+    if (opener := _OPENER.match(text)) is not None and not text.endswith(("?", "!")):
+        rest = re.findall(r"[\w']+", text[opener.end():].lower())
+        if len(rest) <= 2 and not (set(rest) & _DONE_SHORT):
+            return False  # "So yesterday." is where a story starts ("So good." waits a second longer)
     return True
 
 
@@ -82,8 +141,12 @@ class TurnDetector:
     """Follows one person's speech frame by frame. Call `frame(probability)` for every 32 ms frame, and
     `heard(text)` when the transcript asked for by a TRANSCRIBE decision is ready."""
 
-    def __init__(self, policy: TurnPolicy | None = None) -> None:
+    def __init__(self, policy: TurnPolicy | None = None, hears_voice: bool = False) -> None:
+        """`hears_voice`: an audio end-of-turn model will judge each pause too (told with `sounded`); its
+        verdict is waited for before a pause is ended early."""
         self.policy = policy or TurnPolicy()
+        self.hears_voice = hears_voice
+        self.pauses = 0  # pauses transcribed so far: `sounded` names the one it judged
         self.reset()
 
     def reset(self) -> None:
@@ -94,6 +157,7 @@ class TurnDetector:
         self._unpeeked = 0.0  # ms of speech since the turn started or was last peeked at
         self._asked = False  # a transcript of this pause was asked for
         self._words: str | None = None  # the transcript of everything up to this pause, once heard
+        self._voice: float | None = None  # the audio model's probability that this pause ends the turn
         self._in_speech = False
 
     @property
@@ -115,7 +179,8 @@ class TurnDetector:
         self._length += FRAME_MS
         if self._in_speech:
             if self._silence:
-                self._silence, self._asked, self._words = 0.0, False, None  # they went on: the pause is void
+                # they went on: the pause is void
+                self._silence, self._asked, self._words, self._voice = 0.0, False, None, None
             if self._length >= p.max_turn_s * 1000:
                 return Decision.ENDED
             self._unpeeked += FRAME_MS
@@ -126,6 +191,7 @@ class TurnDetector:
         self._silence += FRAME_MS
         if self._silence >= p.listen_ms and not self._asked:
             self._asked = True
+            self.pauses += 1
             return Decision.TRANSCRIBE
         return self._judge()
 
@@ -136,19 +202,37 @@ class TurnDetector:
         self._words = text
         return self._judge()
 
+    def sounded(self, probability: float, pause: int) -> Decision:
+        """The audio model's verdict on pause number `pause` (see `pauses`) arrived."""
+        if not self.speaking or not self._asked or pause != self.pauses:
+            return Decision.NOTHING  # stale: they spoke again since
+        self._voice = probability
+        return self._judge()
+
     def _judge(self) -> Decision:
         p = self.policy
         if self._silence >= p.unfinished_ms:
             return self._end()
-        if self._words is not None and self._silence >= p.finished_ms and sounds_finished(self._words):
-            return self._end()
-        if self._words is not None and not self._words.strip() and self._silence >= p.finished_ms:
-            return self._end()  # nothing intelligible was said: don't keep the person waiting on noise
-        return Decision.NOTHING
+        if self._words is None:
+            return Decision.NOTHING
+        if not self._words.strip():
+            # nothing intelligible was said: don't keep the person waiting on noise
+            return self._end() if self._silence >= p.finished_ms else Decision.NOTHING
+        words = judge_words(self._words)
+        if words is Words.UNFINISHED:
+            return Decision.NOTHING  # until unfinished_ms
+        if self.hears_voice and self._voice is None:
+            # the voice's verdict is still coming: wait for it, but not past what a doubt would wait anyway
+            return self._end() if self._silence >= p.unsure_ms else Decision.NOTHING
+        done = self._voice is None or self._voice >= p.sounds_done
+        wait = {(Words.FINISHED, True): p.finished_ms, (Words.FINISHED, False): p.unsure_ms,
+                (Words.UNSURE, True): p.unsure_ms, (Words.UNSURE, False): p.unfinished_ms}[(words, done)]
+        return self._end() if self._silence >= wait else Decision.NOTHING
 
     def _end(self) -> Decision:
         self.speaking = False
         self._voiced = 0.0
         self._asked = False
         self._words = None
+        self._voice = None
         return Decision.ENDED
