@@ -16,7 +16,7 @@ LAYERS: list[set[str]] = [
     {"events", "config", "text", "__init__"},
     {"db", "models"},
     {"memory", "tools", "persona", "prompt"},
-    {"character", "reminders", "mail", "files"},  # who it is in each reply; capabilities, each with its tools
+    {"character", "reminders", "mail", "files", "letters"},  # who it is in each reply; capabilities, each with its tools
     {"voice"},  # the ear and the mouth, and the live loop (it sees the turn only through voice.base.Turns)
     {"agent", "prompt_builder", "companion", "life", "capabilities"},
     {"runtime"},
@@ -25,7 +25,7 @@ LAYERS: list[set[str]] = [
 # Same-layer imports that are part of the design, importer → imported.
 SIDEWAYS = {
     ("prompt", "persona"), ("prompt", "memory"), ("tools", "memory"),
-    ("mail", "files"),
+    ("mail", "files"), ("letters", "mail"),
     ("companion", "agent"), ("companion", "prompt_builder"), ("capabilities", "reminders"),
     ("cli", "server"), ("testing", "server"), ("__main__", "cli"),
 }

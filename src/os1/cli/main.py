@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from os1.cli.files import files
+from os1.cli.letters import letters
 from os1.cli.mail import mail
 from os1.cli.memory import memory, reflect
 from os1.cli.server import serve, users
@@ -107,6 +108,7 @@ def _print_transcript(messages: list[Any], json_out: bool) -> None:
 cli.add_command(mail)
 cli.add_command(memory)
 cli.add_command(files)
+cli.add_command(letters)
 cli.add_command(reflect)
 cli.add_command(talk)
 cli.add_command(voices)

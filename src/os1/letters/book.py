@@ -59,7 +59,9 @@ def typeset(letters: Sequence[Letter], title: str, author: str, hand: Hand, when
     pdf.set_creator("OS1")
     pdf.add_font("serif", fname=str(serif()))
     pdf.add_font("hand", fname=str(hand.path))
-    write = lambda s: drawable(s, hand.path)  # noqa: E731  # headings in the hand's own characters
+
+    def write(text: str) -> str:  # headings in the hand's own characters
+        return drawable(text, hand.path)
 
     # the cover
     pdf.add_page()

@@ -64,7 +64,7 @@ class _Paper(FPDF):
 
 def page(text: str, sender: str, recipient: str, hand: Hand, day: date, paper: str = "A4") -> FPDF:
     """The letter laid out in `hand` (one page, or more for a long letter)."""
-    pdf = _Paper(format=paper)  # type: ignore[arg-type]  # fpdf2 takes the paper's name
+    pdf = _Paper(format=paper)
     pdf.set_margins(MARGIN, MARGIN + 4, MARGIN)
     pdf.set_auto_page_break(True, MARGIN)
     pdf.set_title(f"A letter to {recipient}" if recipient else "A letter")
@@ -75,7 +75,10 @@ def page(text: str, sender: str, recipient: str, hand: Hand, day: date, paper: s
     pdf.set_text_color(*INK)
     pdf.set_font("hand", size=hand.size)
     line = hand.size * hand.leading * 0.3528  # points to mm
-    write = lambda s: drawable(s, hand.path)  # noqa: E731  # the hand's own characters only
+
+    def write(text: str) -> str:  # in the hand's own characters only
+        return drawable(text, hand.path)
+
     the = parts(text, sender, recipient)
     pdf.cell(0, line, write(long_date(day)), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(line * 0.8)
