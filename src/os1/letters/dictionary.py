@@ -9,8 +9,22 @@ from typing import Protocol
 from os1.letters.clients import LettersError
 
 LANGUAGE = "en_US"
+ALSO = ("en_GB",)  # a word right in British English is right too ("favourite", "grey"), where that list is installed
 INSTALL = ("Proofreading and checking names need Enchant and the Hunspell en_US dictionary. Install them with: "
            "sudo apt-get install libenchant-2-2 hunspell-en-us")
+
+
+class _Either:
+    """A word is right if any of the dictionaries has it; suggestions come from the first."""
+
+    def __init__(self, first: Dictionary, others: list[Dictionary]) -> None:
+        self.first, self.others = first, others
+
+    def check(self, word: str) -> bool:
+        return self.first.check(word) or any(d.check(word) for d in self.others)
+
+    def suggest(self, word: str) -> list[str]:
+        return self.first.suggest(word)
 
 
 class Dictionary(Protocol):
@@ -30,7 +44,7 @@ def english() -> Dictionary:
         found: Dictionary = enchant.Dict(LANGUAGE)
     except enchant.errors.DictNotFoundError:
         raise LettersError(INSTALL) from None
-    return found
+    return _Either(found, [enchant.Dict(tag) for tag in ALSO if enchant.dict_exists(tag)])
 
 
 def is_word(word: str) -> bool:

@@ -32,12 +32,12 @@ class Suggestion:
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*[A-Za-z]|[A-Za-z]")
-_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)[\"“(]*$")
+_SENTENCE_START = re.compile(r"(?:^\s*|[.!?][\"”)]*\s+|\n[ \t]*\n\s*)[\"“(]*$")  # a line break alone ends nothing
 _ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|mr|mrs|ms|dr|st|p\.s)\.\s+$", re.IGNORECASE)
 
 
 def _starts_sentence(text: str, at: int) -> bool:
-    before = text[max(0, at - 12):at]
+    before = text[max(0, at - 12):at] if at > 12 else text[:at]
     return bool(_SENTENCE_START.search(before)) and not _ABBREVIATION.search(before)
 
 
@@ -126,8 +126,9 @@ GRAMMAR = (
     _rule(r"\b(he|she|it)\s+don't\b", r"\1 doesn't", "“\\1 doesn't”, not “don't”."),
     _rule(r"\b(I|we|you|they)\s+doesn't\b", r"\1 don't", "“\\1 don't”, not “doesn't”."),
     _rule(r"\b(their|they're)\s+(is|are|was|were|will be|has been)\b", r"there \2", "“there \\2”."),
-    _rule(r"\b(I|we|you|they)\s+was\b", r"\1 were", "“\\1 were”, not “was”.", 0),
-    _rule(r"\b(he|she|it)\s+were\b(?!\s+to\b)", r"\1 was", "“\\1 was”, not “were”.", 0),
+    _rule(r"\b(we|you|they)\s+was\b", r"\1 were", "“\\1 were”, not “was”.", 0),
+    _rule(r"(?<!\bif )(?<!\bas if )(?<!\bwish )\b(he|she)\s+were\b(?!\s+to\b)", r"\1 was", "“\\1 was”, not “were”.",
+          0),
     _rule(r"\bshould have went\b", "should have gone", "“should have gone”."),
     _rule(r"\bcould care less\b", "couldn’t care less", "“couldn’t care less”."),
 )
@@ -180,7 +181,10 @@ TONE = (
           "letter.", re.IGNORECASE | re.MULTILINE),
     _rule(r"^(?:yours\s+)?(?:sincerely|faithfully|truly),?$", "With love,", "This sign-off sounds formal and "
           "cold for a personal letter.", re.IGNORECASE | re.MULTILINE),
-    _rule(r"\byou (?:always|never)\b", "sometimes you", "“You always / you never” can read as blame."),
+    _rule(r"\byou never (?=(?:listen|call|write|care|help|ask|think|notice|remember|say sorry|apologi[sz]e)\b)",
+          "sometimes you don't ", "“You never …” can read as blame."),
+    _rule(r"\byou always (?=(?:forget|ignore|interrupt|complain|critici[sz]e|make me|have to|leave)\b)",
+          "sometimes you ", "“You always …” can read as blame."),
     _rule(r"\bwhatever\.", "it’s all right.", "“Whatever.” sounds cold, even dismissive."),
     _rule(r"\bI suppose\b", "I think", "“I suppose” can sound grudging."),
     _rule(r"\bkindly\b(?= \w)", "please", "“Kindly” sounds cold and official."),
