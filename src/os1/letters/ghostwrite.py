@@ -178,7 +178,7 @@ async def write(model: Model, brief: Brief, notes: Sequence[str], voice: Sequenc
     tries = 0
     for seed in range(TRIES):
         tries += 1
-        text = tidy(await _generate(model, messages, seed), brief, closing)
+        text = trim(tidy(await _generate(model, messages, seed), brief, closing))  # too long is easily mended
         bad = invented(text, grounds)
         if best is None or _score(text, bad) < best[0]:
             best = (_score(text, bad), text, bad)
@@ -188,5 +188,4 @@ async def write(model: Model, brief: Brief, notes: Sequence[str], voice: Sequenc
     _, text, bad = best
     if bad:
         text = tidy(cut_invented(text, bad), brief, closing)
-    text = trim(text)
     return Written(text, tries, bad, bool(bad))
