@@ -16,7 +16,8 @@ LAYERS: list[set[str]] = [
     {"events", "config", "text", "__init__"},
     {"db", "models"},
     {"memory", "tools", "persona", "prompt"},
-    {"character", "reminders", "mail", "files", "letters"},  # who it is in each reply; capabilities, each with its tools
+    # who it is in each reply; capabilities, each with its tools
+    {"character", "reminders", "mail", "files", "letters"},
     {"voice"},  # the ear and the mouth, and the live loop (it sees the turn only through voice.base.Turns)
     {"agent", "prompt_builder", "companion", "life", "capabilities"},
     {"runtime"},

@@ -26,7 +26,8 @@ def test_the_brief_says_who_writes_to_whom() -> None:
 
 
 def test_names_are_capitalised_words_that_are_not_ordinary_words() -> None:
-    text = "Dear Chris,\n\nHappy birthday! On Monday at Lake Tahoe, Margaret's canoe tipped over. I laughed.\n\nLove,\nLewman"
+    text = ("Dear Chris,\n\nHappy birthday! On Monday at Lake Tahoe, Margaret's canoe tipped over. I laughed.\n\n"
+            "Love,\nLewman")
     assert names_in(text) == ["Chris", "Tahoe", "Margaret", "Lewman"]
     assert invented(text, known_words("a letter to Chris from Lewman about Tahoe")) == ["Margaret"]
 

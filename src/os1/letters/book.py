@@ -51,7 +51,7 @@ def _toc(pdf: FPDF, outline: list[object]) -> None:
 
 def typeset(letters: Sequence[Letter], title: str, author: str, hand: Hand, when: datetime) -> FPDF:
     """The book of `letters` (each a section), ready to write out."""
-    pdf = _Book(format="A5")
+    pdf = _Book(format=(148, 210))  # A5, in mm
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(True, 20)
     pdf.set_title(title)
