@@ -35,7 +35,8 @@ ASKS_TO_TELL = (r"\b(?:remember|note|keep in mind|know) (?:for|about) (?:my clie
                 r"letters\b|\b(?:about|for) (?:my|the) client\b|\bclient\b[^.?!]*\b(?:remember|note)\b")
 ASKS_TO_SEND_BOOK = (r"\b(?:send|submit|mail|e-?mail|offer)\b[^.?!]*\b(?:the |my |our )?(?:book|manuscript)\b"
                      r"[^.?!]*\bto\b")
-ASKS_ABOUT_CLIENT = r"\bwhat do you know about (?:my client|the client)\b|\bclient\b[^.?!]*\bwhat (?:do )?you know\b"
+ASKS_ABOUT_CLIENT = (r"\bwhat (?:do |else do )?you know (?:about|of) (?:my client|the client)\b|"
+                     r"\bclient\b[^.?!]*\bwhat (?:do )?you know\b|\bshow me (?:my )?client\b")
 
 
 def _told(exc: Exception) -> ToolError:
@@ -200,7 +201,7 @@ async def tell_about_client(ctx: ToolContext, client: str, facts: str) -> Outcom
                    said_as_is=True)
 
 
-@tool(effect="read", asked_by=ASKS_ABOUT_CLIENT, examples=["what do you know about my client Lewman?"])
+@tool(effect="read", asked_by=ASKS_ABOUT_CLIENT, examples=["tell me what you know about my client Lewman"])
 async def show_client(ctx: ToolContext, client: str) -> Outcome:
     """What OS1 knows of one of the person's clients, and the letters written for them.
 
