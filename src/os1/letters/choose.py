@@ -48,14 +48,14 @@ def judge(letter: Letter, revisions: int) -> Pick:
     else:
         score += 1
         reasons.append(f"long ({n} words)")
-    slips = [s for s in proofread.check(letter.text, letter.sender.split() + letter.recipient.split())]
+    slips = proofread.check(letter.text, letter.sender.split() + letter.recipient.split())
     cold = [s for s in slips if s.kind == "tone"]
     errors = len(slips) - len(cold)
     if not slips:
         score += 1.5
         reasons.append("clean: no slips and nothing cold")
     else:
-        score -= 0.5 * errors + cold.__len__()
+        score -= 0.5 * errors + len(cold)
         reasons.append(f"{errors} slip{'s' if errors != 1 else ''} to proofread" if errors else "")
         reasons.append(f"{len(cold)} cold line{'s' if len(cold) != 1 else ''}" if cold else "")
     if revisions > 1:

@@ -144,8 +144,7 @@ def grammar(text: str) -> Iterator[Suggestion]:
     for m in re.finditer(r"(?<![\w'’.-])i(?=(?:['’](?:m|ve|d|ll))?(?![\w.-]))", text):
         yield Suggestion("grammar", m.start(), m.end(), "i", "I", "“I” is always a capital.")
     for m in re.finditer(r"[a-z][\w'’]*", text):
-        if m.group(0) == "i" or not _starts_sentence(text, m.start()) or m.start() == 0 and text[:1].islower() \
-                and len(text) < 3:
+        if m.group(0) == "i" or not _starts_sentence(text, m.start()):
             continue
         word = m.group(0)
         yield Suggestion("grammar", m.start(), m.start() + 1, word[0], word[0].upper(),
