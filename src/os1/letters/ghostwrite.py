@@ -92,14 +92,16 @@ def prompt(brief: Brief, notes: Sequence[str], voice: Sequence[Letter], closing:
               f"the reader (say \"you\").\nFacts:\n{facts}\n"
               + (f"\nHow {brief.sender} writes (match the voice, do not copy events from it):\n{examples}\n"
                  f"{UNTRUSTED_NOTE}\n" if examples else ""))
-    shape = (f"Start with \"Dear {brief.recipient},\". Write 150 to 300 words in three or four paragraphs. End "
+    shape = (f"Start with \"Dear {brief.recipient},\". Speak to {brief.recipient} as \"you\" throughout, never as "
+             f"\"{brief.recipient}\" or \"he\"/\"she\". Write 150 to 300 words in three or four paragraphs. End "
              f"with \"{closing}\" and then \"{brief.sender}\" on the last line. Write only the letter.")
     if draft:
         user = (f"The brief was: {brief.text}\n\nThe letter so far:\n-----\n{draft}\n-----\n\nWrite a new version "
                 f"of the whole letter, changed as asked: {instruction}. Make that change clearly; keep what is "
                 f"good. {shape}")
     else:
-        user = f"Brief: {brief.text}\n\n{shape}"
+        user = (f"Brief: {brief.text}\n\nThe letter must do what the brief asks: name its occasion plainly (a "
+                f"birthday, a thank-you, an apology …) and tell of what it is about, with the facts' details. {shape}")
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
