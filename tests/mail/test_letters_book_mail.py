@@ -3,8 +3,16 @@ the book attached, nothing goes before the yes, the yes sends it (a copy in Sent
 
 from __future__ import annotations
 
+import asyncio
+
+from click.testing import CliRunner
+
+from os1.cli.main import cli
+from os1.config import Settings
 from os1.db.state import PENDING_ACTION
+from os1.db.store import Store
 from os1.letters import choose, service
+from os1.mail.accounts import save_account
 from os1.mail.parse import read_message
 from os1.runtime import Runtime
 from os1.testing import ScriptedModel
@@ -64,3 +72,31 @@ async def test_no_sends_nothing(say: Say, scripted: ScriptedModel, mailbox: Mail
     await say("email the book to amy@example.test")
     await say("no")
     assert mailbox.count("Sent") == sent_before
+
+
+async def test_os1_letters_book_send_asks_then_sends(settings: Settings, mailbox: Mailbox) -> None:
+    store = await Store.open(settings.db_path)
+    try:
+        person = await store.user("theodore")
+        await save_account(store, settings.home, person, mailbox.account)
+        letters = [await service.add_written(store, person, LETTER, "Lewman", "Chris") for _ in range(2)]
+        await choose.keep(store, person, choose.Selection("Letters From Your Life", "Theodore Twombly",
+                                                          [x.id for x in letters]))
+    finally:
+        await store.close()
+    server = mailbox.server
+    before = server.count("amy")
+    args = ["letters", "book", "send", "--to", "amy@example.test", "--user", "theodore"]
+    declined = await asyncio.to_thread(CliRunner().invoke, cli, args, "n\n")
+    assert declined.exit_code == 0, declined.output
+    assert "To: amy@example.test" in declined.output and "Attachment: letters-from-your-life.pdf" in declined.output
+    assert "Nothing was sent." in declined.output and server.count("amy") == before
+    sent = await asyncio.to_thread(CliRunner().invoke, cli, args, "y\n")
+    assert sent.exit_code == 0, sent.output
+    assert "Sent letters-from-your-life.pdf" in sent.output and server.wait_for("amy", before + 1)
+    store = await Store.open(settings.db_path)
+    try:
+        (action,) = await audit.actions(store, await store.user("theodore"))
+        assert action.tool == "send_book" and action.confirmed and "amy@example.test" in action.summary
+    finally:
+        await store.close()
