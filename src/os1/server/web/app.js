@@ -1,6 +1,7 @@
 // OS1 web app: sign in, talk (typed or out loud), read history, see and prune what OS1 knows.
 // Plain JS modules, no build step. Whatever the server sends is shown with textContent: none of it becomes markup.
 import { VoiceLink } from "./voice.js";
+import { loadLetters, setupLetters } from "./letters.js";
 
 const TOKEN_KEY = "os1.token";
 // Often enough to notice a change soon; rarely enough that a household of thousands doesn't keep the server
@@ -157,9 +158,10 @@ function showView(name) {
     if (tab.dataset.view === name) tab.setAttribute("aria-current", "page");
     else tab.removeAttribute("aria-current");
   }
-  for (const view of ["chat", "history", "memory"]) $(`view-${view}`).hidden = view !== name;
+  for (const view of ["chat", "history", "memory", "letters"]) $(`view-${view}`).hidden = view !== name;
   if (name === "history") loadConversations();
   if (name === "memory") loadMemory();
+  if (name === "letters") loadLetters();
 }
 
 // ---------- the conversation ----------
@@ -614,6 +616,7 @@ $("new-conversation").addEventListener("click", newConversation);
 $("history-search").addEventListener("submit", searchHistory);
 $("memory-search").addEventListener("submit", searchMemory);
 $("forget").addEventListener("submit", planForget);
+setupLetters({ $, api, getJSON, element, showError, when });
 for (const tab of document.querySelectorAll(".tab")) tab.addEventListener("click", () => showView(tab.dataset.view));
 if (state.token) enter();
 else signOut("");
