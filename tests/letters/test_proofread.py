@@ -49,7 +49,7 @@ def test_measured_on_the_seeded_set() -> None:
     for kind in proofread.KINDS:
         assert scores[kind].precision >= 0.95, scores[kind]
     assert scores["spelling"].recall >= 0.95 and scores["repeated"].recall >= 0.95
-    assert scores["tone"].recall >= 0.95 and scores["grammar"].recall >= 0.75  # some slips have no rule
+    assert scores["tone"].recall >= 0.95 and scores["grammar"].recall >= 0.9  # "you're letter" has no rule
 
 
 async def test_suggestions_are_accepted_or_rejected_one_by_one(desk: Desk) -> None:

@@ -110,6 +110,11 @@ class Rule:
     message: str
 
 
+# "would it have", "did he have", "what is it": a question or a modal before the pronoun takes the bare verb
+_NOT_ASKED = (r"(?<!\bwould )(?<!\bcould )(?<!\bshould )(?<!\bwill )(?<!\bdid )(?<!\bdoes )(?<!\bmight )"
+              r"(?<!\bmust )(?<!\bmay )(?<!\bcan )(?<!\bwhat )(?<!\bwho )(?<!\bwhere )(?<!\bhow )(?<!\bthat )")
+
+
 def _rule(pattern: str, replace: str, message: str, flags: int = re.IGNORECASE) -> Rule:
     return Rule(re.compile(pattern, flags), replace, message)
 
@@ -129,6 +134,12 @@ GRAMMAR = (
     _rule(r"\b(we|you|they)\s+was\b", r"\1 were", "“\\1 were”, not “was”.", 0),
     _rule(r"(?<!\bif )(?<!\bas if )(?<!\bwish )\b(he|she)\s+were\b(?!\s+to\b)", r"\1 was", "“\\1 was”, not “were”.",
           0),
+    _rule(r"\bI\s+has\b", "I have", "“I have”, not “I has”.", 0),
+    _rule(r"\bI\s+is\b", "I am", "“I am”, not “I is”.", 0),
+    _rule(_NOT_ASKED + r"\b(he|she|it)\s+have\b", r"\1 has", "“\\1 has”, not “have”."),
+    _rule(_NOT_ASKED + r"\b(he|she|it)\s+are\b", r"\1 is", "“\\1 is”, not “are”."),
+    _rule(_NOT_ASKED + r"\b(we|they)\s+has\b", r"\1 have", "“\\1 have”, not “has”."),
+    _rule(_NOT_ASKED + r"\b(we|they|you)\s+is\b", r"\1 are", "“\\1 are”, not “is”."),
     _rule(r"\bshould have went\b", "should have gone", "“should have gone”."),
     _rule(r"\bcould care less\b", "couldn’t care less", "“couldn’t care less”."),
 )
