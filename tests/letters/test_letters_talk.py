@@ -79,3 +79,17 @@ async def test_what_is_told_of_a_client_is_theirs_not_the_persons(companion_runt
     scripted.enqueue_json(call("show_client", client="Lewman"))
     tools, text = await say(rt, "tell me what you know about my client Lewman")
     assert tools == ["show_client"] and "honeymoon in Lisbon" in text
+
+
+async def test_forgetting_a_client_in_conversation_asks_first(companion_runtime: Runtime,
+                                                             scripted: ScriptedModel) -> None:
+    rt = companion_runtime
+    person = await rt.store.user("theodore")
+    lewman = await clients.add(rt.store, person, "Lewman", "Chris, her husband")
+    await clients.tell(rt.store, person, lewman, "They met at a dance in 1974.")
+    scripted.enqueue_json(call("forget_client", client="Lewman"))
+    _, text = await say(rt, "forget my client Lewman")  # a client's memory, not his own: a tool, proposed
+    assert "Forget your client Lewman: the 1 thing I know of them and the 0 letters" in text
+    assert await clients.all_of(rt.store, person) == [lewman]
+    tools, text = await say(rt, "yes")
+    assert "Lewman is forgotten" in text and await clients.all_of(rt.store, person) == []

@@ -35,6 +35,7 @@ ASKS_TO_TELL = (r"\b(?:remember|note|keep in mind|know) (?:for|about) (?:my clie
                 r"letters\b|\b(?:about|for) (?:my|the) client\b|\bclient\b[^.?!]*\b(?:remember|note)\b")
 ASKS_TO_SEND_BOOK = (r"\b(?:send|submit|mail|e-?mail|offer)\b[^.?!]*\b(?:the |my |our )?(?:book|manuscript)\b"
                      r"[^.?!]*\bto\b")
+ASKS_TO_FORGET_CLIENT = r"\b(?:forget|delete|erase|remove|wipe)\b[^.?!]*\bclient\b"
 ASKS_ABOUT_CLIENT = (r"\bwhat (?:do |else do )?you know (?:about|of) (?:my client|the client)\b|"
                      r"\bclient\b[^.?!]*\bwhat (?:do )?you know\b|\bshow me (?:my )?client\b")
 
@@ -248,6 +249,28 @@ async def send_book(ctx: ToolContext, to: str) -> Outcome:
         raise _told(exc) from None
 
 
+async def _describe_forget(ctx: ToolContext, args: dict[str, Any]) -> str:
+    found = await _client(ctx, str(args["client"]))
+    notes = await clients.notes(ctx.store, ctx.person, found)
+    letters = await versions.all_of(ctx.store, ctx.person, found.id)
+    return (f"Forget your client {found.name}: the {len(notes)} thing{'s' if len(notes) != 1 else ''} I know of "
+            f"them and the {len(letters)} letter{'s' if len(letters) != 1 else ''} written for them. This can't be "
+            "undone.")
+
+
+@tool(effect="change", asked_by=ASKS_TO_FORGET_CLIENT, describe=_describe_forget, private=True,
+      examples=["forget my client Lewman"])
+async def forget_client(ctx: ToolContext, client: str) -> Outcome:
+    """Forget one of the person's clients wholly: what OS1 knows of them and the letters written for them.
+
+    Args:
+        client: the client's name
+    """
+    found = await _client(ctx, client)
+    gone = await clients.forget(ctx.store, ctx.person, found)
+    return Outcome(f"{found.name} is forgotten, with {gone} letter{'s' if gone != 1 else ''}.")
+
+
 # Undo steps: run by OS1 on "undo that", never offered to the model.
 
 @tool(effect="change", confirm=False, asked_by=None)
@@ -276,4 +299,4 @@ async def forget_client_notes(ctx: ToolContext, client_id: int, ids: list[int]) 
 
 
 LETTER_TOOLS = (write_letter, revise_letter, proofread_letter, handwrite_letter, tell_about_client, show_client,
-                send_book, delete_letter, forget_client_notes)
+                forget_client, send_book, delete_letter, forget_client_notes)
