@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from os1.capabilities import default_toolbox
 from os1.events import Event, ToolCall, TurnEnded
 from os1.letters import clients, versions
 from os1.memory import learn
@@ -93,3 +94,11 @@ async def test_forgetting_a_client_in_conversation_asks_first(companion_runtime:
     assert await clients.all_of(rt.store, person) == [lewman]
     tools, text = await say(rt, "yes")
     assert "Lewman is forgotten" in text and await clients.all_of(rt.store, person) == []
+
+
+def test_words_about_letters_that_ask_for_nothing_offer_no_tool() -> None:
+    tools = default_toolbox()
+    for remark in ("I write letters for other people, for a living", "Do you think people write fewer letters now?",
+                   "Amy says the book launch went well", "my client was lovely today"):
+        assert tools.could_apply(remark) == [], remark
+    assert [t.name for t in tools.could_apply("proofread the letter please")] == ["proofread_letter"]
