@@ -12,6 +12,7 @@ from typing import TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from os1.cli.support import err, person_store, settings_from
@@ -270,9 +271,9 @@ def _print_suggestion(t: Tracked, text: str) -> None:
     line_end = text.find("\n", s.end)
     line = text[line_start:line_end if line_end >= 0 else len(text)]
     at = s.start - line_start
-    context = line[max(0, at - 40):at] + f"[red strike]{s.original}[/][green]{s.replacement}[/]" + \
-        line[at + len(s.original):at + len(s.original) + 40]
-    out.print(f"[bold][{t.id}][/] [cyan]{s.kind}[/] {s.message}")
+    change = f"⟨[red]{escape(s.original)}[/] → [green]{escape(s.replacement) or '(cut)'}[/]⟩"
+    context = escape(line[max(0, at - 40):at]) + change + escape(line[at + len(s.original):at + len(s.original) + 40])
+    out.print(f"[bold]\\[{t.id}][/] [cyan]{s.kind}[/] {escape(s.message)}")
     out.print(f"      …{context}…")
 
 
