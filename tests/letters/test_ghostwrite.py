@@ -97,3 +97,11 @@ async def test_earlier_letters_give_the_voice_and_the_closing(desk: Desk) -> Non
     drafted = await service.write(desk.store, desk.person, model, "a birthday letter to Chris", "Lewman")
     assert "The lake was grey today." in model.prompts[-1][0]["content"]
     assert drafted.letter.text.endswith("Yours forever,\nLewman")
+
+
+def test_a_reader_spoken_of_is_noticed_and_a_run_in_closing_set_apart() -> None:
+    assert ghostwrite.spoken_of("Dear Chris,\n\nChris was amazing and Chris snores. Chris and I laughed.", "Chris") == 2
+    assert ghostwrite.spoken_of("Dear Chris,\n\nYou were amazing, Chris. I love you.", "Chris") == 0
+    brief = ghostwrite.Brief("a letter to Chris", "Lewman", "Chris")
+    text = ghostwrite.tidy("Dear Chris,\n\nYou are my whole life. With all my love,\n\nLewman", brief, "Love,")
+    assert text == "Dear Chris,\n\nYou are my whole life.\n\nWith all my love,\n\nLewman"

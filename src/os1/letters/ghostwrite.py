@@ -130,8 +130,24 @@ def tidy(raw: str, brief: Brief, closing: str) -> str:
                          and not lines[-1].rstrip().endswith((".", "!", "?"))):
             lines.pop()
         lines += ["", closing, brief.sender]
-    body = "\n".join(lines).strip()
+    body = _closing_apart("\n".join(lines).strip())
     return re.sub(r"\n{3,}", "\n\n", body)
+
+
+def spoken_of(text: str, recipient: str) -> int:
+    """How often the letter talks about its reader instead of to them ("Chris was amazing", "Chris snores"):
+    a letter to Chris says "you"."""
+    name = re.escape(recipient.split()[0]) if recipient else ""
+    if not name:
+        return 0
+    return len(re.findall(rf"(?<!Dear )\b{name}\s+(?:is|was|has|had|would|will|can|could|did|does|never|always|"
+                          r"(?!and\b|or\b)[a-z]+(?:s|ed))\b", text))
+
+
+def _closing_apart(text: str) -> str:
+    """A closing the model ran into the last paragraph (". With all my love,") put on its own line."""
+    return re.sub(r"(?<=[.!?])[ \t]+((?:with (?:all )?(?:my )?love|all my love|love always|yours(?: always| forever)?|"
+                  r"forever yours|with love)[^.!?\n]{0,20},)[ \t]*(?=\n)", r"\n\n\1", text, flags=re.IGNORECASE)
 
 
 def words(text: str) -> int:
@@ -164,9 +180,11 @@ def trim(text: str, most: int = MAX_WORDS) -> str:
     return text
 
 
-def _score(text: str, bad: list[str]) -> tuple[int, int]:
+def _score(text: str, bad: list[str], recipient: str) -> tuple[int, int, int]:
+    """What is wrong with a try, worst first: invented names, then its length, then its reader spoken of."""
     n = words(text)
-    return (len(bad), 0 if MIN_WORDS <= n <= MAX_WORDS else min(abs(n - MIN_WORDS), abs(n - MAX_WORDS)))
+    return (len(bad), 0 if MIN_WORDS <= n <= MAX_WORDS else min(abs(n - MIN_WORDS), abs(n - MAX_WORDS)),
+            spoken_of(text, recipient))
 
 
 async def write(model: Model, brief: Brief, notes: Sequence[str], voice: Sequence[Letter],
@@ -176,15 +194,16 @@ async def write(model: Model, brief: Brief, notes: Sequence[str], voice: Sequenc
     grounds = known_words(brief.text, brief.sender, brief.recipient, instruction, draft, *notes,
                           *(v.text for v in voice))
     messages = prompt(brief, notes, voice, closing, instruction, draft)
-    best: tuple[tuple[int, int], str, list[str]] | None = None
+    best: tuple[tuple[int, int, int], str, list[str]] | None = None
     tries = 0
     for seed in range(TRIES):
         tries += 1
         text = trim(tidy(await _generate(model, messages, seed), brief, closing))  # too long is easily mended
         bad = invented(text, grounds)
-        if best is None or _score(text, bad) < best[0]:
-            best = (_score(text, bad), text, bad)
-        if best[0] == (0, 0):
+        score = _score(text, bad, brief.recipient)
+        if best is None or score < best[0]:
+            best = (score, text, bad)
+        if best[0] == (0, 0, 0):
             break
     assert best is not None
     _, text, bad = best
