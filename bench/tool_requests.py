@@ -30,6 +30,8 @@ def _kind(tool: str | None) -> str:
         return "reminders"
     if "mail" in tool or tool in ("triage_inbox", "draft_reply"):
         return "mail"
+    if "letter" in tool or "client" in tool or tool == "send_book":
+        return "letters"
     return "files"
 
 
@@ -98,6 +100,17 @@ CASES: list[Case] = [
     Case("rename Scan0001.pdf to passport.pdf", "rename_file",
          {"name": ["scan0001"], "new_name": ["passport"]}),
     Case("delete the file old-cv-draft.docx", "delete_file", {"name": ["old-cv-draft", "cv"]}),
+    # -- letters -------------------------------------------------------------------------------------------
+    Case("write a birthday letter to Chris from his wife Lewman, about their trip to the lake", "write_letter",
+         {"brief": ["chris", "birthday", "lake"]}),
+    Case("make it warmer", "revise_letter", {"change": ["warm"]}),
+    Case("mention the blue canoe in the letter", "revise_letter", {"change": ["canoe"]}),
+    Case("can you proofread the letter?", "proofread_letter"),
+    Case("write it out by hand", "handwrite_letter"),
+    Case("remember for Lewman's letters: she and Chris met at a dance in 1974", "tell_about_client",
+         {"client": ["lewman"], "facts": ["dance", "1974"]}),
+    Case("send the book to the publisher at editor@example.com", "send_book", {"to": ["editor@example.com"]}),
+    Case("I write letters for other people, for a living", None),
     # -- talk that mentions these things but asks for no tool ----------------------------------------------
     Case("my sister sent me a lovely letter once, years ago", None),
     Case("I hate email, honestly. It never ends.", None),

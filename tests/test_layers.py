@@ -16,7 +16,8 @@ LAYERS: list[set[str]] = [
     {"events", "config", "text", "__init__"},
     {"db", "models"},
     {"memory", "tools", "persona", "prompt"},
-    {"character", "reminders", "mail", "files", "music"},  # who it is in each reply; capabilities, each with its tools
+    # who it is in each reply; capabilities, each with its tools
+    {"character", "reminders", "mail", "files", "music", "letters"},
     {"reaching", "meeting"},  # what it says unasked (on the reminders' doors and clock), and the first meeting
     {"voice"},  # the ear and the mouth, and the live loop (it sees the turn only through voice.base.Turns)
     {"agent", "prompt_builder", "companion", "life", "capabilities"},
@@ -26,7 +27,7 @@ LAYERS: list[set[str]] = [
 # Same-layer imports that are part of the design, importer → imported.
 SIDEWAYS = {
     ("prompt", "persona"), ("prompt", "memory"), ("tools", "memory"),
-    ("mail", "files"), ("music", "character"), ("reaching", "meeting"),
+    ("mail", "files"), ("music", "character"), ("reaching", "meeting"), ("letters", "mail"),
     ("companion", "agent"), ("companion", "prompt_builder"), ("capabilities", "reminders"),
     ("cli", "server"), ("testing", "server"), ("__main__", "cli"),
 }

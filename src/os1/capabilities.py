@@ -7,6 +7,7 @@ adding them here. The runtime builds the companion's toolbox from this list, onc
 from __future__ import annotations
 
 from os1.files.tools import FILE_TOOLS
+from os1.letters.tools import LETTER_TOOLS
 from os1.mail import mail_tools
 from os1.music.tools import MUSIC_TOOLS
 from os1.reminders.tools import REMINDER_TOOLS
@@ -15,4 +16,4 @@ from os1.tools import Toolbox
 
 def default_toolbox() -> Toolbox:
     """The tools every companion has."""
-    return Toolbox((*REMINDER_TOOLS, *mail_tools(), *FILE_TOOLS, *MUSIC_TOOLS))
+    return Toolbox((*REMINDER_TOOLS, *mail_tools(), *FILE_TOOLS, *MUSIC_TOOLS, *LETTER_TOOLS))

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from os1.cli.files import files
+from os1.cli.letters import letters
 from os1.cli.mail import mail
 from os1.cli.maintenance import maintenance
 from os1.cli.memory import memory, reflect
@@ -110,6 +111,7 @@ cli.add_command(mail)
 cli.add_command(memory)
 cli.add_command(files)
 cli.add_command(music)
+cli.add_command(letters)
 cli.add_command(reflect)
 cli.add_command(talk)
 cli.add_command(voices)

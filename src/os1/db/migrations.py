@@ -495,3 +495,64 @@ def m015_music_pieces(db: sqlite3.Connection) -> None:
         );
         CREATE INDEX pieces_by_user ON pieces(user_id, id)
     """)
+
+
+@migration
+def m016_letters(db: sqlite3.Connection) -> None:
+    """Letters written for others (or for oneself): the clients a person writes for, each with a memory of their
+    own (kept apart from the person's facts and from every other client's), the letters with every version kept,
+    and the proofreading suggestions made on a version, each accepted or rejected one by one."""
+    _run_statements(db, """
+        CREATE TABLE letter_clients (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            writes_to TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            UNIQUE (user_id, name COLLATE NOCASE)
+        );
+        CREATE TABLE letter_client_notes (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            client_id INTEGER NOT NULL REFERENCES letter_clients(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT 'told',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX letter_client_notes_by_client ON letter_client_notes(user_id, client_id, id);
+        CREATE TABLE letters (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            client_id INTEGER REFERENCES letter_clients(id) ON DELETE CASCADE,
+            sender TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            brief TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX letters_by_user ON letters(user_id, client_id, id);
+        CREATE TABLE letter_versions (
+            id INTEGER PRIMARY KEY,
+            letter_id INTEGER NOT NULL REFERENCES letters(id) ON DELETE CASCADE,
+            number INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            proofread_of INTEGER,
+            created_at TEXT NOT NULL,
+            UNIQUE (letter_id, number)
+        );
+        CREATE TABLE letter_suggestions (
+            id INTEGER PRIMARY KEY,
+            letter_id INTEGER NOT NULL REFERENCES letters(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('spelling', 'grammar', 'repeated', 'tone')),
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            original TEXT NOT NULL,
+            replacement TEXT NOT NULL,
+            message TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'accepted', 'rejected')),
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX letter_suggestions_by_letter ON letter_suggestions(letter_id, version, start)
+    """)

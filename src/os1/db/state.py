@@ -45,5 +45,10 @@ MAIL_TRIAGE = StateKey("mail_triage:{}", "the last triage plan, per conversation
 MAIL_DRAFT = StateKey("mail_draft:{}", "the reply last drafted, per conversation (JSON)")
 MAIL_FROZEN = StateKey("mail_frozen:{}:{}", "the mails a proposal showed, per conversation and tool (JSON)")
 
+# -- letters ----------------------------------------------------------------------------------------------------
+LETTERS_BOOK = StateKey("letters:book", "the book of letters: its title, author and chosen letter ids (JSON)")
+LETTER_SHOWN = StateKey("letters:shown:{}", "the letter last written or shown, per conversation ('this letter')")
+
 ALL = (COMPANION_NAME, NAME_TOLD, VOICE, MOOD, PERSON_NOTE, PENDING_ACTION, PENDING_FORGET, API_CONVERSATION,
-       LEARNED_THROUGH, QUIET_HOURS, FIRST_MEETING, REACH_OUT, MAIL_LISTING, MAIL_TRIAGE, MAIL_DRAFT, MAIL_FROZEN)
+       LEARNED_THROUGH, QUIET_HOURS, FIRST_MEETING, REACH_OUT, MAIL_LISTING, MAIL_TRIAGE, MAIL_DRAFT, MAIL_FROZEN,
+       LETTERS_BOOK, LETTER_SHOWN)

@@ -78,7 +78,8 @@ def batches(messages: list[StoredMessage]) -> list[list[StoredMessage]]:
     """Consecutive messages of one conversation, read together up to a size (those not worth reading left out)."""
     out: list[list[StoredMessage]] = []
     for m in messages:
-        if not worth_reading(m.content):
+        # what the person told of someone else (a letters client: letters/tools.py) is not theirs to learn
+        if not worth_reading(m.content) or m.meta.get("kept_apart"):
             continue
         last = out[-1] if out else None
         if (last is None or last[-1].conversation_id != m.conversation_id or len(last) >= BATCH_MESSAGES

@@ -27,7 +27,8 @@ _THINGS = (r"reminders?|alarms?|e-?mails?|mails?|inbox|newsletters?|promotions?|
            r"messages?(?=\s+from\b)|files?|folders?|documents?|pdfs?|photos?|pictures?|screenshots?|duplicates|downloads")
 _WORLDLY = re.compile(r"^(?:(?:my|the|that|this|these|those|all|all my|all the|all of my|all of the|both)\s+)?"
                       rf"(?:[\w:.'-]+\s+){{0,3}}?(?:{_THINGS})(?:$|[\s,.!]+(?:about|for|at|to|on|that|i|you|"
-                      r"please|in|from|of|$))|^what can go\b|^[\w ()'-]{1,80}\.[a-z0-9]{1,5}$", re.IGNORECASE)
+                      r"please|in|from|of|$))|^what can go\b|^[\w ()'-]{1,80}\.[a-z0-9]{1,5}$|"
+                      r"^(?:my |the |a )?client\b", re.IGNORECASE)  # a letters client has a memory of their own
 
 
 @dataclass(frozen=True)

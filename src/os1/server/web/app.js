@@ -5,7 +5,9 @@
 // A shared screen: signing out leaves nothing of the person behind — their token and everything this tab kept
 // are wiped, every request and stream of theirs is stopped, and the page is loaded afresh, so that no word of
 // theirs survives in the page for the next person.
-import { CANT_REACH, TOKEN_KEY, endSession, hooks, problem, session, showError, sseEvents } from "./api.js";
+import {
+  CANT_REACH, TOKEN_KEY, api, element, endSession, getJSON, hooks, problem, session, showError, sseEvents, when,
+} from "./api.js";
 import {
   addMessage, applyEvent, chat, follow, openConversation, Reply, restore, setConversation, showMessages, stop, stopEditing,
   submit,
@@ -13,6 +15,7 @@ import {
 import { wireHistory } from "./history.js";
 import { loadMemory, wireMemory } from "./memory.js";
 import { addView, showView } from "./views.js";
+import { loadLetters, setupLetters } from "./letters.js";
 import { VoiceLink } from "./voice.js";
 
 const SIGNED_OUT_KEY = "os1.signedOut"; // sessionStorage, across the reload: why the sign-in page shows
@@ -352,6 +355,8 @@ addView("chat", { label: "Talk", load: () => follow(true) });
 addView("history", { label: "History", load: loadHistory });
 addView("memory", { label: "What OS1 knows about me", load: loadMemory });
 wireMemory();
+addView("letters", { label: "Letters", load: loadLetters });
+setupLetters({ $, api, getJSON, element, showError, when });
 
 // ---------- wiring ----------
 
