@@ -106,3 +106,16 @@ async def test_made_up_token_ids_are_metered_per_address_too(metered: Any) -> No
     answers = [await hello(base_url, token) for token in made_up]
     assert [a["code"] for a in answers] == ["unauthorized"] * BURST + ["rate_limited"] * (8 - BURST)
     assert hasher.checks == 0  # no such id: nothing to hash
+
+
+def test_a_flood_at_one_token_does_not_lock_its_owner_out_where_they_signed_in_before() -> None:
+    from os1.server.limits import SignInGate
+
+    gate = SignInGate(per_minute=60, burst=BURST)
+    now = 1000.0
+    assert gate.wait("192.168.1.7", "tok_owner", now) == 0
+    gate.trust("192.168.1.7", "tok_owner")  # the owner signed in from home
+    flooded = [gate.wait(f"10.0.0.{n % 200}", "tok_owner", now) for n in range(200)]  # many addresses, one token
+    assert sum(w == 0 for w in flooded) <= BURST  # the flood is refused before the hash
+    assert gate.wait("192.168.1.7", "tok_owner", now) == 0  # its owner, at home, still gets to try
+    assert gate.wait("172.16.0.9", "tok_owner", now) > 0  # an address it never signed in from does not

@@ -158,6 +158,7 @@ class TokenBook:
                 return None
         self._verified[key] = _Verified(user, public_id, now)
         self._verified.move_to_end(key)
+        self.gate.trust(caller, public_id)
         while len(self._verified) > CACHE_LIMIT:  # the least recently signed-in go first: no re-hashing herd
             self._verified.popitem(last=False)
         await self._touch(public_id, now, at_once=True)

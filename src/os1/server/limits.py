@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -101,15 +102,28 @@ class SignInGate:
     many, is refused before any of that work, so a flood of bad secrets costs the server a dictionary look-up;
     a token already verified never comes here, so the people signed in are not slowed by it."""
 
+    TRUSTED_LIMIT = 10_000  # (token, address) pairs remembered as having signed in with the right secret
+
     def __init__(self, per_minute: float = Limits.per_minute, burst: int = Limits.burst) -> None:
         self.buckets = Buckets(per_minute / 60.0, burst)
+        self._trusted: OrderedDict[tuple[str, str], None] = OrderedDict()
 
     def wait(self, address: str | None, public_id: str, now: float) -> float:
         """0.0 to go ahead (one attempt counted against both), else the seconds until one may."""
-        wait = self.buckets.take(f"address:{address or 'unknown'}", now)
+        where = address or "unknown"
+        wait = self.buckets.take(f"address:{where}", now)
         if wait > 0:  # refused by address: the token's own count is left for its owner
             return wait
-        return self.buckets.take(f"token:{public_id}", now)
+        wait = self.buckets.take(f"token:{public_id}", now)
+        # A flood at a token from elsewhere does not lock out an address its owner has signed in from before.
+        return 0.0 if wait > 0 and (public_id, where) in self._trusted else wait
+
+    def trust(self, address: str | None, public_id: str) -> None:
+        """This address signed in with this token's right secret."""
+        self._trusted[(public_id, address or "unknown")] = None
+        self._trusted.move_to_end((public_id, address or "unknown"))
+        while len(self._trusted) > self.TRUSTED_LIMIT:
+            self._trusted.popitem(last=False)
 
 
 class Buckets:
