@@ -9,13 +9,13 @@ from os1.letters import service
 from os1.server.deps import Hub
 from os1.testing import ScriptedModel
 
-from .test_web import SHOTS, Launch, chromium, launch, sign_in  # noqa: F401  # the browser fixtures
+from .test_web import SHOTS, Launch, sign_in
 
 SLIPS = "Dear Chris,\n\nI beleive the lake was the the best week of our year.\n\nRegards,\nLewman"
 
 
 async def test_a_letter_proofread_in_the_browser(server: tuple[str, Hub, ScriptedModel],
-                                                 launch: Launch) -> None:  # noqa: F811
+                                                 launch: Launch) -> None:
     base_url, hub, _ = server
     person = await hub.runtime.store.user("theodore")
     await service.add_written(hub.runtime.store, person, SLIPS, "Lewman", "Chris")
