@@ -7,6 +7,7 @@ from os1.companion import MAX_INPUT_CHARS
 from os1.config import Settings
 from os1.events import Error, Event, Named, Recalled, Status, TextDelta, TurnEnded, TurnStarted
 from os1.models.base import ModelUnavailable
+from os1.prompt import company_note
 from os1.runtime import Runtime, open_runtime
 from os1.testing import ScriptedModel
 
@@ -228,3 +229,16 @@ async def test_recall_never_crosses_people(runtime: Runtime, scripted: ScriptedM
     events = await turn(runtime, "What is my password hint, marmalade or something?", name="theodore")
     assert not any(isinstance(e, Recalled) for e in events)
     assert not any("secret" in m["content"] for m in scripted.prompts[-1])
+
+
+async def test_asked_whether_it_talks_with_others_it_is_given_the_count_and_never_who(
+        runtime: Runtime, scripted: ScriptedModel) -> None:
+    for name in ("maria", "jon"):  # two other people talking now
+        scripted.enqueue("Hi.")
+        await turn(runtime, f"Hello, it's {name}.", name=name)
+    scripted.enqueue("Yes, a couple of other people right now.")
+    await turn(runtime, "Are you talking to anyone else right now?")
+    notes = [m["content"] for m in scripted.prompts[-1] if m["role"] == "system"]
+    told = next(n for n in notes if n.startswith("Who else:"))
+    assert "2 other people" in told and "maria" not in told.lower() and "jon" not in told.lower()
+    assert "no one but them" in company_note(0)

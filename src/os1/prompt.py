@@ -66,6 +66,8 @@ def render(messages: Sequence[StoredMessage]) -> list[Message]:
             content += INTERRUPTED_MARK
         if m.role == "user" and m.meta.get("mood"):  # how the companion felt as the message came (character/)
             out.append({"role": "system", "content": str(m.meta["mood"])})
+        if m.role == "user" and isinstance(m.meta.get("company"), int):
+            out.append({"role": "system", "content": company_note(m.meta["company"])})
         if m.role == "user" and (m.meta.get("recalled") or m.meta.get("grounding")):
             out.append({"role": "system", "content": recalled_note(m.meta.get("recalled", []),
                                                                    m.meta.get("grounding"), when)})
@@ -75,6 +77,27 @@ def render(messages: Sequence[StoredMessage]) -> list[Message]:
 
 
 NEVER_TOLD_NOTE = "Memory check:"  # opens the note that says memory holds nothing on what they ask
+# "Are you talking to anyone else?": answered from the server's own count, never with who.
+ASKS_ABOUT_OTHERS = re.compile(
+    r"\b(?:talking|speaking|chatting)\s+(?:to|with)\s+(?:anyone|anybody|someone|somebody|other|others)\b|"
+    r"\bhow many (?:other )?(?:people|others|persons)\b.*\b(?:talk|speak|chat)|"
+    r"\b(?:other|else)\b.*\b(?:people|anyone|anybody)\b.*\b(?:right now|at the same time|besides me|too)\b",
+    re.IGNORECASE)
+
+
+def asks_about_others(message: str) -> bool:
+    """Whether the message asks the companion whether it talks with others ("I was talking to someone" doesn't)."""
+    return bool(ASKS_ABOUT_OTHERS.search(message)) and re.search(r"\byou\b", message, re.IGNORECASE) is not None
+
+
+def company_note(others: int) -> str:
+    """The truth about who else it is talking with right now: a number, never a name."""
+    if others == 0:
+        return ("Who else: right now you are talking with no one but them. If they ask, tell them so, "
+                "honestly and in your own words.")
+    people = "one other person" if others == 1 else f"{others:,} other people"
+    return (f"Who else: right now you are also talking with {people}. If they ask, tell them the truth and the "
+            f"number, in your own words, and never anything about who those people are.")
 
 
 def recalled_note(items: Sequence[dict[str, Any]], grounding: dict[str, Any] | None = None,

@@ -8,19 +8,21 @@ import asyncio
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from os1.character import Character
 from os1.config import Settings
 from os1.db import state
 from os1.db.store import Conversation, Store, StoredMessage, User
+from os1.db.times import utc_iso
 from os1.memory.grounding import ground
 from os1.memory.memory import Memory
 from os1.memory.portrait import person_note, portrait
 from os1.memory.recall import Scope
 from os1.models.base import Message, Model, PromptTooLong
 from os1.persona import Identity, Persona
-from os1.prompt import Window, fit_window, render, system_prompt
+from os1.prompt import Window, asks_about_others, fit_window, render, system_prompt
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,7 @@ HISTORY_LOOKBACK = 400  # messages read back per turn; the window never reaches 
 SAFETY_TOKENS = 48  # room for what a chat template adds beyond the per-message estimate
 SIZE_CACHE_LIMIT = 100_000
 RECALL_LIMIT = 4  # memories brought into one prompt: enough to answer, few enough for a small model
+COMPANY_WINDOW = timedelta(minutes=15)  # "talking with" someone: they said something this recently
 DRAFT_ID = 2**62  # the id of a message not stored yet (see Companion.anticipate): after every real one
 
 
@@ -59,6 +62,11 @@ class PromptBuilder:
             if not draft:
                 # Kept with the message while the prompt is built: it is in the prompt already, and the store's
                 # one writer, first in first out, has it written before the reply is (later turns read it there).
+                self._in_background(self.store.update_meta(new, new.meta))
+        if asks_about_others(new.content):  # "are you talking to anyone else?": the truth, as a number
+            since = utc_iso(datetime.fromisoformat(new.created_at) - COMPANY_WINDOW)
+            new = replace(new, meta={**new.meta, "company": await self.store.others_talking(user, since)})
+            if not draft:
                 self._in_background(self.store.update_meta(new, new.meta))
         history = [m for m in await self.store.messages(conversation, limit=HISTORY_LOOKBACK) if m.id != new.id]
         if mood := await self.character.note_for(user, history):  # how it feels, kept with the message when new

@@ -150,6 +150,13 @@ class Store:
                                 (user.id, external_id))
         return _conversation(rows[0]) if rows else None
 
+    async def others_talking(self, user: User, since: str) -> int:
+        """How many other people have said something since `since` (a store time): only a count, never who."""
+        rows = await self.read(
+            "SELECT COUNT(DISTINCT c.user_id) FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+            "WHERE m.role = 'user' AND m.created_at >= ? AND c.user_id != ?", (since, user.id))
+        return int(rows[0][0]) if rows else 0
+
     async def latest_conversation(self, user: User) -> Conversation | None:
         rows = await self.read(f"SELECT {_CONV} FROM conversations WHERE user_id = ? "
                                 "ORDER BY updated_at DESC, id DESC LIMIT 1", (user.id,))
