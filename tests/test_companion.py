@@ -242,3 +242,14 @@ async def test_asked_whether_it_talks_with_others_it_is_given_the_count_and_neve
     told = next(n for n in notes if n.startswith("Who else:"))
     assert "2 other people" in told and "maria" not in told.lower() and "jon" not in told.lower()
     assert "no one but them" in company_note(0)
+
+
+async def test_a_question_about_themselves_is_marked_as_theirs_for_the_model(
+        runtime: Runtime, scripted: ScriptedModel) -> None:
+    scripted.enqueue("You haven't told me yet. Where is home?")
+    await turn(runtime, "Where do I live?")
+    notes = [m["content"] for m in scripted.prompts[-1] if m["role"] == "system"]
+    assert any("\"my\" mean theodore, not you" in n for n in notes)
+    scripted.enqueue("Sounds nice.")
+    await turn(runtime, "It's sunny here.")
+    assert sum("not you" in m["content"] for m in scripted.prompts[-1] if m["role"] == "system") == 1

@@ -44,6 +44,13 @@ def person_in(prompt: Sequence[Message]) -> str:
     return next((m.group(1) for m in found if m is not None), "")
 
 
+def own_name_in(prompt: Sequence[Message]) -> str:
+    """The companion's own name, as a prompt (from `system_prompt`) gives it; empty while it has none."""
+    found = (re.search(r"Your name is (\S+)\. You chose it yourself", m["content"]) for m in prompt
+             if m["role"] == "system")
+    return next((m.group(1) for m in found if m is not None), "")
+
+
 def voice_examples(persona: Persona) -> str:
     """The persona's example exchanges, marked as made up so a model never takes them for memories."""
     lines = [f"- If someone said \"{them}\", you might answer: \"{you}\"" for them, you in persona.examples]
@@ -66,6 +73,8 @@ def render(messages: Sequence[StoredMessage]) -> list[Message]:
             content += INTERRUPTED_MARK
         if m.role == "user" and m.meta.get("mood"):  # how the companion felt as the message came (character/)
             out.append({"role": "system", "content": str(m.meta["mood"])})
+        if m.role == "user" and m.meta.get("about_them"):  # kept in history too: the prompt's prefix stays put
+            out.append({"role": "system", "content": about_them_note(str(m.meta["about_them"]))})
         if m.role == "user" and isinstance(m.meta.get("company"), int):
             out.append({"role": "system", "content": company_note(m.meta["company"])})
         if m.role == "user" and (m.meta.get("recalled") or m.meta.get("grounding")):
@@ -83,6 +92,20 @@ ASKS_ABOUT_OTHERS = re.compile(
     r"\bhow many (?:other )?(?:people|others|persons)\b.*\b(?:talk|speak|chat)|"
     r"\b(?:other|else)\b.*\b(?:people|anyone|anybody)\b.*\b(?:right now|at the same time|besides me|too)\b",
     re.IGNORECASE)
+
+
+# "Where do I live?", "How old am I?": a small model answers about itself ("I'm an OS, I don't have a home").
+_ABOUT_THEMSELVES = re.compile(r"\b(?:do|did|am|was|have|had|should|can|could|will|would|should)\s+I\b|"
+                               r"\bI\s+(?:live|work|do)\b|\bmy\s+\w+", re.IGNORECASE)
+
+
+def asks_about_themselves(message: str) -> bool:
+    return message.rstrip().endswith("?") and bool(_ABOUT_THEMSELVES.search(message))
+
+
+def about_them_note(person: str) -> str:
+    return (f"In the question that follows, \"I\", \"me\" and \"my\" mean {person}, not you: it is about "
+            f"{person}'s own life.")
 
 
 def asks_about_others(message: str) -> bool:

@@ -22,7 +22,7 @@ from os1.memory.portrait import person_note, portrait
 from os1.memory.recall import Scope
 from os1.models.base import Message, Model, PromptTooLong
 from os1.persona import Identity, Persona
-from os1.prompt import Window, asks_about_others, fit_window, render, system_prompt
+from os1.prompt import Window, asks_about_others, asks_about_themselves, fit_window, render, system_prompt
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,10 @@ class PromptBuilder:
             if not draft:
                 # Kept with the message while the prompt is built: it is in the prompt already, and the store's
                 # one writer, first in first out, has it written before the reply is (later turns read it there).
+                self._in_background(self.store.update_meta(new, new.meta))
+        if asks_about_themselves(new.content):  # "where do I live?" is about them, not about the companion
+            new = replace(new, meta={**new.meta, "about_them": user.name})
+            if not draft:
                 self._in_background(self.store.update_meta(new, new.meta))
         if asks_about_others(new.content):  # "are you talking to anyone else?": the truth, as a number
             since = utc_iso(datetime.fromisoformat(new.created_at) - COMPANY_WINDOW)

@@ -308,3 +308,14 @@ def test_what_it_is_said_in_a_sentence_goes_out() -> None:
     reply = "In a way, yes. I'm an OS, and I'm still finding out what that means."
     shown, _ = guarded(reply, "Are you an AI?")
     assert shown == reply
+
+
+@pytest.mark.parametrize(("reply", "said"), [
+    ("I'm in your phone, Eleanor.", "I'm in your phone."),
+    ("Eleanor, that's a lovely thought. Tell me more?", "That's a lovely thought. Tell me more?"),
+    ("My name is Eleanor, and I chose it myself.", "My name is Eleanor, and I chose it myself."),
+])
+def test_its_own_name_is_never_said_to_them_as_theirs(reply: str, said: str) -> None:
+    guard = Guard("", 3, person="Marcus", asked="Where are you?", own_name="Eleanor")
+    shown = "".join(guard.feed(piece) for piece in pieces(reply)) + guard.finish()
+    assert shown == said

@@ -22,7 +22,7 @@ from os1.db import state
 from os1.db.store import Store, StoredMessage, User
 from os1.models.base import GenerateOptions, Message, Model
 from os1.persona import Persona
-from os1.prompt import NEVER_TOLD_NOTE, person_in, voice_examples
+from os1.prompt import NEVER_TOLD_NOTE, own_name_in, person_in, voice_examples
 
 log = logging.getLogger(__name__)
 # (store, person) → the keeping of their latest message's effect on the mood, while it runs
@@ -108,7 +108,7 @@ class Character:
         for attempt in range(RETRIES + 1):
             last = attempt == RETRIES
             guard = Guard(known, limit, person_in(prompt), asked, examples=self.persona.examples, final=last,
-                          before=before)
+                          before=before, own_name=own_name_in(prompt))
             pieces = model.stream(messages, tries)
             try:
                 async for piece in pieces:

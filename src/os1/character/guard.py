@@ -91,6 +91,7 @@ class Guard:
     examples: Sequence[tuple[str, str]] = ()  # the persona's made-up exchanges: shown for voice, never recited
     final: bool = False  # the last try: a non-answer is let through rather than nothing said
     before: Sequence[str] = ()  # its own last replies: none of their sentences is said again
+    own_name: str = ""  # its own name: never said to the person as if it were theirs ("I'm here, Eleanor.")
     patterns: Patterns = PATTERNS
     repairs: list[Repair] = field(default_factory=list)
     said: str = ""  # everything let through so far
@@ -113,6 +114,8 @@ class Guard:
         self._echoes = [s for s in said if len(s) >= ECHO_WORDS]
         name = self.person.lower()
         self._names = frozenset({name, f"{name}'s"}) if name else frozenset()
+        if self.own_name and self.own_name.lower() != name:
+            self._names |= {self.own_name.lower()}  # held: it may be said to them as if it were their name
         own = (tuple(w.text for w in words(s)) for r in self.before for s in re.split(r"(?<=[.!?…])\s+|\n+", r))
         self._repeats = [s for s in own if len(s) >= REPEAT_WORDS]
         self._perspective = Perspective.of(self.asked)
@@ -181,6 +184,7 @@ class Guard:
             self.repairs.append(Repair("recital", text.strip()))  # a persona example, answering something else
             return ""
         sided = self._perspective.turn(their_side(text, self.asked, self.person))  # what it changes was held
+        sided = self._not_calling_them(sided)
         if sided[:shown] == text[:shown]:
             text = sided
         ws = words(text)
@@ -262,7 +266,7 @@ class Guard:
             limit = min(limit, ws[scan.alive_from].start)
         if partial and not self._harmless(ws[-1]):
             limit = min(limit, ws[-1].start)
-        if self.person and (named := next((w for w in ws if w.text in self._names), None)) is not None:
+        if self._names and (named := next((w for w in ws if w.text in self._names), None)) is not None:
             limit = min(limit, named.start)  # "Theo's sister" is said as "your sister" (grounding.their_side)
         if (turned := self._perspective.hold_from(ws, partial)) is not None:
             limit = min(limit, ws[turned].start)  # "I live…" answering "where do I live?" is said from their side
@@ -277,6 +281,15 @@ class Guard:
         edge = self._edge(text, self._shown, limit)
         out, self._shown = text[self._shown:edge], max(edge, self._shown)
         return out
+
+    def _not_calling_them(self, sentence: str) -> str:
+        """"I'm in your phone, Eleanor." when Eleanor is its own name: the small model calls the person by it."""
+        own = self.own_name
+        if not own or own.lower() == self.person.lower():
+            return sentence
+        sentence = re.sub(rf",\s*{re.escape(own)}(?=\s*[.!?…]|\s*$)", "", sentence)
+        return re.sub(rf"^(\s*)(?:(?:hey|hi|oh|well)\s+)?{re.escape(own)},\s*(\w)",
+                      lambda m: m.group(1) + m.group(2).upper(), sentence, flags=re.IGNORECASE)
 
     def _may_repeat(self, ws: list[Word], partial: bool) -> bool:
         done = tuple(w.text for w in (ws[:-1] if partial else ws))
