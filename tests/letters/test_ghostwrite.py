@@ -105,3 +105,11 @@ def test_a_reader_spoken_of_is_noticed_and_a_run_in_closing_set_apart() -> None:
     brief = ghostwrite.Brief("a letter to Chris", "Lewman", "Chris")
     text = ghostwrite.tidy("Dear Chris,\n\nYou are my whole life. With all my love,\n\nLewman", brief, "Love,")
     assert text == "Dear Chris,\n\nYou are my whole life.\n\nWith all my love,\n\nLewman"
+
+
+def test_the_briefs_occasion_is_always_named() -> None:
+    letter = "Dear Chris,\n\nThe lake was lovely.\n\nLove,\nLewman"
+    assert ghostwrite.occasion_missed(letter, "a birthday letter to Chris") == "Happy birthday!"
+    assert ghostwrite.honour_occasion(letter, "a birthday letter to Chris") == (
+        "Dear Chris,\n\nHappy birthday! The lake was lovely.\n\nLove,\nLewman")
+    assert ghostwrite.honour_occasion(letter, "a letter to Chris about the lake") == letter

@@ -150,6 +150,29 @@ def _closing_apart(text: str) -> str:
                   r"forever yours|with love)[^.!?\n]{0,20},)[ \t]*(?=\n)", r"\n\n\1", text, flags=re.IGNORECASE)
 
 
+# The occasions a brief can name, and the plain words that honour one when the letter forgot it.
+OCCASIONS = ((r"birthday", "Happy birthday!"), (r"anniversary", "Happy anniversary!"),
+             (r"congratulat", "Congratulations!"), (r"thank", "Thank you."), (r"sorry|apolog", "I'm sorry."),
+             (r"christmas", "Merry Christmas!"), (r"get well", "Get well soon."))
+
+
+def occasion_missed(text: str, brief: str) -> str:
+    """The words for the brief's occasion when the letter never names it ("" when it does, or has none)."""
+    for pattern, words_for in OCCASIONS:
+        if re.search(pattern, brief, re.IGNORECASE) and not re.search(pattern, text, re.IGNORECASE):
+            return words_for
+    return ""
+
+
+def honour_occasion(text: str, brief: str) -> str:
+    """The letter with its occasion named at the start of its first paragraph, if it forgot it."""
+    missed = occasion_missed(text, brief)
+    if not missed:
+        return text
+    head, _, rest = text.partition("\n\n")
+    return f"{head}\n\n{missed} {rest}" if rest else f"{missed} {head}"
+
+
 def words(text: str) -> int:
     return len(text.split())
 
@@ -180,11 +203,13 @@ def trim(text: str, most: int = MAX_WORDS) -> str:
     return text
 
 
-def _score(text: str, bad: list[str], recipient: str) -> tuple[int, int, int]:
-    """What is wrong with a try, worst first: invented names, then its length, then its reader spoken of."""
+def _score(text: str, bad: list[str], brief: Brief) -> tuple[int, int, int, int]:
+    """What is wrong with a try, worst first: invented names, its occasion forgotten, its length, its reader
+    spoken of."""
     n = words(text)
-    return (len(bad), 0 if MIN_WORDS <= n <= MAX_WORDS else min(abs(n - MIN_WORDS), abs(n - MAX_WORDS)),
-            spoken_of(text, recipient))
+    return (len(bad), int(bool(occasion_missed(text, brief.text))),
+            0 if MIN_WORDS <= n <= MAX_WORDS else min(abs(n - MIN_WORDS), abs(n - MAX_WORDS)),
+            spoken_of(text, brief.recipient))
 
 
 async def write(model: Model, brief: Brief, notes: Sequence[str], voice: Sequence[Letter],
@@ -194,19 +219,20 @@ async def write(model: Model, brief: Brief, notes: Sequence[str], voice: Sequenc
     grounds = known_words(brief.text, brief.sender, brief.recipient, instruction, draft, *notes,
                           *(v.text for v in voice))
     messages = prompt(brief, notes, voice, closing, instruction, draft)
-    best: tuple[tuple[int, int, int], str, list[str]] | None = None
+    best: tuple[tuple[int, int, int, int], str, list[str]] | None = None
     tries = 0
     for seed in range(TRIES):
         tries += 1
         text = trim(tidy(await _generate(model, messages, seed), brief, closing))  # too long is easily mended
         bad = invented(text, grounds)
-        score = _score(text, bad, brief.recipient)
+        score = _score(text, bad, brief)
         if best is None or score < best[0]:
             best = (score, text, bad)
-        if best[0] == (0, 0, 0):
+        if best[0] == (0, 0, 0, 0):
             break
     assert best is not None
     _, text, bad = best
     if bad:
         text = tidy(cut_invented(text, bad), brief, closing)
+    text = honour_occasion(text, brief.text)
     return Written(text, tries, bad, bool(bad))
