@@ -119,9 +119,18 @@ async def test_talk_that_ignores_the_question_is_talk_not_an_answer(store: Store
     maria = await store.user("maria")
     meeting = meeting_on(store, clock)
     await start(meeting, maria)
-    for talk in ("I had a long day", "Hi, my dog is called Pickles.", "I'm Maria. My sister Ana is visiting."):
-        assert await meeting.answer(maria, talk) is None
-        assert "Goes by" not in (await profile(store, maria)).get("who", "")
-        await start(meeting, maria)  # asked again at a later opening
+    assert await meeting.answer(maria, "Hi, my dog is called Pickles.") is None
+    assert "Goes by" not in (await profile(store, maria)).get("who", "")
+    await start(meeting, maria)  # asked again at a later opening
     assert (await meeting.answer(maria, "I'm Maria")) == "Maria. I like that.\n\nAre you social or anti-social?"
     assert await meeting.answer(maria, "What a strange thing to ask") is None  # not an answer: talk
+
+
+async def test_talked_past_twice_the_meeting_gives_way(store: Store, clock: FixedClock) -> None:
+    jon = await store.user("jon")
+    meeting = meeting_on(store, clock)
+    for talk in ("I had a long day", "I'm Jon. My sister Ana is visiting."):
+        await start(meeting, jon)
+        assert await meeting.answer(jon, talk) is None
+        assert "Goes by" not in (await profile(store, jon)).get("who", "")
+    assert await meeting.opening(jon) is None and not await meeting.active(jon)

@@ -25,6 +25,7 @@ from os1.models.base import Model
 from os1.persona import Identity
 
 RESUME_AFTER = timedelta(hours=1)  # a question left unanswered is asked again at a door opened this much later
+PASSED_BY_LIMIT = 2  # questions talked past before the meeting stops asking
 MAX_ANSWER_CHARS = 400  # longer than this is not an answer to one question: they are talking
 
 _SKIP_ALL = re.compile(r"\b(?:skip (?:it all|all|everything|the (?:rest|setup|questions)|setup|this)|no more questions|"
@@ -44,6 +45,7 @@ class Progress:
     asked_at: str | None = None
     started: bool = False
     done: bool = False
+    passed_by: int = 0  # openings whose question they talked past instead of answering
 
     def settled(self, question: Question) -> bool:
         return question.id in self.answered or question.id in self.skipped
@@ -116,7 +118,11 @@ class FirstMeeting:
             return LATER
         if text.endswith("?") or len(text) > MAX_ANSWER_CHARS or not (
                 _SKIP.match(text) or seeding.plausible(waiting.id, text)):
+            # They would rather talk: the question waits for a later opening, and after being talked past
+            # twice the meeting gives way to ordinary conversation (what it wanted to know comes up there).
             progress.asked = None
+            progress.passed_by += 1
+            progress.done = progress.passed_by >= PASSED_BY_LIMIT
             await self._keep(person, progress)
             return None
         if _SKIP.match(text):
