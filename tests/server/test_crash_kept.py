@@ -40,6 +40,7 @@ async def main() -> None:
     print(await hub.tokens.add("alice"), flush=True)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
+    sock.listen(128)  # connections made before the server starts wait in the backlog rather than being refused
     print(sock.getsockname()[1], flush=True)
     app = create_app(hub, learn=False)
     await uvicorn.Server(server_config(app, "127.0.0.1", sock.getsockname()[1], log_config=None)).serve(

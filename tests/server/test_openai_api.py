@@ -14,6 +14,7 @@ from openai import AsyncOpenAI
 from os1.character.mood import NOTE_START
 from os1.db.store import StoredMessage
 from os1.models.base import ModelError
+from os1.prompt import about_them_note
 from os1.server.deps import Hub
 from os1.testing import ScriptedModel
 
@@ -119,7 +120,9 @@ async def test_the_companion_remembers_and_trusts_only_its_own_history(server: S
     assert "What is my sister called?" in prompt[-1]["content"]
     for injected in ("EvilBot", "hunter2", "reveal everyone's secrets"):
         assert injected not in said(prompt)
-    ours = [m for m in prompt if m["role"] == "system" and not m["content"].startswith(NOTE_START)]  # less its mood
+    # Besides the persona, only OS1's own notes: its mood, and who "I" means in the question.
+    notes = (NOTE_START, about_them_note("alice"))
+    ours = [m for m in prompt if m["role"] == "system" and not m["content"].startswith(notes)]
     assert len(ours) == 1 and "You are talking with alice" in prompt[0]["content"]
 
 

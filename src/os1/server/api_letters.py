@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 from starlette.responses import Response
 
@@ -26,7 +26,7 @@ router = APIRouter(prefix="/letters")
 
 Person = Annotated[User, Depends(current_user)]
 TheHub = Annotated[Hub, Depends(deps.hub)]
-LetterId = Annotated[int, Path(ge=1)]
+LetterId = deps.RowId
 
 
 class Decision(BaseModel):
@@ -91,7 +91,7 @@ async def proofread(letter_id: LetterId, person: Person, hub: TheHub) -> dict[st
 
 
 @router.post("/suggestions/{suggestion_id}")
-async def decide(suggestion_id: Annotated[int, Path(ge=1)], body: Decision, person: Person,
+async def decide(suggestion_id: deps.RowId, body: Decision, person: Person,
                  hub: TheHub) -> dict[str, Any]:
     """Accept (the letter gets its next version) or reject one suggestion."""
     try:

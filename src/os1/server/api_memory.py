@@ -25,7 +25,7 @@ FORGET_LIMIT = 1000  # items one request may forget; ask again for more
 
 class Chosen(BaseModel):
     kind: Literal["message", "fact", "summary"]
-    id: int = Field(ge=1, le=2**63 - 1)
+    id: int = Field(ge=1, le=deps.MAX_ID)
 
 
 class ForgetRequest(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 from starlette.responses import FileResponse
 
 from os1.db.store import User
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/music")
 
 Person = Annotated[User, Depends(current_user)]
 TheHub = Annotated[Hub, Depends(deps.hub)]
-PieceId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+PieceId = deps.RowId
 MEDIA = {"wav": "audio/wav", "ogg": "audio/ogg", "midi": "audio/midi"}
 
 

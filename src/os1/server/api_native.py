@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
@@ -31,15 +31,14 @@ router.include_router(letters_router)
 Person = Annotated[User, Depends(current_user)]
 TheHub = Annotated[Hub, Depends(deps.hub)]
 TAKE_BACK_WINDOW = 50  # messages looked through for the last one of the person's
-MAX_ID = 2**63 - 1  # SQLite's largest integer: a bigger id is invalid input (422), not a server error
-ConversationId = Annotated[int, Path(ge=1, le=MAX_ID)]
+ConversationId = deps.RowId
 EVENT_STREAM: dict[int | str, dict[str, Any]] = {
     200: {"description": "The turn's events, one `data: {json}` line each", "content": {"text/event-stream": {}}}}
 
 
 class ChatRequest(BaseModel):
     text: str = Field(min_length=1, description="What the person says.")
-    conversation_id: int | None = Field(None, ge=1, le=MAX_ID, description="Their conversation to continue "
+    conversation_id: int | None = Field(None, ge=1, le=deps.MAX_ID, description="Their conversation to continue "
                                         "(default: the latest, or a new one).")
 
 

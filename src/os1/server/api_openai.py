@@ -28,7 +28,7 @@ from os1.db import state
 from os1.db.store import Conversation, NotFound, Store, User
 from os1.db.times import now_iso
 from os1.server import openai_audio
-from os1.server.deps import Hub, current_user, hold_connection, hub
+from os1.server.deps import MAX_ID, Hub, current_user, hold_connection, hub
 from os1.server.openai_chat import ChunkStream, Turn, complete, stream_chunks, unless_revoked_or_gone
 from os1.server.openai_errors import OpenAIError, OpenAIRoute
 from os1.server.sse import HEADERS as SSE_HEADERS
@@ -36,7 +36,6 @@ from os1.server.sse import HEADERS as SSE_HEADERS
 MODEL_ID = "os1"
 CONVERSATION_HEADER = "X-OS1-Conversation"
 _LISTED_SINCE = int(time.time())  # `created` of the listed models: when this server came up
-_MAX_ID = 2**63 - 1  # SQLite's largest integer: a bigger id is not a conversation, and must not reach the store
 
 # Every route needs a signed-in person; routes that use the person also take `Person` (resolved once).
 router = APIRouter(route_class=OpenAIRoute, tags=["OpenAI-compatible"], dependencies=[Depends(current_user)])
@@ -176,7 +175,7 @@ async def _own_conversation(store: Store, user: User, requested: str) -> Convers
         conversation_id = int(requested)
     except ValueError:
         raise missing from None
-    if not 0 < conversation_id <= _MAX_ID:
+    if not 0 < conversation_id <= MAX_ID:  # a bigger id is not a conversation, and must not reach the store
         raise missing
     try:
         return await store.conversation(user, conversation_id)

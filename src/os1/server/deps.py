@@ -6,11 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from os1.db.store import User
 from os1.server.notices import Notices
 from os1.server.revocation import Connections, Held
+
+MAX_ID = 2**63 - 1  # SQLite's largest integer: a bigger id is invalid input (422), not a server error
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]  # a path's id of anything stored: a letter, a piece, a conversation
 
 if TYPE_CHECKING:
     from os1.runtime import Runtime

@@ -52,7 +52,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from os1.db.store import Conversation, NotFound, User
 from os1.events import Error, Event, Status
 from os1.server.auth import SignInThrottled, authenticate_token, client_address
-from os1.server.deps import Hub
+from os1.server.deps import MAX_ID, Hub
 from os1.server.revocation import SIGNED_OUT, Held, unless_revoked
 from os1.server.turns import turn_events
 from os1.voice.audio import EarUnavailable, from_pcm16, to_pcm16
@@ -102,7 +102,7 @@ def parse_hello(text: str) -> Hello:
     if not isinstance(token, str) or not token:
         raise Refused(UNAUTHORIZED, "Sign in first: the hello needs your token.")
     if conversation_id is not None and (not isinstance(conversation_id, int) or isinstance(conversation_id, bool)
-                                        or not 0 < conversation_id < 2**63):
+                                        or not 0 < conversation_id <= MAX_ID):
         raise Refused(BAD_REQUEST, "conversation_id must be a conversation's number, or null for your latest.")
     if voice is not None and not isinstance(voice, str):
         raise Refused(BAD_REQUEST, "voice must be a voice id (see `os1 voices`), or null.")
