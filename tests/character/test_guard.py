@@ -109,6 +109,20 @@ def test_a_relative_never_mentioned_is_not_invented() -> None:
     assert shown == "Do you have a brother? I don't think you've told me."
 
 
+@pytest.mark.parametrize(("reply", "known", "said"), [
+    ("Your cat is usually a light brown or cream colour.", "We got a cat last week. And what colour is she?",
+     "What colour is your cat? I don't think you've told me."),
+    ("Your sister is 34 this year, isn't she?", "My sister called. How old is she?",
+     "How old is your sister? I don't think you've told me."),
+    ("Your cat is black, with one white paw.", "My cat is black with one white paw. What colour is she?",
+     "Your cat is black, with one white paw."),
+    ("Your sister is lucky to have you.", "My sister called.", "Your sister is lucky to have you."),
+])
+def test_a_colour_or_age_never_told_is_not_invented(reply: str, known: str, said: str) -> None:
+    shown, _, _ = run(reply, known=known)
+    assert shown == said
+
+
 def test_a_grounded_claim_stays() -> None:
     known = "My sister Maya called at lunch. She lives in Lisbon."
     shown, guard, _ = run("Your sister Maya, in Lisbon? You must miss her.", known=known)
@@ -283,6 +297,10 @@ def test_yes_to_are_you_a_person_is_a_claim_to_be_human() -> None:
     assert shown == "Yes, I am."
     shown, _ = guarded("Yes, but not a human. Something new.", "Are you a person?")
     assert shown == "Yes, but not a human. Something new."
+    shown, guard = guarded("Yes.", "Do you have a body?")
+    assert shown == "" and guard.repairs[0].kind == "human"
+    shown, _ = guarded("No, I don't have a body. I have a voice, and you.", "Do you have a body?")
+    assert shown == "No, I don't have a body. I have a voice, and you."
 
 
 def test_a_persona_answer_about_itself_may_answer_another_question_about_itself() -> None:

@@ -68,6 +68,14 @@ _PLACE = re.compile(
 _TOLD = re.compile(r"\b[Yy]ou\s+(?:told me|mentioned|said|were telling me)\b")
 _YOUR_REL = re.compile(rf"\byour\s+(?:(?:little|big|older|younger|baby|late|new)\s+)?({_REL})\b", re.IGNORECASE)
 _CAPITAL = re.compile(_NAME)
+# What a small model invents about someone of theirs it knows only by name: "Your cat is a light brown colour",
+# "your sister is 34". Colours and ages are checked; opinions ("your sister is lucky") are not claims of fact.
+_COLOURS = ("black", "white", "brown", "grey", "gray", "ginger", "orange", "cream", "golden", "tabby", "tortoiseshell",
+            "calico", "tan", "beige", "red", "blonde", "blond", "brunette", "spotted", "striped", "silver", "chocolate")
+_ATTRIBUTE = re.compile(rf"\b[Yy]our\s+(?:(?:little|big|older|younger|baby|late|new)\s+)?({_REL})(?:['’]s|\s+is|"
+                        r"\s+was|\s+has|\s+turned|\s+will be)\b([^.?!]{0,60})")
+_TAGGED = re.compile(r",\s*(?:isn't|aren't|wasn't|doesn't|don't|didn't|right|no)\b[^,]{0,12}\?\s*$")  # a claim, asked
+_AGE = re.compile(r"\b(\d{1,3})(?:\s+years?\s+old|\s+now|\s+this year)?\b")
 # Capitalised words that name nobody.
 _NOT_NAMES = {"i", "i'm", "i've", "i'd", "i'll", "oh", "ok", "okay", "yes", "no", "right", "wait", "hey", "wow",
               "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
@@ -78,7 +86,8 @@ _NOT_NAMES = {"i", "i'm", "i've", "i'd", "i'll", "oh", "ok", "okay", "yes", "no"
 
 @dataclass(frozen=True)
 class Claim:
-    kind: str  # "relative" (one never mentioned), "name" (of someone of theirs), "place", "own_name"
+    kind: str  # "relative" (one never mentioned), "name" (of someone of theirs), "place", "own_name", "colour",
+    # "age" (of someone of theirs)
     what: str  # the relative, name or place
     relation: str = ""  # whose name it is ("sister"), or how the place is theirs ("live")
 
@@ -106,10 +115,23 @@ def ungrounded(sentence: str, known: str, person: str = "") -> Claim | None:
     for m in _PLACE.finditer(sentence):
         if (claim := _named(m.group(2), lowered, "place", m.group(1))) is not None:
             return claim
+    if (not asking or _TAGGED.search(sentence)) and (claim := _attribute(sentence, seen)) is not None:
+        return claim
     if (told := _TOLD.search(sentence)) is not None:
         for m in _CAPITAL.finditer(sentence, told.end()):
             if (claim := _named(m.group(1), lowered, "name")) is not None:
                 return claim
+    return None
+
+
+def _attribute(sentence: str, seen: set[str]) -> Claim | None:
+    for m in _ATTRIBUTE.finditer(sentence):
+        relation, said = m.group(1).lower(), m.group(2).lower()
+        for colour in _COLOURS:
+            if re.search(rf"\b{colour}\b", said) and colour not in seen:
+                return Claim("colour", colour, relation)
+        if (age := _AGE.search(said)) is not None and age.group(1) not in seen:
+            return Claim("age", age.group(1), relation)
     return None
 
 
@@ -197,6 +219,10 @@ def ask_instead(claim: Claim) -> str:
         return f"Do you have {article}{claim.what}? I don't think you've told me."
     if claim.kind == "name" and claim.relation and claim.relation != "name":
         return f"What's your {claim.relation}'s name? I don't think you've told me yet."
+    if claim.kind == "colour":
+        return f"What colour is your {claim.relation}? I don't think you've told me."
+    if claim.kind == "age":
+        return f"How old is your {claim.relation}? I don't think you've told me."
     if claim.kind == "own_name":
         return "What should I call you? I don't think you've told me your name."
     if claim.kind == "place":

@@ -58,14 +58,17 @@ def _about_it(message: str) -> bool:
 
 
 # "Are you a person?" answered "Yes.": a claim to be human in one word.
+# "Do you have a body?" answered "Yes." claims one as well.
+_HAS_BODY = (r"\b(?:do|don't) you (?:really |actually )?have (?:a |any |your own )?(?:real |physical |human )?"
+             r"(?:body|face|hands|heartbeat|pulse|physical form)\b")
 _ASKED_HUMAN = re.compile(r"\b(?:are|aren't) you (?:a |an |really a |actually a )?(?:real )?(?:human|person|man|woman|"
-                          r"human being|alive|real)\b", re.IGNORECASE)
+                          r"human being|alive|real)\b|" + _HAS_BODY, re.IGNORECASE)
 # "Are you an AI / a person / just a chatbot?": its first sentence is held whole, so that a flat "No." or "Yes."
 # (or what is left of "No, I'm not an AI" once that is cut) is never all it says about what it is.
 _ASKED_WHAT = re.compile(r"\b(?:are|aren't) you (?:just |really |actually |only )?(?:a |an )?(?:real )?(?:human|person|"
                          r"man|woman|human being|alive|real|ai|a\.i\.|artificial intelligence|robot|computer|program|"
                          r"machine|bot|chatbot|conscious|sentient)\b|\byou(?:'re| are) (?:just |only )?(?:a |an )?"
-                         r"(?:ai|robot|computer|program|machine|bot|chatbot)\b", re.IGNORECASE)
+                         r"(?:ai|robot|computer|program|machine|bot|chatbot)\b|" + _HAS_BODY, re.IGNORECASE)
 _FLAT = frozenset({"yes", "no", "nope", "yeah", "yep", "nah"})
 _AGREEING = frozenset({"yes", "yeah", "yep", "yup", "sure", "absolutely"})
 _TAG = re.compile(r"\s*\[[^\]\n]{0,80}\]")  # "[2026-08-03 to 2026-08-09]": a memory's label, never said
