@@ -147,7 +147,7 @@ async def test_reminders_quiet_hours_and_actions_come_back_as_they_were(tmp_path
     theo, amy = await store.user("theodore"), await store.user("amy")
     await fill(store, theo)
     exported = json.loads(json.dumps(await export_person(store, theo)))
-    assert exported["version"] == 3
+    assert exported["version"] == 4
     shown = [(r["text"], r["alarm"], r["fired_at"] is not None, r["cancelled_at"] is not None)
              for r in exported["reminders"]]
     assert shown == [("call my sister", False, False, False), ("take the pasta off", False, True, False),
@@ -186,7 +186,7 @@ async def test_an_export_from_before_reminders_still_restores(tmp_path: Path) ->
     counts = await restore_person(store, amy, old)
     assert counts == {"conversations": 2, "messages": 6, "facts": 3, "reminders": 0}
     again = await export_person(store, amy)
-    assert again["version"] == 3 and again["reminders"] == [] and again["actions"] == []
+    assert again["version"] == 4 and again["reminders"] == [] and again["actions"] == []
     await store.close()
 
 
@@ -237,8 +237,8 @@ async def test_not_an_export_is_refused(tmp_path: Path) -> None:
     amy = await store.user("amy")
     with pytest.raises(RestoreError, match="not an OS1 memory export"):
         await restore_person(store, amy, {"conversations": []})
-    with pytest.raises(RestoreError, match="version 4"):
-        await restore_person(store, amy, {"format": "os1-memory", "version": 4})
+    with pytest.raises(RestoreError, match="version 5"):
+        await restore_person(store, amy, {"format": "os1-memory", "version": 5})
     await store.close()
 
 

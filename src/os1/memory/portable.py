@@ -2,8 +2,9 @@
 
 The export is complete (conversations with every message and its metadata, facts with their history,
 profile, journal, summaries, the companion's own state such as its chosen name and the quiet hours, reminders
-and alarms whether waiting, fired or cancelled, the log of what OS1 did with its tools, and the music it
-composed, as scores). Vectors are left
+and alarms whether waiting, fired or cancelled, the log of what OS1 did with its tools, the music it
+composed, as scores, and the letters: the clients written for with what is known of each, every letter with
+every version and its proofreading suggestions). Vectors are left
 out: they are derived, and rebuilt on restore. Restoring gives the same document back, ids apart.
 """
 
@@ -17,8 +18,8 @@ from os1.db.store import Store, User
 from os1.db.times import mentioned_times, now_iso
 
 FORMAT = "os1-memory"
-VERSION = 3  # 2 added reminders and actions, 3 the music composed; older documents still restore
-READABLE = (1, 2, 3)
+VERSION = 4  # 2 added reminders and actions, 3 the music composed, 4 letters; older documents still restore
+READABLE = (1, 2, 3, 4)
 # Undo steps whose arguments name reminders by id: renumbered on restore, so that "undo that" still finds them.
 REMINDER_UNDOS = ("cancel_reminders", "restore_reminders")
 
@@ -66,9 +67,28 @@ async def export_person(store: Store, user: User) -> dict[str, Any]:
             "music": [p | {"memories": json.loads(p["memories"]), "score": json.loads(p["score"])} for p in _rows(
                 db, "SELECT id, conversation_id, message_id, title, about, mood, why, request, memories, score, "
                     "created_at FROM pieces WHERE user_id = ? ORDER BY id", (user.id,))],
+            **_letters(db, user),
         }
 
     return await store.snapshot(read)
+
+
+def _letters(db: sqlite3.Connection, user: User) -> dict[str, Any]:
+    """The people written for, each with their own notes, and every letter with its versions and suggestions."""
+    clients = _rows(db, "SELECT id, name, writes_to, created_at FROM letter_clients WHERE user_id = ? ORDER BY id",
+                    (user.id,))
+    for c in clients:
+        c["notes"] = _rows(db, "SELECT text, source, created_at FROM letter_client_notes "
+                               "WHERE user_id = ? AND client_id = ? ORDER BY id", (user.id, c["id"]))
+    letters = _rows(db, "SELECT id, client_id, sender, recipient, brief, created_at, updated_at FROM letters "
+                        "WHERE user_id = ? ORDER BY id", (user.id,))
+    for letter in letters:
+        letter["versions"] = _rows(db, "SELECT number, text, note, proofread_of, created_at FROM letter_versions "
+                                       "WHERE letter_id = ? ORDER BY number", (letter["id"],))
+        letter["suggestions"] = _rows(db, "SELECT version, kind, start, end, original, replacement, message, "
+                                          "status, created_at FROM letter_suggestions WHERE letter_id = ? "
+                                          "ORDER BY id", (letter["id"],))
+    return {"letter_clients": clients, "letters": letters}
 
 
 async def restore_person(store: Store, user: User, doc: dict[str, Any]) -> dict[str, int]:
@@ -156,8 +176,10 @@ async def restore_person(store: Store, user: User, doc: dict[str, Any]) -> dict[
                        (user.id, conv_ids.get(p["conversation_id"]), msg_ids.get(p["message_id"]), p["title"],
                         p["about"], p["mood"], p["why"], p["request"], json.dumps(p["memories"], ensure_ascii=False),
                         json.dumps(p["score"], ensure_ascii=False), p["created_at"]))
+        letters = _restore_letters(db, user, doc.get("letter_clients", []), doc.get("letters", []))
         return {"conversations": len(conv_ids), "messages": len(msg_ids), "facts": len(fact_ids),
-                "reminders": len(reminder_ids), **({"music": len(doc["music"])} if doc.get("music") else {})}
+                "reminders": len(reminder_ids), **({"music": len(doc["music"])} if doc.get("music") else {}),
+                **{k: v for k, v in letters.items() if v}}
 
     try:
         return await store.write(op)
@@ -178,6 +200,34 @@ def _restore_reminders(db: sqlite3.Connection, user: User, reminders: list[dict[
                                                           r["created_at"], r["fired_at"], r["cancelled_at"]))
         ids[r["id"]] = int(cur.lastrowid or 0)
     return ids
+
+
+def _restore_letters(db: sqlite3.Connection, user: User, clients: list[dict[str, Any]],
+                     letters: list[dict[str, Any]]) -> dict[str, int]:
+    client_ids: dict[int, int] = {}
+    for c in clients:
+        cur = db.execute("INSERT INTO letter_clients (user_id, name, writes_to, created_at) VALUES (?, ?, ?, ?)",
+                         (user.id, c["name"], c["writes_to"], c["created_at"]))
+        client_ids[c["id"]] = int(cur.lastrowid or 0)
+        db.executemany("INSERT INTO letter_client_notes (user_id, client_id, text, source, created_at) "
+                       "VALUES (?, ?, ?, ?, ?)", [(user.id, client_ids[c["id"]], n["text"], n["source"],
+                                                   n["created_at"]) for n in c["notes"]])
+    for letter in letters:
+        if letter["client_id"] is not None and letter["client_id"] not in client_ids:
+            raise KeyError(f"client {letter['client_id']}")
+        cur = db.execute("INSERT INTO letters (user_id, client_id, sender, recipient, brief, created_at, updated_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)", (user.id, client_ids.get(letter["client_id"]),
+                                                          letter["sender"], letter["recipient"], letter["brief"],
+                                                          letter["created_at"], letter["updated_at"]))
+        letter_id = int(cur.lastrowid or 0)
+        db.executemany("INSERT INTO letter_versions (letter_id, number, text, note, proofread_of, created_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", [(letter_id, v["number"], v["text"], v["note"],
+                                                      v["proofread_of"], v["created_at"]) for v in letter["versions"]])
+        db.executemany("INSERT INTO letter_suggestions (letter_id, version, kind, start, end, original, replacement, "
+                       "message, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       [(letter_id, s["version"], s["kind"], s["start"], s["end"], s["original"], s["replacement"],
+                         s["message"], s["status"], s["created_at"]) for s in letter["suggestions"]])
+    return {"letter_clients": len(client_ids), "letters": len(letters)}
 
 
 def _restore_actions(db: sqlite3.Connection, user: User, actions: list[dict[str, Any]], conv_ids: dict[int, int],
