@@ -51,6 +51,15 @@ def own_name_in(prompt: Sequence[Message]) -> str:
     return next((m.group(1) for m in found if m is not None), "")
 
 
+def never_told_in(prompt: Sequence[Message]) -> str | None:
+    """What the person's last message asks about that memory holds nothing on (from `recalled_note`), if any."""
+    last = next((i for i in range(len(prompt) - 1, -1, -1) if prompt[i]["role"] == "user"), None)
+    if last is None or last == 0 or not prompt[last - 1]["content"].startswith(NEVER_TOLD_NOTE):
+        return None
+    found = re.search(r" is asking about their (.+?)\. In everything", prompt[last - 1]["content"])
+    return found.group(1) if found else None
+
+
 def voice_examples(persona: Persona) -> str:
     """The persona's example exchanges, marked as made up so a model never takes them for memories."""
     lines = [f"- If someone said \"{them}\", you might answer: \"{you}\"" for them, you in persona.examples]

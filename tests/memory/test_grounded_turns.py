@@ -1,7 +1,7 @@
 """What a turn calls up from memory, as the model reads it (scripted model, real store and embedder): dated
 notes about the person in the third person, and a plain "never told" where memory holds nothing."""
 
-from os1.events import Event, Recalled
+from os1.events import Event, Recalled, TurnEnded
 from os1.runtime import Runtime
 from os1.testing import ScriptedModel
 
@@ -32,12 +32,21 @@ async def test_a_never_told_parent_gets_a_plain_never_told_not_a_neighbour(
         runtime: Runtime, scripted: ScriptedModel) -> None:
     scripted.enqueue("A puppy!")
     await turn(runtime, "We got a puppy last week and named him Rex.")
-    scripted.enqueue("You haven't told me yet.")
+    asked = len(scripted.prompts)
     events = await turn(runtime, "What's my mother's name?", new=True)
     assert not any(isinstance(e, Recalled) for e in events)
-    note = scripted.prompts[-1][-2]
+    # Known before the model starts, the honest answer is said at once: the model is not asked.
+    (ended,) = [e for e in events if isinstance(e, TurnEnded)]
+    assert len(scripted.prompts) == asked
+    assert "told me about your mother" in ended.text and "Rex" not in ended.text
+    # The next turn's prompt shows the question with its plain note, and not the neighbouring memory.
+    scripted.enqueue("Tell me about her.")
+    await turn(runtime, "Her name is Ruth.")
+    prompt = scripted.prompts[-1]
+    asked_at = next(i for i, m in enumerate(prompt) if m["content"].endswith("What's my mother's name?"))
+    note = prompt[asked_at - 1]
     assert note["role"] == "system" and "never told you" in note["content"] and "mother" in note["content"]
-    assert not any("Rex" in m["content"] for m in scripted.prompts[-1])
+    assert not any("Rex" in m["content"] for m in prompt[asked_at - 1:asked_at + 2])  # the note, question, answer
 
 
 async def test_what_was_told_is_not_called_never_told(runtime: Runtime, scripted: ScriptedModel) -> None:

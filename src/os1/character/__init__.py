@@ -18,11 +18,12 @@ from typing import Any
 from os1.character.guard import Guard, Repair
 from os1.character.mood import Mood, carried, describe, moved, note
 from os1.character.phrases import words
+from os1.character.untold import untold_answer
 from os1.db import state
 from os1.db.store import Store, StoredMessage, User
 from os1.models.base import GenerateOptions, Message, Model
 from os1.persona import Persona
-from os1.prompt import NEVER_TOLD_NOTE, own_name_in, person_in, voice_examples
+from os1.prompt import NEVER_TOLD_NOTE, never_told_in, own_name_in, person_in, voice_examples
 
 log = logging.getLogger(__name__)
 # (store, person) → the keeping of their latest message's effect on the mood, while it runs
@@ -102,6 +103,10 @@ class Character:
         known = self._known(prompt)
         asked = _last_user(prompt)
         before = [m["content"] for m in prompt if m["role"] == "assistant"][-RECENT_REPLIES:]
+        if (untold := untold_answer(never_told_in(prompt), asked, before)) is not None:
+            log.info("character: never told, said at once")
+            yield untold  # known before the model starts: nothing to wait for
+            return
         limit = None if _ASKS_FOR_LENGTH.search(asked) else MAX_SENTENCES
         messages = list(prompt)
         tries = replace(options, avoid=options.avoid or AVOID)
