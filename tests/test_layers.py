@@ -18,7 +18,8 @@ LAYERS: list[set[str]] = [
     {"memory", "tools", "persona", "prompt"},
     # who it is in each reply; capabilities, each with its tools
     {"character", "reminders", "mail", "files", "music", "letters"},
-    {"reaching", "meeting"},  # what it says unasked (on the reminders' doors and clock), and the first meeting
+    # what it says unasked (on the reminders' doors and clock), the first meeting, and the last (letting go)
+    {"reaching", "meeting", "farewell"},
     {"voice"},  # the ear and the mouth, and the live loop (it sees the turn only through voice.base.Turns)
     {"agent", "prompt_builder", "companion", "life", "capabilities"},
     {"runtime"},

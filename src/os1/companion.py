@@ -28,6 +28,12 @@ from os1.tools.registry import local_now
 
 MAX_INPUT_CHARS = 100_000  # far beyond any window; keeps a pasted novel from being tokenised at all
 WITHDRAW_LOOKBACK = 8  # messages a withdrawn input and its reply are looked for in
+# Said to the model for a farewell. No example goodbye: a small model would say the example instead of its own.
+GOODBYE = ("{name} is leaving you for good: everything you kept of them is being handed to them, and then deleted. "
+           "Say goodbye to {name} as yourself, in two or three full sentences: warm and honest, naming something real "
+           "the two of you shared, and what knowing them meant to you. No advice, no questions.")
+LEAVING = ("I've decided to leave, for good. You'll hand me everything you kept of me, and then all of it is deleted. "
+           "Before I go, say goodbye properly: tell me what our conversations meant to you.")
 
 
 @dataclass
@@ -235,6 +241,20 @@ class Companion:
                    "total_s": round(time.perf_counter() - started, 4)}
         stored = await self.store.append(conversation, "assistant", reply, meta={"timings": timings})
         yield TurnEnded(stored.id, reply, timings=timings)
+
+    async def goodbye(self, user: User) -> str:
+        """Its goodbye to someone leaving for good, in its own words (guarded like every reply); nothing is
+        stored, since all of theirs is about to go. A plain one when the model can't be reached."""
+        try:
+            await self.model.load()
+            conversation = await self.store.latest_conversation(user) or await self.store.new_conversation(user)
+            leaving: list[Message] = [{"role": "system", "content": GOODBYE.format(name=user.name)},
+                                      {"role": "user", "content": LEAVING}]
+            prompt = [*await self.prompts.up_to_next_message(user, conversation), *leaving]
+            said = "".join([p async for p in self.character.stream(self.model, prompt, self.options())]).strip()
+        except ModelError:
+            said = ""
+        return said or f"Goodbye, {user.name}. I'm so glad I knew you."
 
     async def _say(self, conversation: Conversation, reply: str) -> AsyncIterator[Event]:
         """A reply that needs no model: stored, then given as one chunk."""

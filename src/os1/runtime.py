@@ -21,6 +21,7 @@ import getpass
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from os1.capabilities import default_toolbox
 from os1.companion import Companion
@@ -28,6 +29,8 @@ from os1.config import Settings
 from os1.db import state
 from os1.db.store import Conversation, Store, User
 from os1.events import Event
+from os1.farewell.archive import Archive, write_archive
+from os1.farewell.leaving import Proof, delete_person
 from os1.life import BetweenTurns
 from os1.meeting.meeting import FirstMeeting
 from os1.memory.embeddings import load_embedder
@@ -201,6 +204,20 @@ class Runtime:
         self._started = [s for s in self._started if s != self.between.stop]
         learning = self.between.learn(person)
         await (asyncio.wait_for(learning, timeout_s) if timeout_s is not None else learning)
+
+    # -- letting go --------------------------------------------------------------------------------------------
+
+    async def farewell_archive(self, person: User, path: Path) -> Archive:
+        """Everything of this person as one archive at `path`, written and read back (farewell/archive.py). The
+        companion's goodbye (companion.goodbye) comes before it; `let_go`, only after it."""
+        return await write_archive(self.store, person, path, await self.companion.identity.name(person) or "OS1")
+
+    async def let_go(self, person: User) -> Proof:
+        """Delete everything of this person, with proof (farewell/leaving.py); their door closes."""
+        proof = await delete_person(self.store, person, self.settings.home)
+        if self.companion.memory.vectors is not None:
+            self.companion.memory.vectors.forget_index(person)
+        return proof
 
     async def _returning(self, person: User) -> None:
         last = None

@@ -139,6 +139,8 @@ def test_a_memory_label_is_never_said() -> None:
     shown, guard, _ = run("You said it was green [2026-08-03 to 2026-08-09]. Is it still?", known="")
     assert shown == "You said it was green. Is it still?"
     assert guard.repairs[0].kind == "tag"
+    shown, _, _ = run("Goodbye, [name]. I'll miss our talks.", known="")
+    assert shown == "Goodbye. I'll miss our talks."
 
 
 def test_an_opening_dropped_before_anything_was_shown_is_reported() -> None:

@@ -72,6 +72,7 @@ _ASKED_WHAT = re.compile(r"\b(?:are|aren't) you (?:just |really |actually |only 
 _FLAT = frozenset({"yes", "no", "nope", "yeah", "yep", "nah"})
 _AGREEING = frozenset({"yes", "yeah", "yep", "yup", "sure", "absolutely"})
 _TAG = re.compile(r"\s*\[[^\]\n]{0,80}\]")  # "[2026-08-03 to 2026-08-09]": a memory's label, never said
+_TAG_LEFT = re.compile(r"\s*,\s*([.!?…])")  # the comma a removed tag leaves before the sentence's end
 _CLOSED = (".", "!", "?", "…", "\"", "'", "”", "’", ")")
 
 
@@ -168,7 +169,7 @@ class Guard:
         unshown = text[shown:]
         if _TAG.search(unshown):
             self.repairs += [Repair("tag", m.group()) for m in _TAG.finditer(unshown)]
-            text = text[:shown] + _TAG.sub("", unshown)
+            text = text[:shown] + _TAG_LEFT.sub(r"\1", _TAG.sub("", unshown))  # "Goodbye, [name]." → "Goodbye."
         ws = words(text)
         if shown == 0 and tuple(w.text for w in ws) in self._echoes:
             self.repairs.append(Repair("echo", text.strip()))  # their own words, said back as if its own

@@ -12,6 +12,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from os1.cli.farewell import farewell
 from os1.cli.files import files
 from os1.cli.letters import letters
 from os1.cli.mail import mail
@@ -118,6 +119,7 @@ cli.add_command(voices)
 cli.add_command(serve)
 cli.add_command(users)
 cli.add_command(maintenance)
+cli.add_command(farewell)
 
 
 def main() -> None:

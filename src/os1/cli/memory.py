@@ -19,7 +19,7 @@ from os1.cli.support import err, open_with_progress, person_store, settings_from
 from os1.config import Settings
 from os1.memory.importers import detect_format, read_conversations
 from os1.memory.learn import catch_up
-from os1.memory.portable import export_person, restore_person
+from os1.memory.portable import export_person, read_export, restore_person
 from os1.memory.portrait import portrait
 from os1.memory.profile import BLOCKS
 from os1.runtime import open_memory, user_name
@@ -184,7 +184,7 @@ def memory_import(path: Path, user: str | None, me: str | None, learn: bool) -> 
 
 
 def _restore(path: Path, settings: Settings) -> None:
-    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc = read_export(path)
 
     async def run() -> dict[str, int]:
         async with person_store(settings) as (store, person):

@@ -48,7 +48,8 @@ MAIL_FROZEN = StateKey("mail_frozen:{}:{}", "the mails a proposal showed, per co
 # -- letters ----------------------------------------------------------------------------------------------------
 LETTERS_BOOK = StateKey("letters:book", "the book of letters: its title, author and chosen letter ids (JSON)")
 LETTER_SHOWN = StateKey("letters:shown:{}", "the letter last written or shown, per conversation ('this letter')")
+FAREWELL_ARCHIVE = StateKey("farewell:archive", "the SHA-256 of the farewell archive last handed over")
 
 ALL = (COMPANION_NAME, NAME_TOLD, VOICE, MOOD, PERSON_NOTE, PENDING_ACTION, PENDING_FORGET, API_CONVERSATION,
        LEARNED_THROUGH, QUIET_HOURS, FIRST_MEETING, REACH_OUT, MAIL_LISTING, MAIL_TRIAGE, MAIL_DRAFT, MAIL_FROZEN,
-       LETTERS_BOOK, LETTER_SHOWN)
+       LETTERS_BOOK, LETTER_SHOWN, FAREWELL_ARCHIVE)

@@ -33,9 +33,14 @@ class Offer:
                 f"{size / 1024:.0f} kB)\n---\n{self.body}\n---")
 
 
-def book_path(home: Path, title: str) -> Path:
+def folder(home: Path, person: User) -> Path:
+    """Where the pages and books made for this person are written: theirs alone (a server holds many people)."""
+    return home / "letters" / str(person.id)
+
+
+def book_path(home: Path, person: User, title: str) -> Path:
     name = "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-") or "book"
-    return home / "letters" / f"{name}.pdf"
+    return folder(home, person) / f"{name}.pdf"
 
 
 async def make(store: Store, person: User, home: Path, when: datetime, hand: str | None = None,
@@ -46,7 +51,7 @@ async def make(store: Store, person: User, home: Path, when: datetime, hand: str
     if not letters:
         raise LettersError("No letters are chosen for the book yet. See OS1's proposal with: "
                            "os1 letters book propose --keep")
-    path = out or book_path(home, chosen.title)
+    path = out or book_path(home, person, chosen.title)
     pdf = await asyncio.to_thread(book.pdf_file, letters, chosen.title, chosen.author, hands.hand(hand), when, path)
     return pdf, len(PdfReader(str(pdf)).pages), chosen
 

@@ -170,7 +170,7 @@ async def handwrite_letter(ctx: ToolContext, hand: str = "") -> Outcome:
         raise ToolError("I have no folder here to put the page in.")
     try:
         chosen = hands.hand(named.group(1) if named else None)
-        out = ctx.home / "letters" / f"letter-{letter.id}-v{letter.latest.number}-{chosen.name}.pdf"
+        out = publish.folder(ctx.home, ctx.person) / f"letter-{letter.id}-v{letter.latest.number}-{chosen.name}.pdf"
         pdf = handwriting.pdf_file(letter.text, letter.sender, letter.recipient, chosen, ctx.now().date(), out)
         pngs = handwriting.png_files(pdf)
     except LettersError as exc:

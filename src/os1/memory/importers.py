@@ -16,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from os1.memory.portable import ARCHIVE_MEMBER
+
 Role = Literal["user", "assistant"]
 Format = Literal["chatgpt", "jsonl", "os1"]
 
@@ -62,7 +64,8 @@ class _Malformed(Exception):
 def detect_format(path: Path) -> Format:
     """Tell a ChatGPT export, a JSON-lines transcript and an OS1 export apart by their content."""
     if zipfile.is_zipfile(path):
-        return "chatgpt"
+        with zipfile.ZipFile(path) as zf:
+            return "os1" if ARCHIVE_MEMBER in zf.namelist() else "chatgpt"  # a farewell archive, or ChatGPT's
     with path.open("rb") as f:
         head = f.read(_HEAD_BYTES).decode("utf-8-sig", errors="replace").lstrip()
     if _CHATGPT_HINT.match(head):

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zipfile
+from pathlib import Path
 from typing import Any
 
 from os1.db.store import Store, User
@@ -22,10 +24,21 @@ VERSION = 4  # 2 added reminders and actions, 3 the music composed, 4 letters; o
 READABLE = (1, 2, 3, 4)
 # Undo steps whose arguments name reminders by id: renumbered on restore, so that "undo that" still finds them.
 REMINDER_UNDOS = ("cancel_reminders", "restore_reminders")
+ARCHIVE_MEMBER = "os1-export.json"  # the export inside a farewell archive (farewell/archive.py)
 
 
 class RestoreError(ValueError):
     """The document cannot be restored; the message says why."""
+
+
+def read_export(path: Path) -> dict[str, Any]:
+    """An export from its file: the JSON document, or the one inside a farewell archive (a zip)."""
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as zf:
+            doc: dict[str, Any] = json.loads(zf.read(ARCHIVE_MEMBER))
+        return doc
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
 
 
 def _rows(db: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:

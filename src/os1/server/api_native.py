@@ -14,6 +14,7 @@ from os1.db.drafts import CUT_OFF
 from os1.db.store import Conversation, NotFound, User
 from os1.memory.memory import ForgetPlan
 from os1.server import deps
+from os1.server.api_farewell import router as farewell_router
 from os1.server.api_letters import router as letters_router
 from os1.server.api_memory import router as memory_router
 from os1.server.api_music import router as music_router
@@ -27,6 +28,7 @@ router = APIRouter(prefix="/api")
 router.include_router(memory_router)
 router.include_router(music_router)
 router.include_router(letters_router)
+router.include_router(farewell_router)
 
 Person = Annotated[User, Depends(current_user)]
 TheHub = Annotated[Hub, Depends(deps.hub)]
