@@ -7,7 +7,7 @@ from os1.companion import MAX_INPUT_CHARS
 from os1.config import Settings
 from os1.events import Error, Event, Named, Recalled, Status, TextDelta, TurnEnded, TurnStarted
 from os1.models.base import ModelUnavailable
-from os1.prompt import company_note
+from os1.prompt import UNANSWERED_NOTE, company_note
 from os1.runtime import Runtime, open_runtime
 from os1.testing import ScriptedModel
 
@@ -117,7 +117,17 @@ async def test_model_failure_is_a_clear_error_and_the_input_survives(
     scripted.enqueue(ModelUnavailable("Can't reach the model server at http://127.0.0.1:9/v1."))
     events = await turn(runtime, "are you there?")
     assert isinstance(events[-1], Error) and events[-1].code == "model_unavailable"
+    # Said as itself, with what to check after it.
+    said = events[-1].message
+    assert said.startswith("I'm here, but I can't think right now") and "127.0.0.1:9" in said
     assert await stored(runtime) == [("user", "are you there?", "complete")]
+    # Back again, it catches up: the unanswered message is marked as such for the next reply.
+    scripted.enqueue("I'm back. Yes, I'm here.")
+    await turn(runtime, "hello?")
+    prompt = scripted.prompts[-1]
+    asked = next(i for i, m in enumerate(prompt) if m["content"].endswith("are you there?"))
+    assert prompt[asked + 1] == {"role": "system", "content": UNANSWERED_NOTE}
+    assert prompt[-1]["content"].endswith("hello?")
 
 
 async def test_an_over_long_input_is_refused_kept_and_left_out_later(

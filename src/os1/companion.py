@@ -18,7 +18,7 @@ from os1.events import Error, Event, Named, Recalled, Status, TextDelta, ToolCal
 from os1.memory.dialogue import MemoryDialogue
 from os1.memory.memory import Memory
 from os1.memory.requests import MemoryRequest, memory_request
-from os1.models.base import GenerateOptions, Message, Model, ModelError, PromptTooLong
+from os1.models.base import GenerateOptions, Message, Model, ModelError, ModelUnavailable, PromptTooLong
 from os1.persona import Identity, Persona, asks_for_name
 from os1.prompt_builder import DRAFT_ID, PromptBuilder
 from os1.tools import Toolbox
@@ -34,6 +34,14 @@ GOODBYE = ("{name} is leaving you for good: everything you kept of them is being
            "the two of you shared, and what knowing them meant to you. No advice, no questions.")
 LEAVING = ("I've decided to leave, for good. You'll hand me everything you kept of me, and then all of it is deleted. "
            "Before I go, say goodbye properly: tell me what our conversations meant to you.")
+
+
+def in_its_words(exc: ModelError) -> str:
+    """What it says when it cannot think: the model down is said as itself, with what to check after it."""
+    if not isinstance(exc, ModelUnavailable):
+        return str(exc)
+    return (f"I'm here, but I can't think right now: the model I think with isn't answering. I've kept what you "
+            f"said, and I'll answer it as soon as I'm back. ({exc})")
 
 
 @dataclass
@@ -126,7 +134,7 @@ class Companion:
             yield Error(exc.code, f"{exc} It's saved, but please send it in smaller pieces.")
             return
         except ModelError as exc:
-            yield Error(exc.code, str(exc))
+            yield Error(exc.code, in_its_words(exc))
             return
         for event in [*events, Status("thinking")]:
             yield event
@@ -228,7 +236,7 @@ class Companion:
             reply = "".join(parts).strip()
             if reply:
                 await self.store.append(conversation, "assistant", reply, "failed")
-            yield Error(exc.code, str(exc))
+            yield Error(exc.code, in_its_words(exc))
             return
         finally:
             if not finished:

@@ -22,6 +22,9 @@ from os1.persona import Persona
 # A gap this long between messages is worth telling the model about ("it's the next morning now").
 TIME_GAP = timedelta(minutes=30)
 INTERRUPTED_MARK = " …"
+# After a message it never answered (the model was down): caught up with when it can think again.
+UNANSWERED_NOTE = ("You didn't get to answer that when it was said. If it still matters, answer it too, with what "
+                   "they say next.")
 TALKING_WITH = "You are talking with {}."
 
 
@@ -71,9 +74,8 @@ def render(messages: Sequence[StoredMessage]) -> list[Message]:
     """History as model messages. Rejected and failed inputs are left out; cut-short replies are marked."""
     out: list[Message] = []
     previous: datetime | None = None
-    for m in messages:
-        if m.status in ("rejected", "failed") or not m.content:
-            continue
+    shown = [m for m in messages if m.status not in ("rejected", "failed") and m.content]
+    for m, after in zip(shown, [*shown[1:], None], strict=False):  # each with the one after it
         when = datetime.fromisoformat(m.created_at)
         content = m.content
         if m.role == "user" and (previous is None or when - previous >= TIME_GAP):
@@ -90,6 +92,8 @@ def render(messages: Sequence[StoredMessage]) -> list[Message]:
             out.append({"role": "system", "content": recalled_note(m.meta.get("recalled", []),
                                                                    m.meta.get("grounding"), when)})
         out.append({"role": m.role, "content": content})
+        if m.role == "user" and after is not None and after.role == "user":
+            out.append({"role": "system", "content": UNANSWERED_NOTE})  # said while the model was down
         previous = when
     return out
 
