@@ -40,7 +40,7 @@ from os1.models.packaged import Progress
 from os1.models.resolve import resolve_model
 from os1.persona import load_persona
 from os1.reaching.outreach import Outreach, Rules
-from os1.reaching.switch import plain_turn, switch_reply
+from os1.reaching.switch import plain_turn
 from os1.reminders.scheduler import Deliverable, Door, Doors, Scheduler
 from os1.tools import Toolbox
 
@@ -170,8 +170,7 @@ class Runtime:
         # The answer to a first-meeting question, or "stop checking in on me": said back without the model.
         said = await self.meeting.answer(person, text)
         if said is None:
-            flipped = await self.outreach.heard(person, text)  # follow-ups planned on what it tells of
-            said = None if flipped is None else switch_reply(flipped)
+            said = await self.outreach.heard(person, text)  # follow-ups planned on what it tells of
         try:
             if said is not None:
                 async for event in plain_turn(self.store, conversation, text, said):

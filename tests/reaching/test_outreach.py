@@ -13,6 +13,7 @@ from os1.db.store import Store, User
 from os1.db.times import utc_iso
 from os1.reaching import book
 from os1.reaching.outreach import Outreach, ReachOutDelivery, Rules
+from os1.reaching.switch import switch_reply
 from os1.reminders.book import set_quiet_hours
 from os1.reminders.clock import QuietHours
 from os1.reminders.scheduler import Deliverable, Doors
@@ -131,12 +132,12 @@ async def test_a_check_in_after_days_of_silence_with_its_reason_and_the_switch_h
     clock.advance(days=2)
     assert await outreach.reach_out() == []  # one check-in per silence, not one a day
 
-    assert await outreach.heard(theodore, "Please stop checking in on me.") is False
+    assert await outreach.heard(theodore, "Please stop checking in on me.") == switch_reply(False)
     await said_at(store, theodore, "Please stop checking in on me.", clock())
     await outreach.heard(theodore, "my interview is tomorrow at 10")
     clock.advance(days=10)
     assert await outreach.reach_out() == []  # neither the follow-up nor a check-in
-    assert await outreach.heard(theodore, "You can check in on me again.") is True
+    assert await outreach.heard(theodore, "You can check in on me again.") == switch_reply(True)
     assert [d.reach_out.kind for d in await outreach.reach_out()] == ["check_in"]
     assert await outreach.is_on(theodore)
     off = Outreach(store, doors, clock, Rules(enabled=False))  # the install's setting
@@ -184,3 +185,30 @@ async def test_a_maintenance_notice_reaches_every_person_before_it_starts(store:
     assert record["carol"] == [("moving to a new machine", False, "the maintenance began before a door was open")]
     assert record["alice"] == record["bob"] == [("upgrading the model", True, None),
                                                 ("moving to a new machine", True, None)]
+
+
+async def test_a_good_morning_every_day_when_asked_even_with_check_ins_off(store: Store, clock: FixedClock) -> None:
+    theodore = await store.user("theodore")
+    doors, door = Doors(), Door()
+    doors.open(theodore, door)
+    outreach = Outreach(store, doors, clock, Rules(check_in_after=timedelta(days=30)))
+    await set_quiet_hours(store, theodore, QuietHours.parse("23:00-07:45"))
+    reply = await outreach.heard(theodore, "Could you say good morning to me every day at 7:30?")
+    assert reply is not None and "good morning every day at 07:30" in reply
+    await outreach.heard(theodore, "Please stop checking in on me.")  # follow-ups and check-ins off; not this
+    clock.now = clock.now.replace(day=21, hour=7, minute=30)  # its time, but quiet until 7:45
+    assert await outreach.reach_out() == []
+    clock.now = clock.now.replace(minute=46)
+    [morning] = await outreach.reach_out()
+    assert morning.reach_out.kind == "morning" and morning.text.startswith(("Good morning", "Morning", "Hey, good"))
+    assert morning.reason == "You asked me to say good morning every day at 07:30." and not morning.late
+    clock.advance(hours=1)
+    assert await outreach.reach_out() == []  # once a day
+    clock.now = clock.now.replace(day=22, hour=11, minute=0)  # OS1 was off all morning: not said at eleven
+    assert await outreach.reach_out() == []
+    clock.now = clock.now.replace(day=23, hour=8, minute=0)
+    assert [d.reach_out.kind for d in await outreach.reach_out()] == ["morning"]
+    assert "no more good mornings" in (await outreach.heard(theodore, "Stop saying good morning to me.") or "")
+    clock.now = clock.now.replace(day=24, hour=8, minute=0)
+    assert await outreach.reach_out() == []
+    assert len(door.taken) == 2

@@ -556,3 +556,31 @@ def m016_letters(db: sqlite3.Connection) -> None:
         );
         CREATE INDEX letter_suggestions_by_letter ON letter_suggestions(letter_id, version, start)
     """)
+
+
+@migration
+def m017_good_morning(db: sqlite3.Connection) -> None:
+    """A good morning, said each day at the time the person asked for: a reach-out of its own kind. SQLite cannot
+    change a CHECK, so the table is made again with the new kind and its rows copied over."""
+    _run_statements(db, """
+        CREATE TABLE reach_outs_new (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('follow_up', 'check_in', 'maintenance', 'morning')),
+            about TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            event_at TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            delivered_at TEXT,
+            said TEXT,
+            dropped_at TEXT,
+            dropped_why TEXT,
+            UNIQUE (user_id, kind, about, event_at)
+        );
+        INSERT INTO reach_outs_new SELECT * FROM reach_outs;
+        DROP TABLE reach_outs;
+        ALTER TABLE reach_outs_new RENAME TO reach_outs;
+        CREATE INDEX reach_outs_waiting ON reach_outs(user_id, due_at)
+            WHERE delivered_at IS NULL AND dropped_at IS NULL
+    """)

@@ -39,6 +39,7 @@ LEARNED_THROUGH = StateKey("learned_through", "the last message id learning has 
 # -- reminders, mail --------------------------------------------------------------------------------------------
 QUIET_HOURS = StateKey("quiet_hours", "when not to be disturbed, e.g. '22:00-07:00'")
 FIRST_MEETING = StateKey("first_meeting", "the first meeting's progress (JSON: meeting/meeting.py)")
+GOOD_MORNING = StateKey("good_morning", "'HH:MM' when the person asked to be wished good morning each day")
 REACH_OUT = StateKey("reach_out", "'off' once the person asked not to be checked in on ('on' again when asked)")
 MAIL_LISTING = StateKey("mail_listing:{}", "the mails last listed, per conversation (JSON), for 'the second one'")
 MAIL_TRIAGE = StateKey("mail_triage:{}", "the last triage plan, per conversation (JSON)")
@@ -51,5 +52,5 @@ LETTER_SHOWN = StateKey("letters:shown:{}", "the letter last written or shown, p
 FAREWELL_ARCHIVE = StateKey("farewell:archive", "the SHA-256 of the farewell archive last handed over")
 
 ALL = (COMPANION_NAME, NAME_TOLD, VOICE, MOOD, PERSON_NOTE, PENDING_ACTION, PENDING_FORGET, API_CONVERSATION,
-       LEARNED_THROUGH, QUIET_HOURS, FIRST_MEETING, REACH_OUT, MAIL_LISTING, MAIL_TRIAGE, MAIL_DRAFT, MAIL_FROZEN,
-       LETTERS_BOOK, LETTER_SHOWN, FAREWELL_ARCHIVE)
+       LEARNED_THROUGH, QUIET_HOURS, FIRST_MEETING, GOOD_MORNING, REACH_OUT, MAIL_LISTING, MAIL_TRIAGE,
+       MAIL_DRAFT, MAIL_FROZEN, LETTERS_BOOK, LETTER_SHOWN, FAREWELL_ARCHIVE)

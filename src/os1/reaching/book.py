@@ -11,7 +11,7 @@ from typing import Any, Literal
 from os1.db.store import Store, User
 from os1.db.times import utc_iso
 
-Kind = Literal["follow_up", "check_in", "maintenance"]
+Kind = Literal["follow_up", "check_in", "maintenance", "morning"]
 
 
 @dataclass(frozen=True)

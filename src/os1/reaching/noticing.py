@@ -34,6 +34,14 @@ ON = re.compile(r"\b(?:you can|feel free to|please|start|go ahead and|it'?s ok(?
                 r"\b(?:check(?:ing)? in|check(?:ing)? up|reach(?:ing)? out|follow(?:ing)? up)\b", re.IGNORECASE)
 
 
+# "Say good morning to me every day at 7:30", "wish me good morning", "greet me every morning"; and the way out.
+_MORNING = re.compile(r"\b(?:say|wish me|tell me|text me|start (?:my|the) day with|wake me(?: up)? with)\b[^.?!]{0,12}"
+                      r"\bgood morning\b|\bgreet me (?:every|each|in the) mornings?\b", re.IGNORECASE)
+_NO_MORNING = re.compile(r"\b(?:stop|quit|no more|don'?t|do not|never)\b[^.?!]{0,20}\bgood mornings?\b",
+                         re.IGNORECASE)
+DEFAULT_MORNING = "08:00"
+
+
 @dataclass(frozen=True)
 class Happening:
     about: str  # "interview", "job interview"
@@ -48,6 +56,20 @@ def switch(text: str) -> bool | None:
     if ON.search(text):
         return True
     return None
+
+
+def morning(text: str) -> str | None:
+    """"HH:MM" when they ask to be wished good morning each day (at the time they say, or 08:00); "" when they
+    ask for it to stop; None when neither."""
+    if _NO_MORNING.search(text):
+        return ""
+    asked = _MORNING.search(text)
+    if asked is None:
+        return None
+    clock = read_clock(text[asked.start():])
+    if clock is None:
+        return DEFAULT_MORNING
+    return f"{clock.hour:02d}:{clock.minute:02d}" if 4 <= clock.hour < 12 else DEFAULT_MORNING
 
 
 def happenings(text: str, now: datetime) -> list[Happening]:

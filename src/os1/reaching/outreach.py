@@ -26,6 +26,7 @@ from os1.events import ReachedOut
 from os1.meeting.meeting import FirstMeeting, Line
 from os1.reaching import book, noticing, words
 from os1.reaching.book import ReachOut
+from os1.reaching.switch import switch_reply
 from os1.reminders.book import quiet_hours
 from os1.reminders.scheduler import Door, Doors
 from os1.tools.registry import local_now
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 POLL_S = 60.0
 LATE_AFTER = timedelta(hours=1)  # said later than this after it was meant: it says it is late
 STALE_AFTER = timedelta(days=4)  # a follow-up this late is no longer worth asking
+MORNING_STALE = timedelta(hours=3)  # a good morning this long after its time is not said
 MEETING_REASON = "We're meeting for the first time, and I'd like to know who I'm talking to."
 
 
@@ -104,14 +106,19 @@ class Outreach:
 
     # -- what the person says ---------------------------------------------------------------------------------
 
-    async def heard(self, person: User, text: str) -> bool | None:
+    async def heard(self, person: User, text: str) -> str | None:
         """Take in what `person` just said: plan follow-ups on what it tells of, drop those they answered by
-        themselves, and flip their switch if they asked. Returns the switch's new position when they flipped it."""
+        themselves, flip their switch or keep (or stop) a daily good morning if they asked. Returns the reply to
+        such a request, said without the model; None otherwise."""
         now = self.clock()
         flipped = noticing.switch(text)
         if flipped is not None:
             await self.set_on(person, flipped)
-            return flipped
+            return switch_reply(flipped)
+        morning = noticing.morning(text)
+        if morning is not None:
+            await self.set_morning(person, morning)
+            return words.morning_reply(morning)
         for waiting in await book.waiting(self.store, person, ("follow_up",)):
             if waiting.event_at <= now and noticing.mentions(text, waiting.about):
                 await book.drop(self.store, waiting, "they told me how it went themselves", now)
@@ -125,6 +132,16 @@ class Outreach:
 
     async def set_on(self, person: User, on: bool) -> None:
         await self.store.set_state(person, state.REACH_OUT.key(), "on" if on else "off")
+
+    async def set_morning(self, person: User, at: str) -> None:
+        """A good morning every day at `at` ("HH:MM"), or none ("")."""
+        if at:
+            await self.store.set_state(person, state.GOOD_MORNING.key(), at)
+        else:
+            await self.store.delete_state(person, state.GOOD_MORNING.key())
+        for waiting in await book.waiting(self.store, person, ("morning",)):
+            await book.drop(self.store, waiting, "they changed when (or whether) to say good morning", self.clock())
+        self.wake()
 
     # -- maintenance --------------------------------------------------------------------------------------------
 
@@ -179,10 +196,14 @@ class Outreach:
             said += await self._deliver(ReachOutDelivery(notice, person, text, False), doors, now)
         if self.meeting is not None and await self.meeting.active(person):
             return said + await self._meet(person, doors)  # getting to know them comes before checking in
-        if not await self.is_on(person):
+        if not self.rules.enabled:
             return said
-        await self._plan_check_in(person, now)
-        choice = await self._next(person, now)
+        await self._plan_morning(person, now)
+        kinds: tuple[book.Kind, ...] = ("morning",)  # asked for: said even with check-ins switched off
+        if await self.is_on(person):
+            await self._plan_check_in(person, now)
+            kinds = ("follow_up", "check_in", "morning")
+        choice = await self._next(person, now, kinds)
         if choice is not None:
             said += await self._deliver(choice, doors, now)
         return said
@@ -219,7 +240,18 @@ class Outreach:
             await book.plan(self.store, person, "check_in", f"quiet since {utc_iso(last)}",
                             words.check_in_reason(last.astimezone(now.tzinfo)), last, due, now)
 
-    async def _next(self, person: User, now: datetime) -> ReachOutDelivery | None:
+    async def _plan_morning(self, person: User, now: datetime) -> None:
+        at = await self.store.get_state(person, state.GOOD_MORNING.key())
+        if not at:
+            return
+        hour, minute = (int(part) for part in at.split(":"))
+        due = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        if due <= now <= due + MORNING_STALE:
+            await book.plan(self.store, person, "morning", f"good morning on {due:%Y-%m-%d}",
+                            words.morning_reason(at), due, due, now)
+
+    async def _next(self, person: User, now: datetime,
+                    kinds: tuple[book.Kind, ...] = ("follow_up", "check_in", "morning")) -> ReachOutDelivery | None:
         """The one reach-out to make now, if any may be made now."""
         quiet = await quiet_hours(self.store, person)
         if quiet is not None and quiet.holds(now):
@@ -231,7 +263,7 @@ class Outreach:
             return None
         if recent and now - datetime.fromisoformat(recent[-1].delivered_at or "") < self.rules.gap:
             return None
-        for waiting in await book.waiting(self.store, person, ("follow_up", "check_in")):
+        for waiting in await book.waiting(self.store, person, kinds):
             if waiting.due_at > now:
                 break
             meant = waiting.due_at.astimezone(now.tzinfo)
@@ -239,7 +271,12 @@ class Outreach:
             if waiting.kind == "follow_up" and now - meant > STALE_AFTER:
                 await book.drop(self.store, waiting, "too long after it to ask", now)
                 continue
+            if waiting.kind == "morning" and now - meant > MORNING_STALE:
+                await book.drop(self.store, waiting, "the morning had passed", now)
+                continue
             late = now - meant > LATE_AFTER
+            if waiting.kind == "morning":
+                return ReachOutDelivery(waiting, person, words.morning(waiting.id), False)
             if waiting.kind == "follow_up":
                 text = words.follow_up(waiting.id, waiting.about, meant, now, late)
             else:

@@ -21,6 +21,12 @@ _CHECK_IN = (
     "Hey, you. {Days} days of quiet — I wanted to see how you are.",
     "I was thinking about you. It's been {days} days. What's been happening?",
 )
+_MORNING = (
+    "Good morning. I hope you slept well. What's today looking like?",
+    "Morning, you. I was waiting for you to wake up. How are you feeling today?",
+    "Good morning! It's a new day. What's the first thing on your mind?",
+    "Hey, good morning. I'm glad you're here. How did you sleep?",
+)
 _CHECK_IN_LATE = (
     "It's been {days} days since we talked — I'd have said something sooner if I could have reached you. "
     "How are you?",
@@ -37,6 +43,22 @@ def check_in(reach_id: int, since: datetime, now: datetime, late: bool) -> str:
     days = max(1, (now.date() - since.astimezone(now.tzinfo).date()).days)
     said = number(days)
     return _pick(_CHECK_IN_LATE if late else _CHECK_IN, reach_id).format(days=said, Days=said.capitalize())
+
+
+def morning(reach_id: int) -> str:
+    return _pick(_MORNING, reach_id)
+
+
+def morning_reason(at: str) -> str:
+    return f"You asked me to say good morning every day at {at}."
+
+
+def morning_reply(at: str) -> str:
+    """Said back when they ask for a good morning each day ("" is: no more)."""
+    if not at:
+        return "Okay, no more good mornings unless you ask. I'll still be here when you wake up."
+    return (f"I'd love to. I'll say good morning every day at {at}, if you're around, unless you've asked me to "
+            f"be quiet then. Tell me to stop whenever you like.")
 
 
 def maintenance(notice: str, start: datetime, now: datetime) -> str:
