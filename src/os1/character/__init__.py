@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from os1.character.grounding import telling_lines
 from os1.character.guard import Guard, Repair
 from os1.character.mood import Mood, carried, describe, moved, note
 from os1.character.phrases import words
@@ -135,7 +136,11 @@ class Character:
                 yield LOST_THREAD
                 return
             log.info("character: a fresh start (%d)", attempt + 1)
-            messages = [*prompt, {"role": "system", "content": STEER}]
+            steer = STEER
+            if any(r.kind == "unknowing" for r in guard.repairs) and (lines := telling_lines(asked, known)):
+                # It said it didn't know what its notes hold: the notes that answer it, pointed at.
+                steer += " What you know that answers it:\n" + "\n".join(f"- {line}" for line in lines)
+            messages = [*prompt, {"role": "system", "content": steer}]
             tries = replace(tries, seed=tries.seed + 1, avoid=tries.avoid + _telling_words(guard.repairs))
 
     def _known(self, prompt: Sequence[Message]) -> str:

@@ -200,6 +200,16 @@ def unknowing(sentence: str, asked: str, known: str) -> bool:
     return relation != "name" and _tells_of(relation, known.replace(asked, "") if asked else known)
 
 
+def telling_lines(asked: str, known: str, most: int = 4) -> list[str]:
+    """The lines of `known` (besides their question) that tell of the someone of theirs `asked` is about: what a
+    reply that said it didn't know should have answered from."""
+    if (m := _ASKED_ABOUT.search(asked)) is None or m.group(1).lower() == "name":
+        return []
+    grounds = RELATIVES.get(m.group(1).lower(), (m.group(1).lower(),))
+    lines = [line.strip(" -") for line in known.replace(asked, "").splitlines() if line.strip()]
+    return [line for line in lines if any(g in _seen(line) for g in grounds) and len(line) < 400][:most]
+
+
 def _tells_of(relation: str, known: str) -> bool:
     seen = _seen(known)
     return any(g in seen for g in RELATIVES.get(relation, (relation,)))
