@@ -339,3 +339,11 @@ def test_its_own_name_is_never_said_to_them_as_theirs(reply: str, said: str) -> 
     guard = Guard("", 3, person="Marcus", asked="Where are you?", own_name="Eleanor")
     shown = "".join(guard.feed(piece) for piece in pieces(reply)) + guard.finish()
     assert shown == said
+
+
+def test_on_the_last_try_a_non_answer_keeps_only_what_it_does_know() -> None:
+    guard = Guard("My sister Ottilie plays the cello in an orchestra.", 3, asked="Which instrument does my sister "
+                  "Ottilie play?", final=True)
+    shown = "".join(guard.feed(p) for p in pieces("I'm not sure what instrument Ottilie plays, but I know she's a "
+                                                  "cellist.")) + guard.finish()
+    assert shown == "I know she's a cellist." and guard.repairs[0].kind == "unknowing"

@@ -59,7 +59,7 @@ def test_a_new_conversation_still_knows_what_was_said(home: Path, default_model_
 
     chat(line="My sister Ottilie plays the cello in an orchestra.")
     reply = chat("--new", line="Which instrument does my sister Ottilie play?")
-    assert "cello" in reply.lower()
+    assert "cello" in reply.lower() or "cellist" in reply.lower()  # remembered, in whichever word
 
 
 def test_forget_asks_first_then_deletes(home: Path) -> None:

@@ -134,6 +134,8 @@ def test_an_opener_and_a_word_or_two_is_a_start() -> None:
     assert not sounds_finished("So yesterday.")
     assert not sounds_finished("Honestly.")
     assert not sounds_finished("Well, last week.")
+    assert not sounds_finished("So yes, today.")  # "So yesterday", as Whisper heard it once
+    assert sounds_finished("So, yes.")
     assert sounds_finished("So yesterday I finally finished the book.")
     assert sounds_finished("Well, thanks.")
     assert sounds_finished("So what do you think?")

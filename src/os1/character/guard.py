@@ -73,6 +73,7 @@ _FLAT = frozenset({"yes", "no", "nope", "yeah", "yep", "nah"})
 _AGREEING = frozenset({"yes", "yeah", "yep", "yup", "sure", "absolutely"})
 _TAG = re.compile(r"\s*\[[^\]\n]{0,80}\]")  # "[2026-08-03 to 2026-08-09]": a memory's label, never said
 _TAG_LEFT = re.compile(r"\s*,\s*([.!?…])")  # the comma a removed tag leaves before the sentence's end
+_BUT_KNOWS = re.compile(r"^[^.!?]*?,?\s+but\s+(?=I\s+(?:know|remember|think)|you\s+(?:told|said|mentioned))")
 _CLOSED = (".", "!", "?", "…", "\"", "'", "”", "’", ")")
 
 
@@ -195,6 +196,11 @@ class Guard:
         if shown == 0 and not self.final and not self.said.strip() and unknowing(text, self.asked, self.known):
             self.repairs.append(Repair("unknowing", text.strip()))  # memory holds what it says it doesn't know
             return ""
+        if shown == 0 and self.final and (but := _BUT_KNOWS.search(text)) and unknowing(text, self.asked, self.known):
+            # "I'm not sure what instrument she plays, but I know she's a cellist.": only what it does know.
+            self.repairs.append(Repair("unknowing", text[:but.start()].strip()))
+            text = text[:shown] + text[but.end():][:1].upper() + text[but.end() + 1:]
+            ws = words(text)
         if shown == 0 and self._hard_news and _CHEER.search(text):
             self.repairs.append(Repair("cheer", text.strip()))  # "That's wonderful!" to the divorce papers
             return ""

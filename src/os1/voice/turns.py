@@ -132,8 +132,10 @@ def sounds_finished(text: str) -> bool:
         return False  # "If it rains on Saturday." — Whisper's full stop does not make it finished
     if (opener := _OPENER.match(text)) is not None and not text.endswith(("?", "!")):
         rest = re.findall(r"[\w']+", text[opener.end():].lower())
-        if len(rest) <= 2 and not (set(rest) & _DONE_SHORT):
-            return False  # "So yesterday." is where a story starts ("So good." waits a second longer)
+        if len(rest) <= 2 and not (rest and rest[-1] in _DONE_SHORT):
+            # "So yesterday." is where a story starts ("So good." waits a second longer); so is Whisper's "So yes,
+            # today." for it. An answer ends on its yes or thanks: "So, yes." "Well, thanks."
+            return False
     return True
 
 
