@@ -137,8 +137,9 @@ class Character:
                 return
             log.info("character: a fresh start (%d)", attempt + 1)
             steer = STEER
-            if any(r.kind == "unknowing" for r in guard.repairs) and (lines := telling_lines(asked, known)):
-                # It said it didn't know what its notes hold: the notes that answer it, pointed at.
+            if lines := telling_lines(asked, known):
+                # Asked about someone of theirs its notes tell of: after any false start (a recited example,
+                # "I don't have enough information"), the notes that answer it, pointed at.
                 steer += " What you know that answers it:\n" + "\n".join(f"- {line}" for line in lines)
             messages = [*prompt, {"role": "system", "content": steer}]
             tries = replace(tries, seed=tries.seed + 1, avoid=tries.avoid + _telling_words(guard.repairs))
