@@ -270,6 +270,8 @@ def guarded(text: str, asked: str, known: str = "", before: tuple[str, ...] = ()
      "My favourite kind of music is jazz. Why?"),
     ("Do you remember my brother Sam?", "I haven't told you about your brother yet.",
      "I haven't heard about your brother yet."),
+    ("How old am I?", "I'm not sure how old I am. Will you tell me?",
+     "I'm not sure how old you are. Will you tell me?"),
     # Its own day, its own love of these talks: nothing to turn round.
     ("How are you?", "I haven't told you about my day yet. I live for these talks.",
      "I haven't told you about my day yet. I live for these talks."),

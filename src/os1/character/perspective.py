@@ -25,6 +25,7 @@ _TELLING = frozenset({"told", "tell", "mentioned", "mention"})
 _ASKED_OWN = re.compile(r"\b(?:do|did|should|can|could|will|would)\s+I\s+([a-z]+)\b", re.IGNORECASE)
 _GENERAL = frozenset({"do", "have", "be", "know", "think", "say", "mean", "need", "want", "get", "feel", "look"})
 _ASKED_ITS_OWN = re.compile(r"\byour\s+(favou?rite)\b", re.IGNORECASE)
+_ASKED_AGE = re.compile(r"\bhow old am I\b", re.IGNORECASE)
 
 
 def _next(ws: Sequence[Word], n: int, partial: bool) -> str | None:
@@ -40,12 +41,13 @@ class Perspective:
 
     their_verbs: frozenset[str] = frozenset()  # asked "where do I live?": "live", "lives", "lived"
     its_own: bool = False  # asked "what's your favourite…?"
+    their_age: bool = False  # asked "how old am I?": "I'm not sure how old I am" is about them
 
     @classmethod
     def of(cls, asked: str) -> Perspective:
         verbs = {m.group(1).lower() for m in _ASKED_OWN.finditer(asked)} - _GENERAL
         forms = {form for v in verbs for form in (v, v + "s", v + "d", v + "ed")}
-        return cls(frozenset(forms), bool(_ASKED_ITS_OWN.search(asked)))
+        return cls(frozenset(forms), bool(_ASKED_ITS_OWN.search(asked)), bool(_ASKED_AGE.search(asked)))
 
     def hold_from(self, ws: Sequence[Word], partial: bool) -> int | None:
         """The first word to hold until its sentence is whole, if any: "I" that may begin "I live" (asked
@@ -68,6 +70,8 @@ class Perspective:
             verbs = "|".join(sorted(self.their_verbs, key=len, reverse=True))
             sentence = re.sub(rf"(^\s*|[.!?]\s+)I\s+({verbs})\b", r"\1You \2", sentence)
             sentence = re.sub(rf"([,;]\s+)I\s+({verbs})\b", r"\1you \2", sentence)
+        if self.their_age:
+            sentence = re.sub(r"\bhow old I am\b", "how old you are", sentence)
         if self.its_own:
             sentence = re.sub(r"\bYour\s+(favou?rite)\b", r"My \1", sentence)
             sentence = re.sub(r"\byour\s+(favou?rite)\b", r"my \1", sentence)
