@@ -199,7 +199,7 @@ class Guard:
         if shown == 0 and self.final and (but := _BUT_KNOWS.search(text)) and unknowing(text, self.asked, self.known):
             # "I'm not sure what instrument she plays, but I know she's a cellist.": only what it does know.
             self.repairs.append(Repair("unknowing", text[:but.end()].strip()))
-            text = text[:shown] + text[but.end():][:1].upper() + text[but.end() + 1:]
+            text = text[but.end():][:1].upper() + text[but.end() + 1:]  # nothing is shown yet (shown == 0)
             ws = words(text)
         if shown == 0 and self._hard_news and _CHEER.search(text):
             self.repairs.append(Repair("cheer", text.strip()))  # "That's wonderful!" to the divorce papers
