@@ -52,6 +52,7 @@ def test_a_pattern_is_alive_while_the_next_words_could_complete_it() -> None:
     ("As an OS, I don't experience days. How was yours?", "How was yours?"),
     ("Honestly? I'm just an operating system. What about you?", "Honestly? What about you?"),
     ("Good question. As I'm an OS, I don't have emotions. Do you?", "Good question. Do you?"),
+    ("Hmm. Of course, I can help with that! Let me know what you'd like.", "Hmm."),
 ])
 def test_the_assistant_register_is_never_shown(reply: str, said: str) -> None:
     shown, guard, _ = run(reply)

@@ -71,6 +71,8 @@ REGISTER = [
     "my purpose is to",
     "i don't have access to personal",
     "i can help you",
+    "[of course] [,] i can help with (that|this|it)",
+    "let me know what (you'd|you would) like",
     "(can|could|shall|may) i help",
     "help you with",
     "(need|want) help with",
