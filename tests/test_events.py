@@ -5,6 +5,7 @@ import pytest
 from os1.events import (
     EVENT_TYPES,
     Error,
+    Leaving,
     Recalled,
     Reminded,
     TextDelta,
@@ -21,6 +22,7 @@ from os1.events import (
     Error("model_unavailable", "Start the server."),
     Recalled(({"kind": "fact", "text": "Sister: Ottilie"},)),
     Reminded(4, "⏰ Reminder: take the pasta off", alarm=False, due="2026-11-20T13:23:00+00:00"),
+    Leaving(),
 ])
 def test_round_trip_through_json(event: object) -> None:
     wire = json.loads(event.to_json())  # type: ignore[attr-defined]
@@ -29,7 +31,9 @@ def test_round_trip_through_json(event: object) -> None:
 
 
 def test_vocabulary_stays_small() -> None:
-    assert len(EVENT_TYPES) <= 13  # a new kind of event is a new promise to every door: keep them few
+    # A new kind of event is a new promise to every door: keep them few. The 14th, `leaving`, is kept by the
+    # terminal, `os1 talk`, the web app (typed and spoken) and the OpenAI-compatible API.
+    assert len(EVENT_TYPES) <= 14
 
 
 def test_unknown_type_is_refused() -> None:

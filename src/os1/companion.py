@@ -8,13 +8,27 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from os1.agent import Agent
 from os1.character import Character
 from os1.config import Settings
 from os1.db.store import Conversation, Store, StoredMessage, User
 from os1.db.times import now_iso
-from os1.events import Error, Event, Named, Recalled, Status, TextDelta, ToolCall, TurnEnded, TurnStarted
+from os1.events import (
+    Error,
+    Event,
+    Leaving,
+    Named,
+    Recalled,
+    Status,
+    TextDelta,
+    ToolCall,
+    ToolResult,
+    TurnEnded,
+    TurnStarted,
+)
+from os1.farewell.asking import asks_to_leave, leave_for_good
 from os1.memory.dialogue import MemoryDialogue
 from os1.memory.memory import Memory
 from os1.memory.requests import MemoryRequest, memory_request
@@ -64,7 +78,7 @@ class Companion:
     _no_turns: asyncio.Event = field(default_factory=asyncio.Event)  # set while no turn is running
 
     def __post_init__(self) -> None:
-        for own in MEMORY_TOOLS:  # forgetting is the companion's own, whatever else it can do
+        for own in (*MEMORY_TOOLS, leave_for_good):  # forgetting and leaving are its own, whatever else it can do
             if own.name not in self.tools:
                 self.tools.add(own)
         self.identity = Identity(self.store, self.persona)
@@ -109,8 +123,9 @@ class Companion:
             yield Error("empty_input", "There was nothing to send: type a message first.")
             return
         rejected = len(text) > MAX_INPUT_CHARS
-        request = memory_request(text) if not rejected else None
-        if not rejected and request is None:
+        leaving = not rejected and asks_to_leave(text)
+        request = memory_request(text) if not rejected and not leaving else None
+        if not rejected and request is None and not leaving:
             self.memory.embed_ahead(user, text)  # recall needs it: embedded while the message is stored
         message = await self.store.append(conversation, "user", text, "rejected" if rejected else "complete")
         yield TurnStarted(conversation.id, message.id, text)
@@ -119,7 +134,7 @@ class Companion:
                         f"{MAX_INPUT_CHARS:,} at once. It's saved, but please send it in smaller pieces.")
             return
         answered = False
-        async for event in self._without_model(user, conversation, message, request):
+        async for event in self._without_model(user, conversation, message, request, leaving):
             answered = True
             yield event
         if answered:
@@ -146,16 +161,24 @@ class Companion:
             yield event
 
     async def _without_model(self, user: User, conversation: Conversation, message: StoredMessage,
-                             request: MemoryRequest | None) -> AsyncIterator[Event]:
+                             request: MemoryRequest | None, leaving: bool = False) -> AsyncIterator[Event]:
         """The events of a reply that needs no model, in this order: the yes or no to a proposed action (forgetting
-        among them) or "undo that", "what do you know about me?" or "forget …". None otherwise."""
+        and leaving among them) or "undo that", asking to leave for good, "what do you know about me?" or
+        "forget …". None otherwise."""
         settled = await self.agent.settle(user, conversation, message.content)
         if settled is not None:
             if any(isinstance(e, ToolCall) and e.name == forget_memory.name for e in settled.events):
                 await self.prompts.forget_conversation_note(user, conversation)
             for event in settled.events:
                 yield event
+            if any(isinstance(e, ToolCall) and e.name == leave_for_good.name for e in settled.events) \
+                    and all(e.ok for e in settled.events if isinstance(e, ToolResult)):
+                yield Leaving()  # the door hands over the archive, then the goodbye and the deletion
             async for event in self._say(conversation, settled.reply):
+                yield event
+            return
+        if leaving:
+            async for event in self._propose(user, conversation, message, leave_for_good.name, {}):
                 yield event
             return
         if request is None:
@@ -181,11 +204,18 @@ class Companion:
                 yield event
             return
         yield Recalled(tuple(i.as_dict() for i in (*found.messages, *found.facts, *found.summaries)))
-        proposal = await self.agent.propose(user, conversation, message.content, forget_memory.name, arguments)
+        async for event in self._propose(user, conversation, message, forget_memory.name, arguments):
+            yield event
+
+    async def _propose(self, user: User, conversation: Conversation, message: StoredMessage, tool: str,
+                       arguments: dict[str, Any]) -> AsyncIterator[Event]:
+        """A proposal of its own (forgetting, leaving): its question said, then held for the person's yes."""
+        proposal = await self.agent.propose(user, conversation, message.content, tool, arguments)
         async for event in self._say(conversation, proposal.sentence):
             if isinstance(event, TurnEnded) and event.message_id is not None:
-                asked = {**arguments, "exchange": [message.id, event.message_id]}  # the question goes too
-                await self.agent.hold(user, conversation, replace(proposal, arguments=asked))
+                if "exchange" in arguments:  # the question goes too, if it is forgotten
+                    proposal = replace(proposal, arguments={**arguments, "exchange": [message.id, event.message_id]})
+                await self.agent.hold(user, conversation, proposal)
             yield event
 
     async def _prompt(self, user: User, conversation: Conversation,

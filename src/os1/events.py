@@ -151,10 +151,18 @@ class Music(Event):
     midi: str = ""
 
 
+@dataclass(frozen=True)
+class Leaving(Event):
+    """The person said yes to leaving for good, in conversation. The door takes them through it (os1.farewell):
+    their archive first, then the goodbye, then everything of theirs deleted, with proof."""
+
+    type: ClassVar[str] = "leaving"
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (TurnStarted, Status, Heard, Recalled, Named, TextDelta, ToolCall, ToolResult, TurnEnded, Error,
-                Reminded, ReachedOut, Music)
+                Reminded, ReachedOut, Music, Leaving)
 }
 
 

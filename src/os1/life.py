@@ -43,6 +43,8 @@ class BetweenTurns:
         self._reflect: set[int] = set()  # people back after a gap: reflect before learning
         self._last_turn: dict[int, datetime] = {}
         self._busy_with: User | None = None  # whose pass runs now
+        self._pass_ended = asyncio.Event()  # set as each pass ends
+        self._gone: set[int] = set()  # people who left for good: nothing more is learned for them
         self._wake = asyncio.Event()
         self._quiet = asyncio.Event()  # nothing due, nothing running
         self._quiet.set()
@@ -66,10 +68,27 @@ class BetweenTurns:
 
     def after_turn(self, person: User) -> None:
         """Learn from what `person` just said, once no turn is running."""
+        if person.id in self._gone:
+            return
         self._last_turn[person.id] = datetime.now(UTC)
         self._due[person.id] = person
         self._quiet.clear()
         self._wake.set()
+
+    def left(self, person: User) -> bool:
+        """Whether `person` left for good while this process ran."""
+        return person.id in self._gone
+
+    async def forget(self, person: User) -> None:
+        """`person` is leaving for good: nothing more is learned for them, and a pass of theirs running now stops
+        before everything of theirs is deleted (else it could write back what was just deleted)."""
+        self._gone.add(person.id)
+        self._due.pop(person.id, None)
+        self._reflect.discard(person.id)
+        self._last_turn.pop(person.id, None)
+        while self._busy_with is not None and self._busy_with.id == person.id:
+            self._pass_ended.clear()
+            await self._pass_ended.wait()
 
     # -- running ----------------------------------------------------------------------------------------------
 
@@ -89,7 +108,8 @@ class BetweenTurns:
     async def learn(self, person: User) -> LearnReport:
         """Index and learn from what was said since the last time: embeddings, then facts. Gives way as soon
         as a turn starts (it goes on after that turn), so it never delays a reply by more than one step."""
-        return await catch_up(self.memory, self.model, person, should_stop=self.running)
+        return await catch_up(self.memory, self.model, person,
+                              should_stop=lambda: self.running() or person.id in self._gone)
 
     async def reflect(self, person: User, progress: Callable[[str], None] | None = None) -> ReflectionReport:
         """Look back over the conversations not yet reflected on (learning first)."""
@@ -122,7 +142,8 @@ class BetweenTurns:
                     await self._pass_logged(person)
                 finally:
                     self._busy_with = None
-                if self.running():
+                    self._pass_ended.set()
+                if self.running() and person.id not in self._gone:
                     # A turn came in, and learning gave way to it, maybe before the end: go on after it.
                     self._due.setdefault(person.id, person)
             self._quiet.set()

@@ -199,6 +199,8 @@ class Runtime:
     async def leaving(self, person: User, timeout_s: float | None = LEAVING_S) -> None:
         """Learn what is left from this person's session before the door closes: bounded by `timeout_s` (what
         is left then is learned next time). Raises TimeoutError when it ran out."""
+        if self.between.left(person):
+            return  # nothing of theirs is kept, so nothing is learned
         await self.between.stop()
         self._started = [s for s in self._started if s != self.between.stop]
         learning = self.between.learn(person)
@@ -213,6 +215,7 @@ class Runtime:
 
     async def let_go(self, person: User) -> Proof:
         """Delete everything of this person, with proof (farewell/leaving.py); their door closes."""
+        await self.between.forget(person)  # nothing of theirs is learned (written back) while it goes
         proof = await delete_person(self.store, person, self.settings.home)
         if self.companion.memory.vectors is not None:
             self.companion.memory.vectors.forget_index(person)

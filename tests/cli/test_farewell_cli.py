@@ -60,3 +60,22 @@ def test_farewell_then_the_archive_brings_it_back(home: Path, tmp_path: Path, sm
     assert "Restored 1 conversations, 2 messages" in back.stderr
     found = os1(home, "memory", "search", "oranges grandmother", "--user", "theo")
     assert "oranges" in found.stdout.lower()
+
+
+@pytest.mark.model
+def test_asked_in_conversation_a_yes_leaves_with_the_archive_here(home: Path, tmp_path: Path,
+                                                                  small_model_path: Path) -> None:
+    """In `os1 chat` the person asks to leave and says yes: the goodbye, their archive in the folder they are in,
+    then everything deleted, with proof; the chat ends there."""
+    asyncio.run(seed(home / "os1.db"))
+    out = subprocess.run([sys.executable, "-m", "os1", "chat", "--user", "theo", "--model", "embedded:small"],
+                         input="I want to leave you, for good.\nyes\nAre you still there?\n", capture_output=True,
+                         text=True, timeout=600, cwd=tmp_path,
+                         env={**os.environ, "OS1_HOME": str(home), "OS1_TEMPERATURE": "0",
+                              "OS1_MAX_REPLY_TOKENS": "64"})
+    assert out.returncode == 0, out.stderr
+    assert "Do you want to go ahead? (yes / no)" in out.stdout
+    assert "none of it is left in the file" in out.stdout
+    assert "Are you still there" not in (home / "os1.db").read_text(errors="ignore")  # the chat ended with it
+    archives = list(tmp_path.glob("os1-farewell-theo-*.zip"))
+    assert len(archives) == 1 and SAID.encode() not in (home / "os1.db").read_bytes()

@@ -351,7 +351,8 @@ async def test_a_first_visit_and_every_view_pass_an_accessibility_audit(server: 
         await reply_done(page, "Welcome! Glad you're here.")
         assert await audit(page) == [], "talk"
         await page.screenshot(path=SHOTS / f"os1-web-talk-{name}.png")
-        for tab, ready in (("History", "#conversations li"), ("What OS1 knows about me", "#memory > *")):
+        for tab, ready in (("History", "#conversations li"), ("What OS1 knows about me", "#memory > *"),
+                           ("Settings", "#set-model")):
             await page.get_by_role("button", name=tab).click()
             await expect(page.locator(ready).first).to_be_visible()
             assert await audit(page) == [], tab

@@ -14,11 +14,40 @@ from rich.markup import escape
 
 from os1.cli.support import err, open_with_progress, settings_from
 from os1.db.store import Store, User
-from os1.runtime import user_name
+from os1.runtime import Runtime, user_name
 
 
 def default_archive(name: str) -> Path:
     return Path(f"os1-farewell-{re.sub(r'[^A-Za-z0-9_-]+', '-', name).strip('-') or 'me'}-{date.today()}.zip")
+
+
+def free_archive(name: str) -> Path:
+    """Where an archive can go here without overwriting anything: the default name, else -2, -3…"""
+    path = default_archive(name)
+    n = 1
+    while path.exists():
+        n += 1
+        path = path.with_name(f"{default_archive(name).stem}-{n}.zip")
+    return path
+
+
+async def take_leave(rt: Runtime, person: User, path: Path) -> None:
+    """The goodbye in its own words, the archive written (and read back), then everything deleted, with the proof:
+    shown as it happens. Used by `os1 farewell` and by a conversation in which the person said yes to leaving."""
+    companion = await rt.companion.identity.name(person) or "OS1"
+    with err.status("Saying goodbye…"):
+        said = await rt.companion.goodbye(person)
+    click.echo(f"{companion} › {said}\n")
+    with err.status("Writing your archive…"):
+        made = await rt.farewell_archive(person, path)
+    counts = made.counts
+    err.print(f"[green]✓[/] Your archive: {escape(str(path))} ({counts['conversations']} conversations, "
+              f"{counts['messages']} messages, {counts['facts']} facts, {counts['letters']} letters, "
+              f"{counts['music']} pieces of music). SHA-256 {made.sha256[:16]}…")
+    with err.status("Deleting everything of yours…"):
+        proof = await rt.let_go(person)
+    for line in proof.lines():
+        click.echo(line)
 
 
 async def _existing(db_path: Path, name: str) -> User | None:
@@ -57,20 +86,6 @@ def farewell(user: str | None, output: Path | None, yes: bool, model: str | None
     with asyncio.Runner() as runner:
         rt = open_with_progress(runner, settings)
         try:
-            person = runner.run(rt.person(name))
-            companion = runner.run(rt.companion.identity.name(person)) or "OS1"
-            with err.status("Saying goodbye…"):
-                said = runner.run(rt.companion.goodbye(person))
-            click.echo(f"{companion} › {said}\n")
-            with err.status("Writing your archive…"):
-                from_archive = runner.run(rt.farewell_archive(person, path))
-            counts = from_archive.counts
-            err.print(f"[green]✓[/] Your archive: {escape(str(path))} ({counts['conversations']} conversations, "
-                      f"{counts['messages']} messages, {counts['facts']} facts, {counts['letters']} letters, "
-                      f"{counts['music']} pieces of music). SHA-256 {from_archive.sha256[:16]}…")
-            with err.status("Deleting everything of yours…"):
-                proof = runner.run(rt.let_go(person))
-            for line in proof.lines():
-                click.echo(line)
+            runner.run(take_leave(rt, runner.run(rt.person(name)), path))
         finally:
             runner.run(rt.close())

@@ -17,9 +17,10 @@ from typing import TextIO
 from rich.console import Console
 from rich.status import Status as Spinner
 
+from os1.cli.farewell import free_archive, take_leave
 from os1.cli.music import Jukebox
 from os1.db.store import Conversation, User
-from os1.events import Error, Event, Music, Named, Status, TextDelta, TurnEnded
+from os1.events import Error, Event, Leaving, Music, Named, Status, TextDelta, TurnEnded
 from os1.music.making import finish_renders
 from os1.reaching.outreach import ReachOutDelivery
 from os1.reaching.presence import presence
@@ -109,14 +110,30 @@ def json_lines(out: TextIO) -> Callable[[Event], None]:
     return write
 
 
-async def _drive(events: AsyncIterator[Event], show: Callable[[Event], None]) -> str:
-    """Hand every event to `show`; return the finished reply's text ("" if there was none)."""
-    reply = ""
+@dataclass
+class Driven:
+    reply: str = ""  # the finished reply's text ("" if there was none)
+    leaving: bool = False  # the person said yes to leaving for good
+
+
+async def _drive(events: AsyncIterator[Event], show: Callable[[Event], None]) -> Driven:
+    """Hand every event to `show`; return what the turn came to."""
+    driven = Driven()
     async for event in events:
         show(event)
         if isinstance(event, TurnEnded):
-            reply = event.text
-    return reply
+            driven.reply = event.text
+        driven.leaving = driven.leaving or isinstance(event, Leaving)
+    return driven
+
+
+def _leave_for_good(runner: asyncio.Runner, rt: Runtime, user: User) -> int:
+    """They said yes to leaving, here: the goodbye, their archive in this folder, then everything deleted."""
+    for task in list(_background):
+        task.cancel()
+    path = free_archive(user.name)
+    runner.run(take_leave(rt, user, path))
+    return 0
 
 
 async def read_line(console: Console, prompt: str) -> str:
@@ -195,8 +212,9 @@ def chat_interactive(runner: asyncio.Runner, rt: Runtime, user: User, conversati
         if not text.strip():
             continue
         door.busy = True
+        driven = Driven()
         try:
-            runner.run(_drive(rt.respond(user, conversation, text), show))
+            driven = runner.run(_drive(rt.respond(user, conversation, text), show))
         except KeyboardInterrupt:
             if printer.started_reply:
                 printer.finish(" [interrupted]")
@@ -205,6 +223,9 @@ def chat_interactive(runner: asyncio.Runner, rt: Runtime, user: User, conversati
                 console.print("(stopped)", style="dim")
         finally:
             door.busy = False
+        if driven.leaving:
+            jukebox.stop()
+            return _leave_for_good(runner, rt, user)
         _prepare_in_background(runner, rt, user, conversation)
 
 
@@ -231,9 +252,11 @@ def chat_piped(runner: asyncio.Runner, rt: Runtime, user: User, conversation: Co
         if not text.strip():
             continue
         before = len(errors)
-        reply = runner.run(_drive(rt.respond(user, conversation, text), show))
+        driven = runner.run(_drive(rt.respond(user, conversation, text), show))
         if not json_out and len(errors) == before:
-            print(reply, flush=True)
+            print(driven.reply, flush=True)
+        if driven.leaving:
+            return _leave_for_good(runner, rt, user)
     _remember_before_leaving(runner, rt, user, None)
     return 1 if errors else 0
 

@@ -17,14 +17,16 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from os1.cli.farewell import free_archive, take_leave
 from os1.cli.support import USER_ERRORS, err, open_with_progress, settings_from
 from os1.db.store import Conversation, User
-from os1.events import Error, Event, Heard, Music, Reminded, TextDelta, TurnEnded
+from os1.events import Error, Event, Heard, Leaving, Music, Reminded, TextDelta, TurnEnded
 from os1.runtime import Runtime
 from os1.voice.audio import EarUnavailable
 from os1.voice.base import Audio, AudioError, Voice, VoiceInfo
 
 if TYPE_CHECKING:
+    from os1.voice.loop import VoiceLoop
     from os1.voice.stt import WhisperTranscriber
 
 Show = Callable[[Event], None]
@@ -167,16 +169,38 @@ async def _live(rt: Runtime, person: User, conversation: Conversation, stt: Whis
     err.print("Getting ready to listen…")
     await asyncio.to_thread(stt.warm)
     await rt.prepare(person, conversation)
-    loop = VoiceLoop(rt, person, conversation, VoiceActivity(), stt, voice, show, hears_voice=hear_voice)
+    leaving = asyncio.Event()  # they said yes to leaving for good
+
+    def shown(event: Event) -> None:
+        show(event)
+        if isinstance(event, Leaving):
+            leaving.set()
+
+    loop = VoiceLoop(rt, person, conversation, VoiceActivity(), stt, voice, shown, hears_voice=hear_voice)
     err.print(f"[bold]Listening.[/] Speak whenever you like ({voice.info.label}). Ctrl-C ends.")
     now = rt.companion.clock()
     err.print((await presence(rt.model, rt.store, now)).line(now), style="dim", markup=False)
     try:
         with reminders_out_loud(rt.open_door, person, loop):  # said between turns, never over one
-            await loop.run(duplex(loop.outbox))
+            listening = asyncio.create_task(loop.run(duplex(loop.outbox)))
+            agreed = asyncio.create_task(_once_said(loop, leaving))
+            await asyncio.wait({listening, agreed}, return_when=asyncio.FIRST_COMPLETED)
+            for task in (listening, agreed):
+                task.cancel()
+            await loop.stop()
+            await asyncio.gather(listening, agreed, return_exceptions=True)
     except (KeyboardInterrupt, asyncio.CancelledError):
         pass
+    if leaving.is_set():  # the goodbye, their archive in this folder, then everything deleted
+        await take_leave(rt, person, free_archive(person.name))
     return 0
+
+
+async def _once_said(loop: VoiceLoop, leaving: asyncio.Event) -> None:
+    """Once they said yes to leaving, and the reply to it has been heard."""
+    await leaving.wait()
+    while loop.talking:  # noqa: ASYNC110 - the loop keeps no event for its last audio played
+        await asyncio.sleep(0.1)
 
 
 async def _leave(rt: Runtime, person: User, announce: bool) -> None:

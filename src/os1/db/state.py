@@ -25,6 +25,7 @@ class StateKey:
 COMPANION_NAME = StateKey("persona:{}:name", "the name the companion chose for itself, per persona id")
 NAME_TOLD = StateKey("persona:{}:name:told", "'1' once the person has heard the name it chose")
 VOICE = StateKey("voice", "the voice id the person chose for it (os1 voices)")
+THEME = StateKey("theme", "how the web app looks for this person: 'light', 'dark' or 'system'")
 MOOD = StateKey("character:mood", "how it feels towards the person, and why (JSON: character/mood.py)")
 
 # -- conversations ----------------------------------------------------------------------------------------------
@@ -51,6 +52,6 @@ LETTERS_BOOK = StateKey("letters:book", "the book of letters: its title, author 
 LETTER_SHOWN = StateKey("letters:shown:{}", "the letter last written or shown, per conversation ('this letter')")
 FAREWELL_ARCHIVE = StateKey("farewell:archive", "the SHA-256 of the farewell archive last handed over")
 
-ALL = (COMPANION_NAME, NAME_TOLD, VOICE, MOOD, PERSON_NOTE, PENDING_ACTION, PENDING_FORGET, API_CONVERSATION,
+ALL = (COMPANION_NAME, NAME_TOLD, VOICE, THEME, MOOD, PERSON_NOTE, PENDING_ACTION, PENDING_FORGET, API_CONVERSATION,
        LEARNED_THROUGH, QUIET_HOURS, FIRST_MEETING, GOOD_MORNING, REACH_OUT, MAIL_LISTING, MAIL_TRIAGE,
        MAIL_DRAFT, MAIL_FROZEN, LETTERS_BOOK, LETTER_SHOWN, FAREWELL_ARCHIVE)

@@ -24,7 +24,7 @@ class Proof:
     folders: list[str] = field(default_factory=list)  # their files' folders, removed
 
     def lines(self) -> list[str]:
-        rows = ", ".join(f"{n:,} {kind}" for kind, n in self.deleted.items() if n)
+        rows = ", ".join(f"{n:,} {_one(kind) if n == 1 else kind}" for kind, n in self.deleted.items() if n)
         found = ("none of it is left in the file" if not self.still_there
                  else f"{self.still_there} still found (said by someone else here too, or a fault: please report)")
         return [f"Deleted: {rows or 'nothing was kept'}; the database was compacted.",
@@ -83,3 +83,13 @@ async def _samples(store: Store, user: User) -> list[str]:
         "UNION SELECT v.text FROM letter_versions v JOIN letters l ON l.id = v.letter_id WHERE l.user_id = ?) "
         "WHERE length(text) >= ? ORDER BY length(text) DESC LIMIT ?", (*[user.id] * 7, MIN_SAMPLE_CHARS, SAMPLES))
     return list(dict.fromkeys(str(r[0])[:SAMPLE_CHARS] for r in rows))
+
+
+def _one(kind: str) -> str:
+    """"conversations" → "conversation", "journal entries" → "journal entry", "pieces of music" → "piece of music"."""
+    first, _, rest = kind.partition(" of ")
+    if rest:
+        return f"{_one(first)} of {rest}"
+    if kind.endswith("ies"):
+        return kind[:-3] + "y"
+    return kind.removesuffix("s")

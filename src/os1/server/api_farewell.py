@@ -4,6 +4,7 @@ as proof that they hold it, the companion's goodbye and the deletion of everythi
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -42,7 +43,7 @@ async def archive(person: Person, hub: TheHub) -> Response:
     """Everything OS1 keeps of you, as one archive. Nothing is deleted yet."""
     with tempfile.TemporaryDirectory(prefix="os1-farewell-") as folder:  # gone once it is read: kept nowhere
         made = await hub.runtime.farewell_archive(person, Path(folder) / "archive.zip")
-        content = made.path.read_bytes()
+        content = await asyncio.to_thread(made.path.read_bytes)
     await hub.runtime.store.set_state(person, state.FAREWELL_ARCHIVE.key(), made.sha256)
     return Response(content, media_type="application/zip", headers={
         "Content-Disposition": f'attachment; filename="os1-farewell-{made.sha256[:12]}.zip"',

@@ -18,6 +18,7 @@ from os1.server.api_farewell import router as farewell_router
 from os1.server.api_letters import router as letters_router
 from os1.server.api_memory import router as memory_router
 from os1.server.api_music import router as music_router
+from os1.server.api_settings import router as settings_router
 from os1.server.deps import Hub, current_user, hold_connection
 from os1.server.errors import ApiError
 from os1.server.sse import EventStream
@@ -29,6 +30,7 @@ router.include_router(memory_router)
 router.include_router(music_router)
 router.include_router(letters_router)
 router.include_router(farewell_router)
+router.include_router(settings_router)
 
 Person = Annotated[User, Depends(current_user)]
 TheHub = Annotated[Hub, Depends(deps.hub)]

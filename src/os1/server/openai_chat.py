@@ -19,7 +19,8 @@ from fastapi.responses import StreamingResponse
 from starlette.types import Message, Receive, Scope, Send
 
 from os1.db.store import Conversation, User
-from os1.events import Error, Event, Status, TextDelta, TurnEnded, TurnStarted
+from os1.events import Error, Event, Leaving, Status, TextDelta, TurnEnded, TurnStarted
+from os1.farewell.asking import ELSEWHERE
 from os1.server.deps import Hub
 from os1.server.fairness import Ticket
 from os1.server.openai_errors import OpenAIError, error_body
@@ -70,12 +71,15 @@ def turn_error(event: Error) -> OpenAIError:
 
 async def complete(turn: Turn) -> dict[str, Any]:
     """The whole reply, as a `chat.completion`."""
+    leaving = False
     async with aclosing(events_of(turn)) as events:
         async for event in events:
             if isinstance(event, Error):
                 raise turn_error(event)
+            leaving = leaving or isinstance(event, Leaving)
             if isinstance(event, TurnEnded):
-                return _completion(turn, event.text, await usage(turn, event.text))
+                reply = f"{event.text}\n\n{ELSEWHERE}" if leaving else event.text
+                return _completion(turn, reply, await usage(turn, reply))
     raise OpenAIError(500, "The turn ended without a reply.", "no_reply")
 
 
@@ -89,8 +93,10 @@ def _completion(turn: Turn, reply: str, counted: dict[str, int]) -> dict[str, An
 async def stream_chunks(turn: Turn) -> AsyncGenerator[str, None]:
     """The reply as OpenAI streams it: a chunk with the role, one per piece of text, one with finish_reason,
     (usage, when asked), then [DONE]. Waiting in the turnstile shows as SSE comments, which clients skip."""
+    leaving = False  # said yes to leaving for good: a client can't take the archive, so it is told where
     async with aclosing(events_of(turn)) as events:
         async for event in events:
+            leaving = leaving or isinstance(event, Leaving)
             if isinstance(event, Status) and event.state == "waiting":
                 yield f": waiting: {' '.join(event.detail.split())}\n\n"
             elif isinstance(event, TurnStarted):
@@ -102,6 +108,8 @@ async def stream_chunks(turn: Turn) -> AsyncGenerator[str, None]:
                 yield _sse(error_body(error.status, error.message, error.code))
                 break
             elif isinstance(event, TurnEnded):
+                if leaving:
+                    yield _sse(_chunk(turn, {"content": f"\n\n{ELSEWHERE}"}))
                 yield _sse(_chunk(turn, {}, "stop"))
                 if turn.include_usage:
                     yield _sse({**_chunk(turn, {}), "choices": [], "usage": await usage(turn, event.text)})

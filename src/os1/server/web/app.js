@@ -16,6 +16,7 @@ import { wireHistory } from "./history.js";
 import { loadMemory, wireMemory } from "./memory.js";
 import { addView, showView } from "./views.js";
 import { loadLetters, setupLetters } from "./letters.js";
+import { loadSettings, settingsOnEnter, setupSettings, showLeaving, voiceToTalkWith } from "./settings.js";
 import { VoiceLink } from "./voice.js";
 
 const SIGNED_OUT_KEY = "os1.signedOut"; // sessionStorage, across the reload: why the sign-in page shows
@@ -29,21 +30,46 @@ const $ = (id) => document.getElementById(id);
 
 // ---------- signing in and out ----------
 
-async function signOut(message) {
+// Everything of this person's session stops and goes: streams, requests, the page's words, storage, caches.
+async function endEverything() {
   stopVoice();
   clearTimeout(statusTimer);
   stopNotices();
   stop();
   endSession();
-  $("app").remove(); // at once, before the page is loaded afresh
+  $("app").remove(); // at once
   $("person").textContent = "";
   localStorage.clear();
   sessionStorage.clear();
   try { for (const key of await caches.keys()) await caches.delete(key); } catch { /* no Cache API here */ }
+}
+
+async function signOut(message) {
+  if (leftForGood) return; // their goodbye stays on screen until the page is closed
+  await endEverything();
   sessionStorage.setItem(SIGNED_OUT_KEY, message || "");
-  location.replace(location.pathname);
+  location.replace(location.pathname); // loaded afresh: nothing of theirs survives in the page
 }
 hooks.unauthorized = signOut;
+
+// They left for good: their token is gone with everything else. What stays on screen is the goodbye and the
+// proof, until the page is closed or loaded again.
+let leftForGood = false;
+async function afterFarewell({ goodbye, proof }) {
+  leftForGood = true;
+  await endEverything();
+  $("who").hidden = true;
+  setStatus("unknown", "Everything of yours is deleted");
+  const card = element("section", "card goodbye");
+  card.setAttribute("aria-labelledby", "goodbye-title");
+  const title = element("h2", "", "Goodbye");
+  title.id = "goodbye-title";
+  card.append(title, element("blockquote", "", goodbye), element("p", "proof", proof.lines.join("\n")),
+    element("p", "hint", "You can close this page. Your archive can be brought back with `os1 memory import`."));
+  document.body.append(card);
+  title.tabIndex = -1;
+  title.focus();
+}
 
 function showSignIn() {
   const why = sessionStorage.getItem(SIGNED_OUT_KEY);
@@ -82,6 +108,7 @@ async function enter() {
   $("app").hidden = false;
   $("who").hidden = false;
   showView("chat");
+  settingsOnEnter(); // their look, as soon as they are in
   pollStatus();
   try {
     await restore();
@@ -233,8 +260,17 @@ function showNotice(event) {
   addMessage("notice", event.text, event.type === "reach_out" ? { note: event.reason } : {});
 }
 
+// Said yes to leaving for good: the Settings page takes them through it (archive first).
+function leaveIfAsked() {
+  if (!chat.leaving) return false;
+  chat.leaving = false;
+  chat.hooks.leaving();
+  return true;
+}
+
 chat.hooks.afterTurn = () => {
   showHeldNotices();
+  if (leaveIfAsked()) return;
   $("message").focus();
   pollStatus(); // the line said "in line…" or "replying": look again now, not at the next regular look
 };
@@ -266,6 +302,7 @@ function onVoiceEvent(event) {
   if (event.type === "turn_ended") {
     [lastSpoken, spoken] = [spoken, null];
     showHeldNotices();
+    leaveIfAsked();
   }
 }
 
@@ -302,7 +339,10 @@ async function toggleVoice() {
     showError("chat-error", "This browser can't use the microphone here. Open OS1 over https (or on this computer) and try again.");
     return;
   }
-  const link = new VoiceLink({ token: session.token, conversationId: chat.conversationId, onEvent: onVoiceEvent, onClose: onVoiceClose });
+  const voiceId = await voiceToTalkWith(); // picked by the person the first time
+  if (voiceId === false || voice) return; // "not now", or pressed twice while the picker was open
+  const link = new VoiceLink({ token: session.token, conversationId: chat.conversationId, voice: voiceId,
+                               onEvent: onVoiceEvent, onClose: onVoiceClose });
   voice = link;
   $("mic").setAttribute("aria-pressed", "true");
   $("mic").setAttribute("aria-label", "Stop talking out loud");
@@ -357,6 +397,9 @@ addView("memory", { label: "What OS1 knows about me", load: loadMemory });
 wireMemory();
 addView("letters", { label: "Letters", load: loadLetters });
 setupLetters({ $, api, getJSON, element, showError, when });
+addView("settings", { label: "Settings", load: loadSettings });
+setupSettings({ onLeft: afterFarewell });
+chat.hooks.leaving = () => { showView("settings"); showLeaving(); };
 
 // ---------- wiring ----------
 

@@ -13,7 +13,8 @@ export const chat = {
   busy: false,
   waiting: "",
   stopper: null, // aborts the reply being written
-  hooks: { afterTurn: () => {}, statusWaiting: (detail) => {}, setStatus: () => {} },
+  leaving: false, // the person said yes to leaving for good in this turn
+  hooks: { afterTurn: () => {}, statusWaiting: (detail) => {}, setStatus: () => {}, leaving: () => {} },
 };
 
 export function setConversation(id) {
@@ -198,6 +199,7 @@ export function applyEvent(event, reply) {
       break;
     case "text_delta": reply.append(event.text); break;
     case "music": addPiece(reply, event); break;
+    case "leaving": chat.leaving = true; break; // after this reply: the way to leave, with the archive first
     case "turn_ended": chat.waiting = ""; reply.end(event.text, event.interrupted); break;
     case "error": chat.waiting = ""; reply.fail(event.message); break;
     default: break;

@@ -61,10 +61,10 @@ class Speaker {
 }
 
 export class VoiceLink {
-  // token, conversationId: who and where; onEvent(message): every JSON message but `ready`/`clear`;
+  // token, conversationId: who and where; voice: the voice id to speak with (null: the one kept for them); onEvent(message): every JSON message but `ready`/`clear`;
   // onClose({code, reason}): the socket closed (not called after stop()).
-  constructor({ token, conversationId, onEvent, onClose }) {
-    Object.assign(this, { token, conversationId, onEvent, onClose });
+  constructor({ token, conversationId, voice = null, onEvent, onClose }) {
+    Object.assign(this, { token, conversationId, voice, onEvent, onClose });
     this.ws = null;
     this.ready = false;
     this.pending = [];
@@ -110,7 +110,7 @@ export class VoiceLink {
       ws.binaryType = "arraybuffer";
       this.ws = ws;
       ws.onopen = () => ws.send(JSON.stringify({
-        type: "hello", token: this.token, conversation_id: this.conversationId, voice: null,
+        type: "hello", token: this.token, conversation_id: this.conversationId, voice: this.voice,
       }));
       ws.onmessage = (e) => {
         if (typeof e.data !== "string") { this.speaker.play(e.data); return; }
