@@ -55,3 +55,11 @@ FAREWELL_ARCHIVE = StateKey("farewell:archive", "the SHA-256 of the farewell arc
 ALL = (COMPANION_NAME, NAME_TOLD, VOICE, THEME, MOOD, PERSON_NOTE, PENDING_ACTION, PENDING_FORGET, API_CONVERSATION,
        LEARNED_THROUGH, QUIET_HOURS, FIRST_MEETING, GOOD_MORNING, REACH_OUT, MAIL_LISTING, MAIL_TRIAGE,
        MAIL_DRAFT, MAIL_FROZEN, LETTERS_BOOK, LETTER_SHOWN, FAREWELL_ARCHIVE)
+# Kept per conversation (the conversation's id first): they go when the conversation goes.
+PER_CONVERSATION = (PERSON_NOTE, PENDING_ACTION, PENDING_FORGET, MAIL_LISTING, MAIL_TRIAGE, MAIL_DRAFT, MAIL_FROZEN,
+                    LETTER_SHOWN)
+
+
+def conversation_globs(conversation_id: int) -> list[str]:
+    """GLOB patterns for every key kept for this conversation."""
+    return [k.pattern.replace("{}", str(conversation_id), 1).replace("{}", "*") for k in PER_CONVERSATION]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from os1.db import state
 from os1.db.migrations import migrate
 from os1.db.times import now_iso
 
@@ -168,6 +169,25 @@ class Store:
         if not rows:
             raise NotFound(f"No conversation {conversation_id} for {user.name}.")
         return _conversation(rows[0])
+
+    async def rename_conversation(self, conversation: Conversation, title: str | None) -> Conversation:
+        def op(db: sqlite3.Connection) -> None:
+            db.execute("UPDATE conversations SET title = ? WHERE id = ?", (title, conversation.id))
+
+        await self.write(op)
+        return dataclasses.replace(conversation, title=title)
+
+    async def drop_conversation(self, user: User, conversation: Conversation) -> None:
+        """Remove an emptied conversation of this person's (its messages are forgotten first, by
+        Memory.forget_conversation), with the state kept for it."""
+        def op(db: sqlite3.Connection) -> None:
+            for pattern in state.conversation_globs(conversation.id):
+                db.execute("DELETE FROM companion_state WHERE user_id = ? AND key GLOB ?", (user.id, pattern))
+            db.execute("DELETE FROM companion_state WHERE user_id = ? AND key = ? AND value = ?",
+                       (user.id, state.API_CONVERSATION.key(), str(conversation.id)))
+            db.execute("DELETE FROM conversations WHERE id = ? AND user_id = ?", (conversation.id, user.id))
+
+        await self.write(op)
 
     async def conversations(self, user: User, limit: int = 50) -> list[ConversationSummary]:
         rows = await self.read(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from os1.db.store import (
+    Conversation,
     NewMessage,
     Role,
     Store,
@@ -162,6 +163,19 @@ class Memory:
         if self.vectors is not None:
             self.vectors.forget_index(user)
         return min(gone, len(listed)) + len(fact_ids) + len(summary_ids)
+
+
+    async def forget_conversation(self, user: User, conversation: Conversation) -> int:
+        """Delete one conversation for good: its messages as `forget` deletes them (with the facts drawn from
+        them and the summaries that covered them), then the conversation and what was kept for it. What the
+        profile and journal say in general terms stays. Returns how many messages went."""
+        ids = [int(row[0]) for row in await self.store.read(
+            "SELECT id FROM messages WHERE conversation_id = ?", (conversation.id,))]
+        gone = await self.store.forget(user, ids) if ids else 0
+        if self.vectors is not None and ids:
+            self.vectors.forget_index(user)
+        await self.store.drop_conversation(user, conversation)
+        return gone
 
 
 def scrub_words(db: sqlite3.Connection, user: User, words: list[str]) -> None:

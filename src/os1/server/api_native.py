@@ -18,6 +18,7 @@ from os1.server.api_farewell import router as farewell_router
 from os1.server.api_letters import router as letters_router
 from os1.server.api_memory import router as memory_router
 from os1.server.api_music import router as music_router
+from os1.server.api_reminders import router as reminders_router
 from os1.server.api_settings import router as settings_router
 from os1.server.deps import Hub, current_user, hold_connection
 from os1.server.errors import ApiError
@@ -31,6 +32,7 @@ router.include_router(music_router)
 router.include_router(letters_router)
 router.include_router(farewell_router)
 router.include_router(settings_router)
+router.include_router(reminders_router)
 
 Person = Annotated[User, Depends(current_user)]
 TheHub = Annotated[Hub, Depends(deps.hub)]
@@ -48,6 +50,11 @@ class ChatRequest(BaseModel):
 
 class NewConversation(BaseModel):
     title: str | None = Field(None, max_length=200)
+
+
+class Renamed(BaseModel):
+    title: str | None = Field(max_length=200, description="Its new title; null or \"\" for none (its first words "
+                                                          "show instead).")
 
 
 @router.get("/status")
@@ -99,6 +106,23 @@ async def new_conversation(person: Person, hub: TheHub, body: NewConversation | 
     """Start a fresh conversation; send its id with the next chat message."""
     conversation = await hub.runtime.store.new_conversation(person, body.title if body else None)
     return conversation_dict(conversation) | {"messages": 0, "first_words": ""}
+
+
+@router.patch("/conversations/{conversation_id}")
+async def rename(conversation_id: ConversationId, body: Renamed, person: Person, hub: TheHub) -> dict[str, Any]:
+    """Give one of your conversations a title (or take it away)."""
+    conversation = await own_conversation(hub, person, conversation_id)
+    title = " ".join((body.title or "").split()) or None
+    return conversation_dict(await hub.runtime.store.rename_conversation(conversation, title))
+
+
+@router.delete("/conversations/{conversation_id}")
+async def delete(conversation_id: ConversationId, person: Person, hub: TheHub) -> dict[str, Any]:
+    """Delete one of your conversations for good: its messages, what OS1 learned from them (facts) and its
+    summaries. What OS1's picture of you and its journal say in general terms stays: forget a topic for that."""
+    conversation = await own_conversation(hub, person, conversation_id)
+    gone = await hub.runtime.companion.memory.forget_conversation(person, conversation)
+    return {"deleted": conversation.id, "messages": gone}
 
 
 @router.get("/conversations/{conversation_id}/messages")

@@ -16,6 +16,8 @@ import { wireHistory } from "./history.js";
 import { loadMemory, wireMemory } from "./memory.js";
 import { addView, showView } from "./views.js";
 import { loadLetters, setupLetters } from "./letters.js";
+import { loadReminders } from "./reminders.js";
+import { refreshSidebar, setupSidebar } from "./sidebar.js";
 import { loadSettings, settingsOnEnter, setupSettings, showLeaving, voiceToTalkWith } from "./settings.js";
 import { VoiceLink } from "./voice.js";
 
@@ -116,6 +118,7 @@ async function enter() {
     if (err.name !== "AbortError") showError("chat-error", err.message);
   }
   follow(true);
+  refreshSidebar();
   listenForNotices(); // after the conversation is shown: a reminder waiting for this person comes under it
   $("message").focus();
 }
@@ -270,6 +273,7 @@ function leaveIfAsked() {
 
 chat.hooks.afterTurn = () => {
   showHeldNotices();
+  refreshSidebar(); // the conversation moved to the top, or its first words are new
   if (leaveIfAsked()) return;
   $("message").focus();
   pollStatus(); // the line said "in line…" or "replying": look again now, not at the next regular look
@@ -381,20 +385,40 @@ async function openFromHistory(id) {
   }
 }
 
-const loadHistory = wireHistory({
-  open: openFromHistory,
-  created: (id) => {
+function startedAfresh(id) {
+  stopVoice();
+  setConversation(id);
+  showMessages([]);
+  showView("chat");
+  refreshSidebar();
+  $("message").focus();
+}
+
+const loadHistory = wireHistory({ open: openFromHistory, created: startedAfresh });
+setupSidebar({
+  open: async (id) => { await openFromHistory(id); refreshSidebar(); },
+  created: startedAfresh,
+  current: () => chat.conversationId,
+  // The open one deleted: the latest left is shown, or none.
+  deleted: async (id) => {
+    if (id !== chat.conversationId) return;
     stopVoice();
-    setConversation(id);
+    setConversation(null);
     showMessages([]);
-    showView("chat");
-    $("message").focus();
+    try { await restore(); } catch (err) { if (err.name !== "AbortError") showError("chat-error", err.message); }
+    refreshSidebar();
+  },
+  search: (q) => {
+    showView("history");
+    $("history-q").value = q;
+    $("history-search").requestSubmit();
   },
 });
 addView("chat", { label: "Talk", load: () => follow(true) });
 addView("history", { label: "History", load: loadHistory });
 addView("memory", { label: "What OS1 knows about me", load: loadMemory });
 wireMemory();
+addView("reminders", { label: "Reminders", load: loadReminders });
 addView("letters", { label: "Letters", load: loadLetters });
 setupLetters({ $, api, getJSON, element, showError, when });
 addView("settings", { label: "Settings", load: loadSettings });
