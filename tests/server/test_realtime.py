@@ -181,6 +181,35 @@ async def test_speaking_over_the_reply_clears_it_and_marks_it_interrupted(voice_
     assert stored[1].role == "assistant" and stored[1].status == "interrupted"
 
 
+async def test_push_to_talk_is_answered_on_release_and_a_stop_button_cuts_the_reply(voice_server, speak) -> None:
+    """Released, what was said is answered at once: no pause follows it here (not one frame of silence), so
+    only `end_of_speech` can end the turn. Then the stop button cuts the reply as a barge-in does."""
+    url, hub, scripted = voice_server
+    scripted.delay_s = 0.05
+    scripted.enqueue(LONG_REPLY)
+    token = await hub.tokens.add("theodore")
+    heard = Heard()
+    async with websockets.connect(url) as ws:
+        await hello(ws, token)
+        listening = asyncio.ensure_future(listen(ws, heard))
+        await say(ws, np.concatenate([np.zeros(EAR_RATE // 2, np.float32), speak("Tell me about Lisbon in March.")]))
+        await ws.send(json.dumps({"type": "end_of_speech"}))
+        for _ in range(300):  # up to 30 s for Whisper on a busy machine, with no audio sent meanwhile
+            if heard.of("turn_started"):
+                break
+            await asyncio.sleep(0.1)
+        assert "march" in heard.of("heard")[0]["text"].lower()
+        await silence_until(ws, lambda: heard.audio_seconds > 1.0)  # she is talking
+        await ws.send(json.dumps({"type": "interrupt"}))
+        await silence_until(ws, lambda: bool(heard.of("turn_ended")))
+        await ws.send(json.dumps({"type": "telepathy"}))
+        await silence_until(ws, lambda: bool(heard.of("error")))
+        listening.cancel()
+    assert heard.of("clear") and heard.of("turn_ended")[0]["interrupted"] is True
+    assert len(heard.of("heard")) == 1  # the button is not something said
+    assert "end_of_speech" in heard.of("error")[0]["message"]
+
+
 async def refusal(url: str, first: dict[str, Any]) -> tuple[int, str, dict[str, Any]]:
     """Send `first` as the hello; the close code, the close reason and the error event that came before."""
     async with websockets.connect(url) as ws:

@@ -340,6 +340,19 @@ def spoken_wav(folder: Path, *lines: tuple[float, str], length_s: float) -> Path
     return out
 
 
+async def watch_voice_bar(page: Page) -> None:
+    """Record, in the page, the loudest the meter showed and every line the voice state said."""
+    await page.evaluate("""() => {
+        window.loudest = 0;
+        window.voiceLines = [];
+        const meter = document.getElementById('mic-level');
+        setInterval(() => { window.loudest = Math.max(window.loudest, meter.value); }, 20);
+        const line = document.getElementById('voice-state');
+        new MutationObserver(() => window.voiceLines.push(line.textContent))
+            .observe(line, {childList: true, characterData: true, subtree: true});
+    }""")
+
+
 def fake_microphone(wav: Path) -> list[str]:
     # %noloop: the file plays once, then the microphone hears silence
     return ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
@@ -356,6 +369,7 @@ async def test_talking_out_loud_shows_what_was_heard_and_the_reply(
     wav = spoken_wav(tmp_path, (1.5, "What is the capital of France?"), length_s=8)
     page = await (await launch(*fake_microphone(wav))).new_page(viewport={"width": 1100, "height": 800})
     errors = await sign_in(page, base_url, token)
+    await watch_voice_bar(page)
     await page.get_by_role("button", name="Talk out loud").click()
     await expect(page.locator("#mic")).to_have_attribute("aria-pressed", "true")
     heard = page.locator(".msg.user.voice")
@@ -363,7 +377,12 @@ async def test_talking_out_loud_shows_what_was_heard_and_the_reply(
     await expect(heard).to_contain_text(re.compile(r"capital of France", re.IGNORECASE))
     reply = page.locator(".msg.assistant").last
     await expect(reply).to_have_text("Paris is the capital of France.", timeout=30_000)
-    await expect(page.locator("#voice-state")).to_contain_text("Listening")
+    await expect(page.locator("#voice-state")).to_contain_text("Listening", timeout=30_000)
+    # The meter moved with the voice, and the line said what it was doing, in order.
+    assert await page.evaluate("window.loudest") > 0.5
+    lines = [line.split(" ")[0] for line in await page.evaluate("window.voiceLines")]
+    assert ["Listening", "Thinking…", "Speaking", "Listening"] == [
+        w for n, w in enumerate(lines) if n == 0 or lines[n - 1] != w][-4:]
     await page.screenshot(path=SHOTS / "os1-web-voice.png")
     await page.get_by_role("button", name="Stop talking out loud").click()
     await expect(page.locator("#mic")).to_have_attribute("aria-pressed", "false")
@@ -399,4 +418,51 @@ async def test_speaking_over_the_reply_in_the_browser_stops_it(
     await expect(replies.nth(1)).to_have_text("Of course, the weather. It should be sunny.", timeout=30_000)
     assert cleared, "the page was told to drop the rest of the first reply"
     await page.screenshot(path=SHOTS / "os1-web-barge-in.png")
+    assert not errors
+
+
+async def test_push_to_talk_hears_only_what_is_said_while_held_and_stop_cuts_the_reply(
+        server: tuple[str, Hub, ScriptedModel], launch: Launch, ear: WhisperTranscriber, tmp_path: Path) -> None:
+    base_url, hub, scripted = server
+    hub.extras.update(stt=ear, stt_warm=True)
+    long_reply = ("Madrid is the capital of Spain. It sits right in the middle of the country, on a high plain, and "
+                  "it is known for its museums, its parks and its very late dinners, often after ten at night.")
+    scripted.enqueue(long_reply)
+    token = await hub.tokens.add("theodore")
+    await hub.runtime.store.set_state(await hub.runtime.store.user("theodore"), "voice", "espeak")
+    # The first question comes while nothing is held: never heard. The second, while the button is held.
+    wav = spoken_wav(tmp_path, (1.5, "What is the capital of France?"), (7.0, "What is the capital of Spain?"),
+                     length_s=30)
+    page = await (await launch(*fake_microphone(wav))).new_page(viewport={"width": 1100, "height": 800})
+    errors = await sign_in(page, base_url, token)
+    await page.evaluate("localStorage.setItem('os1.pushToTalk', '1')")
+    await page.get_by_role("button", name="Talk out loud").click()
+    started = asyncio.get_running_loop().time()
+    hold = page.get_by_role("button", name="Hold to talk")
+    await expect(hold).to_be_visible()
+    await expect(page.get_by_label("Push to talk")).to_be_checked()
+    await expect(page.locator("#voice-state")).to_contain_text("while you hold", timeout=30_000)
+    await asyncio.sleep(max(0.0, started + 6.0 - asyncio.get_running_loop().time()))
+    await hold.hover()
+    await page.mouse.down()
+    await expect(page.locator("#hold")).to_have_attribute("aria-pressed", "true")
+    await asyncio.sleep(max(0.0, started + 10.5 - asyncio.get_running_loop().time()))
+    await page.mouse.up()
+    heard = page.locator(".msg.user.voice")
+    await expect(heard).to_have_count(1, timeout=30_000)
+    await expect(heard).to_contain_text(re.compile(r"Spain", re.IGNORECASE))
+    await expect(heard).not_to_contain_text(re.compile(r"France", re.IGNORECASE))
+
+    stop = page.get_by_role("button", name="Stop", exact=True)
+    await expect(stop).to_be_visible(timeout=30_000)  # she is speaking
+    await page.screenshot(path=SHOTS / "os1-web-voice-speaking.png")
+    await stop.click()
+    await expect(page.locator(".msg.assistant").last.locator(".note")).to_have_text("(interrupted)", timeout=15_000)
+    await expect(stop).to_be_hidden()
+    person = await hub.runtime.store.user("theodore")
+    conversation = await hub.runtime.store.latest_conversation(person)
+    assert conversation is not None
+    stored = await hub.runtime.store.messages(conversation)
+    assert stored[-1].role == "assistant" and stored[-1].status == "interrupted"
+    assert len(stored[-1].content) < len(long_reply) or stored[-1].content == long_reply
     assert not errors

@@ -32,8 +32,11 @@ Protocol
        {"type": "reminder", "reminder_id": 3, "text": "⏰ Reminder: call my sister", "alarm": false,
         "due": "2026-11-20T13:23:00.000+00:00"}
 
-7. Either side may close. A reply still being written when the client leaves is finished and stored.
-8. When the token the socket signed in with is removed (`os1 users remove`, here or in another process on the
+7. The client may also send, as text: ``{"type": "interrupt"}`` (a stop button: the reply is cut as a barge-in
+   cuts it, `clear` follows) and ``{"type": "end_of_speech"}`` (push-to-talk released: what was said is answered
+   now, without waiting for a pause). Between them, a push-to-talk client streams silence.
+8. Either side may close. A reply still being written when the client leaves is finished and stored.
+9. When the token the socket signed in with is removed (`os1 users remove`, here or in another process on the
    same store), the socket ends within a second: the reply being said is cut, an `error` event `unauthorized`
    says why, and it closes with 4401. Nothing sent after that is heard.
 """
@@ -330,6 +333,16 @@ class Session:
                 self._send(to_pcm16(Audio(played, EAR_RATE)))
             yield mic, played
 
+    def _control(self, kind: str) -> bool:
+        """A control message from the client: the stop button, or push-to-talk released."""
+        if kind == "interrupt":
+            self.loop.interrupt()
+        elif kind == "end_of_speech":
+            self.loop.end_of_speech()
+        else:
+            return False
+        return True
+
     def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)
         self._background.add(task)
@@ -338,7 +351,7 @@ class Session:
     async def _microphone(self) -> AsyncIterator[Samples]:
         """The client's audio in FRAME-sample frames, whatever sizes it arrives in, until it leaves."""
         pending = bytearray()
-        async for chunk in _binary_messages(self.websocket, self.emit):
+        async for chunk in _binary_messages(self.websocket, self.emit, self._control):
             pending += chunk
             whole = len(pending) - len(pending) % FRAME_BYTES
             for start in range(0, whole, FRAME_BYTES):
@@ -346,7 +359,9 @@ class Session:
             del pending[:whole]
 
 
-async def _binary_messages(websocket: WebSocket, emit: Callable[[Event], None]) -> AsyncIterator[bytes]:
+async def _binary_messages(websocket: WebSocket, emit: Callable[[Event], None],
+                           control: Callable[[str], bool]) -> AsyncIterator[bytes]:
+    """The client's audio; its control messages go to `control` (False: not one it knows)."""
     while True:
         try:
             message = await websocket.receive()
@@ -356,8 +371,17 @@ async def _binary_messages(websocket: WebSocket, emit: Callable[[Event], None]) 
             return
         if message.get("bytes") is not None:
             yield message["bytes"]
-        elif message.get("text") is not None:
-            emit(Error("unexpected_text", "After the hello, send audio only: binary 16 kHz mono PCM16."))
+        elif message.get("text") is not None and not control(_control_type(message["text"])):
+            emit(Error("unexpected_text", 'After the hello, send binary 16 kHz mono PCM16, and as text only '
+                                          '{"type": "interrupt"} or {"type": "end_of_speech"}.'))
+
+
+def _control_type(text: str) -> str:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return ""
+    return str(data.get("type", "")) if isinstance(data, dict) else ""
 
 
 async def _close_quietly(websocket: WebSocket, code: int = 1000) -> None:

@@ -134,6 +134,16 @@ class VoiceLoop:
             task.cancel()
         await asyncio.gather(*tasks, *(t for t in (self._flagging,) if t is not None), return_exceptions=True)
 
+    def interrupt(self) -> None:
+        """The person asked it to stop talking (a button, not their voice): cut as a barge-in cuts, nothing heard."""
+        if self.talking or self._voiced is not None:
+            self._barge_in()
+
+    def end_of_speech(self) -> None:
+        """The person says they have finished (push-to-talk released): the turn ends now, not after a pause."""
+        if self.turns.speaking:
+            self._end_turn()
+
     async def run(self, frames: Frames) -> None:
         """Listen and answer until the frames run out (the device closed), then let the last reply finish."""
         async for mic, played in frames:

@@ -20,6 +20,7 @@ import { loadReminders } from "./reminders.js";
 import { refreshSidebar, setupSidebar } from "./sidebar.js";
 import { loadSettings, settingsOnEnter, setupSettings, showLeaving, voiceToTalkWith } from "./settings.js";
 import { VoiceLink } from "./voice.js";
+import { hideVoiceBar, setupVoiceBar, showVoiceBar, voiceHooks } from "./voicebar.js";
 
 const SIGNED_OUT_KEY = "os1.signedOut"; // sessionStorage, across the reload: why the sign-in page shows
 // Often enough to notice a change soon; rarely enough that a household of thousands doesn't keep the server
@@ -329,6 +330,7 @@ function endVoice() {
   $("mic").setAttribute("aria-pressed", "false");
   $("mic").setAttribute("aria-label", "Talk out loud");
   setVoiceState("");
+  hideVoiceBar();
 }
 
 function stopVoice() {
@@ -346,15 +348,16 @@ async function toggleVoice() {
   const voiceId = await voiceToTalkWith(); // picked by the person the first time
   if (voiceId === false || voice) return; // "not now", or pressed twice while the picker was open
   const link = new VoiceLink({ token: session.token, conversationId: chat.conversationId, voice: voiceId,
-                               onEvent: onVoiceEvent, onClose: onVoiceClose });
+                               onEvent: onVoiceEvent, onClose: onVoiceClose, ...voiceHooks });
   voice = link;
+  showVoiceBar(link);
   $("mic").setAttribute("aria-pressed", "true");
   $("mic").setAttribute("aria-label", "Stop talking out loud");
   setVoiceState("Getting ready to listen…");
   try {
     const ready = await link.start();
     setConversation(ready.conversation_id);
-    setVoiceState("Listening — just talk. You can interrupt me any time.");
+    voiceHooks.onState(link.state || "listening");
   } catch (err) {
     if (voice !== link) return; // closed meanwhile: onVoiceClose said why
     link.stop();
@@ -435,5 +438,6 @@ $("cancel-edit").addEventListener("click", cancelEditing);
 $("message").addEventListener("keydown", onKey);
 $("message").addEventListener("input", autoGrow);
 $("mic").addEventListener("click", toggleVoice);
+setupVoiceBar(setVoiceState);
 if (session.token) enter();
 else showSignIn();

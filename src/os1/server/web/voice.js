@@ -5,6 +5,7 @@ export const EAR_RATE = 16000;     // what the socket takes and gives: 16 kHz mo
 const SEND_SAMPLES = 512;          // 32 ms, the server's frame: each message is about one frame
 const PLAY_LEAD_S = 0.12;          // a little buffer before reply audio starts, so network jitter makes no gaps
 const EARLY_MAX_S = 10;            // speech kept while the socket gets ready (people talk as soon as they click)
+const LEVEL_EVERY_S = 0.08;        // how often the level meter moves
 
 // Turns the microphone's rate into 16 kHz, keeping its place between blocks (for rates that don't divide evenly).
 class Downsampler {
@@ -33,7 +34,7 @@ class Downsampler {
 
 // Reply audio: PCM16 chunks scheduled back to back; `clear` silences everything scheduled, at once.
 class Speaker {
-  constructor(ctx) { this.ctx = ctx; this.playHead = 0; this.sources = new Set(); }
+  constructor(ctx, onIdle) { this.ctx = ctx; this.playHead = 0; this.sources = new Set(); this.onIdle = onIdle; }
 
   play(data) {
     const pcm = new Int16Array(data);
@@ -48,7 +49,10 @@ class Speaker {
     source.start(at);
     this.playHead = at + buffer.duration;
     this.sources.add(source);
-    source.onended = () => this.sources.delete(source);
+    source.onended = () => {
+      this.sources.delete(source);
+      if (!this.sources.size) this.onIdle();
+    };
   }
 
   clear() {
@@ -61,10 +65,17 @@ class Speaker {
 }
 
 export class VoiceLink {
-  // token, conversationId: who and where; voice: the voice id to speak with (null: the one kept for them); onEvent(message): every JSON message but `ready`/`clear`;
-  // onClose({code, reason}): the socket closed (not called after stop()).
-  constructor({ token, conversationId, voice = null, onEvent, onClose }) {
-    Object.assign(this, { token, conversationId, voice, onEvent, onClose });
+  // token, conversationId: who and where; voice: the voice id to speak with (null: the one kept for them);
+  // onEvent(message): every JSON message but `ready`/`clear`; onClose({code, reason}): the socket closed (not
+  // called after stop()); onState("listening" | "thinking" | "speaking"); onLevel(0…1): the microphone's level.
+  // With `pushToTalk`, only what is said while held (press/release) is sent; silence otherwise.
+  constructor({ token, conversationId, voice = null, onEvent, onClose, onState = () => {}, onLevel = () => {} }) {
+    Object.assign(this, { token, conversationId, voice, onEvent, onClose, onState, onLevel });
+    this.state = "";
+    this.pushToTalk = false;
+    this.holding = false;
+    this.peak = 0;
+    this.levelSamples = 0;
     this.ws = null;
     this.ready = false;
     this.pending = [];
@@ -77,7 +88,7 @@ export class VoiceLink {
       audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: true },
     });
     this.ctx = await this.audioContext();
-    this.speaker = new Speaker(this.ctx);
+    this.speaker = new Speaker(this.ctx, () => { if (this.state === "speaking") this.setState("listening"); });
     this.downsampler = new Downsampler(this.ctx.sampleRate);
     await this.ctx.audioWorklet.addModule("mic-worklet.js");
     const tap = new AudioWorkletNode(this.ctx, "mic-tap");
@@ -113,11 +124,14 @@ export class VoiceLink {
         type: "hello", token: this.token, conversation_id: this.conversationId, voice: this.voice,
       }));
       ws.onmessage = (e) => {
-        if (typeof e.data !== "string") { this.speaker.play(e.data); return; }
+        if (typeof e.data !== "string") { this.speaker.play(e.data); this.setState("speaking"); return; }
         const message = JSON.parse(e.data);
-        if (message.type === "ready") { this.ready = true; resolve(message); }
-        else if (message.type === "clear") this.speaker.clear();
-        else this.onEvent(message);
+        if (message.type === "ready") { this.ready = true; this.setState("listening"); resolve(message); }
+        else if (message.type === "clear") { this.speaker.clear(); this.setState("listening"); }
+        else {
+          if (message.type === "heard") this.setState("thinking");
+          this.onEvent(message);
+        }
       };
       ws.onclose = (e) => {
         const error = new Error(e.reason || "The voice connection closed before it was ready.");
@@ -128,9 +142,52 @@ export class VoiceLink {
     });
   }
 
+  setState(state) {
+    if (state === this.state) return;
+    this.state = state;
+    this.onState(state);
+  }
+
+  // The stop button: the reply is cut here at once, and on the server as a barge-in cuts it.
+  interrupt() {
+    this.speaker?.clear();
+    this.send({ type: "interrupt" });
+    if (this.state === "speaking") this.setState("listening");
+  }
+
+  // Push-to-talk: held while the person talks; released, what they said is answered at once.
+  press() {
+    if (this.state === "speaking") this.interrupt();
+    this.holding = true;
+  }
+
+  release() {
+    if (!this.holding) return;
+    this.holding = false;
+    this.flush();
+    this.send({ type: "end_of_speech" });
+  }
+
+  send(message) {
+    if (this.ws?.readyState === WebSocket.OPEN && this.ready) this.ws.send(JSON.stringify(message));
+  }
+
+  level(block) {
+    for (const x of block) this.peak = Math.max(this.peak, Math.abs(x));
+    this.levelSamples += block.length;
+    if (this.levelSamples < LEVEL_EVERY_S * EAR_RATE) return;
+    const db = 20 * Math.log10(this.peak || 1e-6);
+    this.onLevel(Math.max(0, Math.min(1, (db + 60) / 60))); // -60 dBFS and below is nothing
+    this.peak = 0;
+    this.levelSamples = 0;
+  }
+
   // Microphone blocks are gathered into 32 ms frames; until the socket is ready they wait (up to EARLY_MAX_S).
+  // Push-to-talk not held: silence goes instead (the stream is the server's clock, and its replies' too).
   capture(block) {
-    const samples = this.downsampler.push(block);
+    let samples = this.downsampler.push(block);
+    if (this.pushToTalk && !this.holding) samples = new Float32Array(samples.length);
+    this.level(samples);
     this.pending.push(samples);
     this.pendingLength += samples.length;
     if (!this.ready) {
