@@ -67,11 +67,16 @@ async def until(condition: Callable[[], bool]) -> None:
 
 async def everything_kept(page: Page) -> dict[str, object]:
     """What the tab holds: its text, every field's value, its storage, its caches."""
-    kept: dict[str, object] = await page.evaluate("""async () => ({
+    kept: dict[str, object] = await page.evaluate(r"""async () => ({
         text: document.body.innerText + ' ' + document.body.textContent,
         fields: [...document.querySelectorAll('input, textarea')].map((f) => f.value).join(' '),
         local: Object.keys(localStorage), session: Object.keys(sessionStorage),
-        caches: window.caches ? await caches.keys() : [],
+        // The offline shell (sw.js) keeps the app's own files, filled again on every visit: anything else, or
+        // anything but those files in it, would be someone's.
+        caches: window.caches ? (await Promise.all((await caches.keys()).map(async (name) =>
+          name.startsWith('os1-shell-') ? (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname)
+                .filter((p) => p !== '/' && !/^\/[\w.-]+\.(?:html|js|css|svg|png|webmanifest)$/.test(p))
+            : [name]))).flat() : [],
     })""")
     return kept
 

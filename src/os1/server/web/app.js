@@ -17,7 +17,8 @@ import { loadMemory, wireMemory } from "./memory.js";
 import { addView, showView } from "./views.js";
 import { loadLetters, setupLetters } from "./letters.js";
 import { loadReminders } from "./reminders.js";
-import { refreshSidebar, setupSidebar } from "./sidebar.js";
+import { setupKeys } from "./keys.js";
+import { findConversation, newConversation, refreshSidebar, setupSidebar } from "./sidebar.js";
 import { loadSettings, settingsOnEnter, setupSettings, showLeaving, voiceToTalkWith } from "./settings.js";
 import { VoiceLink } from "./voice.js";
 import { hideVoiceBar, setupVoiceBar, showVoiceBar, voiceHooks } from "./voicebar.js";
@@ -439,5 +440,8 @@ $("message").addEventListener("keydown", onKey);
 $("message").addEventListener("input", autoGrow);
 $("mic").addEventListener("click", toggleVoice);
 setupVoiceBar(setVoiceState);
+setupKeys({ newConversation, findConversation, showView });
+// The offline shell (sw.js): the app opens without the network, and says it can't reach the server.
+if (window.isSecureContext) navigator.serviceWorker?.register("sw.js").catch(() => {});
 if (session.token) enter();
 else showSignIn();

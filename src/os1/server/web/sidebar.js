@@ -165,6 +165,14 @@ async function confirmDelete(c, opener) {
   $("sidebar-new").focus();
 }
 
+// Ctrl+K: where conversations are found.
+export function findConversation() {
+  if (WIDE.matches) $("side-q").focus();
+  else setDrawer(true);
+}
+
+export async function newConversation() { await fresh(); }
+
 async function fresh() {
   showError("sidebar-error", "");
   try {
