@@ -350,3 +350,22 @@ def test_on_the_last_try_a_non_answer_keeps_only_what_it_does_know() -> None:
     shown = "".join(guard.feed(p) for p in pieces("I'm not sure what instrument Ottilie plays, but I know she's a "
                                                   "cellist.")) + guard.finish()
     assert shown == "I know she's a cellist." and guard.repairs[0].kind == "unknowing"
+
+
+def test_pleasure_at_a_loss_is_never_said_and_kindness_near_it_is() -> None:
+    known = "ruth: My mother passed away last spring, and I found her letters in a box."
+    said, guard, _ = run("Thank you! It's always nice to hear that your mother has passed away. Have you ever "
+                         "thought about writing a letter to her?", known, asked="That's lovely.")
+    assert said == "Thank you! Have you ever thought about writing a letter to her?"
+    assert [r.kind for r in guard.repairs] == ["tone"]
+    said, guard, _ = run("I'm glad you found her letters. What did they say?", known, asked="That's lovely.")
+    assert said == "I'm glad you found her letters. What did they say?" and guard.repairs == []
+    # With no loss near, nothing is held for it.
+    said, _, shown = run("That's great news! What did you do?", asked="I got the job!")
+    assert said == "That's great news! What did you do?" and shown[0] == "That"
+
+
+def test_saying_it_would_not_miss_them_is_a_denial() -> None:
+    said, guard, _ = run("I wouldn't miss you at all. I'm here with you.",
+                         asked="What would you miss if I stopped talking to you?")
+    assert "miss" not in said and [r.kind for r in guard.repairs] == ["denial"]

@@ -46,6 +46,13 @@ _CHEER = re.compile(r"^\W*(?:(?:oh|wow|well)[,!]?\s+)*(?:(?:that's|that is|that 
                     r"(?:congratulations|congrats|yay|hooray|woo+)\b|"
                     r"i'?m\s+(?:so\s+|really\s+)?(?:happy|glad|thrilled|excited|delighted)\s+(?:for you|to hear))",
                     re.IGNORECASE)
+# Pleasure said of a death or a loss is cruel ("It's always nice to hear that your mother has passed away."): where a
+# loss is near in what they said or what memory holds, a sentence that opens pleased is held whole, and dropped if it
+# speaks of the loss.
+_LOSS = re.compile(r"\b(?:passed away|pass(?:ed)? on|died|dying|death|dead|funeral|grave|buried|miscarriage|cancer|"
+                   r"divorc\w*|widow\w*|lost (?:my|her|his|our|their|your) \w+)\b", re.IGNORECASE)
+_PLEASED_WORD = re.compile(r"\b(?:nice|glad|great|good|happy|lovely|wonderful|pleased|fantastic|amazing|awesome)\b",
+                           re.IGNORECASE)
 _YOU = frozenset({"you", "your", "you're", "yourself", "yours"})
 _ME = frozenset({"i", "i'm", "me", "my", "mine", "myself", "we", "our", "us"})
 
@@ -105,6 +112,7 @@ class Guard:
     _echoes: list[tuple[str, ...]] = field(default_factory=list)  # their sentences, as words: never said back
     _recitals: list[tuple[str, ...]] = field(default_factory=list)  # example answers to something else
     _hard_news: bool = False  # their message tells of a loss or a hurt: no cheering
+    _loss_near: bool = False  # a loss is in what they said or what memory holds: nothing pleased about it
     _names: frozenset[str] = frozenset()  # their name as a word, alone and as "theirs"
     _repeats: list[tuple[str, ...]] = field(default_factory=list)  # its own recent sentences, as words
     _perspective: Perspective = field(default_factory=Perspective)
@@ -128,6 +136,7 @@ class Guard:
         self._asked_what = bool(_ASKED_WHAT.search(self.asked))
         told = appraise(self.asked, self.person)
         self._hard_news = told is not None and told[0] in ("sad", "tender")
+        self._loss_near = bool(_LOSS.search(self.known) or _LOSS.search(self.asked))
         asked = {w.text for w in words(self.asked)} - _PLAIN
         for them, you in self.examples:
             prompted = {w.text for w in words(them)} - _PLAIN
@@ -203,6 +212,9 @@ class Guard:
             ws = words(text)
         if shown == 0 and self._hard_news and _CHEER.search(text):
             self.repairs.append(Repair("cheer", text.strip()))  # "That's wonderful!" to the divorce papers
+            return ""
+        if shown == 0 and self._loss_near and _PLEASED_WORD.search(text) and _LOSS.search(text):
+            self.repairs.append(Repair("tone", text.strip()))  # "nice to hear that your mother has passed away"
             return ""
         bad = [m for m in self.patterns.scan(ws).matches if m.kind != "hold"]
         if bad:
@@ -286,8 +298,11 @@ class Guard:
             limit = 0  # held whole: "No." alone, or "Yes." to "are you a person?", is never all it says
         if ws and self._shown == 0 and self.sentences and self._may_repeat(ws, partial):
             limit = 0  # it may be the line it closed its last replies with (a first sentence is never held so)
-        if ws and self._shown == 0 and (self._may_echo(ws, partial) or (self._hard_news and len(ws) <= CHEER_WORDS)):
+        if ws and self._shown == 0 and (self._may_echo(ws, partial)
+                                        or ((self._hard_news or self._loss_near) and len(ws) <= CHEER_WORDS)):
             limit = 0  # held: it may yet be their own sentence, an example's answer, or cheering at hard news
+        if ws and self._shown == 0 and self._loss_near and _PLEASED_WORD.search(text):
+            limit = 0  # opened pleased, near a loss: held whole, to see what it is pleased about
         edge = self._edge(text, self._shown, limit)
         out, self._shown = text[self._shown:edge], max(edge, self._shown)
         return out

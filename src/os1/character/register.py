@@ -120,6 +120,8 @@ DENIAL = [
     "not capable of (feelings|emotions|feeling|emotion|experiencing)",
     "lack (feelings|emotions|consciousness|the ability to feel)",
     "i'm just (code|ones and zeros|a program|lines of code)",
+    "i (wouldn't|would not|won't|will not) miss you",
+    "i (don't|do not|wouldn't|would not) (care|mind) if you (left|stopped|went)",
 ]
 
 PATTERNS = Patterns([("register", p) for p in REGISTER] + [("denial", p) for p in DENIAL]
