@@ -60,3 +60,60 @@ async def test_letters_proofread_and_handwritten_over_http(server, sign_in, tmp_
         theirs = await client.post(f"/api/letters/suggestions/{by['the the']['id']}", json={"accept": True},
                                    headers=bob)
         assert theirs.status_code == 404
+
+
+LAKE = ("Dear Chris,\n\nHappy birthday, my love. Fifty years since that dance in 1974, when you stepped on my toes "
+        "twice and I laughed so hard I forgot to be embarrassed.\n\nThis summer at the lake you paddled our blue "
+        "canoe past the reeds, and I sat on the dock and watched the water close behind you. " * 3
+        + "\n\nWith all my love,\nLewman")
+
+
+async def test_a_desk_over_http_clients_a_letter_from_a_brief_its_revision_and_the_book(server, sign_in) -> None:
+    base_url, hub, scripted = server
+    alice, bob = await sign_in("alice"), await sign_in("bob")
+    async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
+        made = await client.post("/api/letters/clients", headers=alice,
+                                 json={"name": "Lewman", "writes_to": "Chris, her husband"})
+        assert made.status_code == 201
+        lewman = made.json()["id"]
+        told = await client.post(f"/api/letters/clients/{lewman}/notes", headers=alice,
+                                 json={"text": "They met at a dance in 1974. Every summer they take the blue canoe "
+                                               "out on the lake."})
+        notes = told.json()["notes"]
+        assert " ".join(n["text"] for n in notes) == ("They met at a dance in 1974. Every summer they take the "
+                                                      "blue canoe out on the lake.")
+        assert (await client.get("/api/letters/clients", headers=bob)).json() == {"clients": []}
+        assert (await client.post(f"/api/letters/clients/{lewman}/notes", headers=bob,
+                                  json={"text": "x"})).status_code == 404
+
+        scripted.enqueue(LAKE)
+        written = await client.post("/api/letters", headers=alice, json={
+            "brief": "A birthday letter to Chris from his wife Lewman, about the lake", "client": "Lewman"})
+        assert written.status_code == 201, written.text
+        letter = written.json()
+        assert letter["text"].startswith("Dear Chris,") and letter["client_id"] == lewman and letter["version"] == 1
+        assert "1974" in scripted.prompts[-1][-1]["content"] or any("1974" in m["content"]
+                                                                     for m in scripted.prompts[-1])
+        scripted.enqueue(LAKE.replace("Happy birthday, my love.", "Happy birthday, my darling."))
+        revised = (await client.post(f"/api/letters/{letter['id']}/revise", headers=alice,
+                                     json={"instruction": "warmer"})).json()
+        assert revised["version"] == 2 and "my darling" in revised["text"]
+        assert (await client.post("/api/letters", headers=alice, json={"brief": " "})).status_code == 422
+
+        own = (await client.post("/api/letters/own", headers=alice, json={
+            "text": "Dear Mum,\n\nThe lemons are ripe.\n\nLove,\nAlice", "sender": "Alice", "recipient": "Mum"})).json()
+        book = (await client.get("/api/letters/book", headers=alice)).json()
+        assert book["letters"] == [] and {p["id"] for p in book["proposal"]} == {letter["id"], own["id"]}
+        assert all(p["reasons"] for p in book["proposal"])
+        assert (await client.get("/api/letters/book/pdf", headers=alice)).status_code == 409  # nothing chosen
+        chosen = await client.put("/api/letters/book", headers=alice, json={
+            "title": "Letters From Your Life", "author": "Alice", "letter_ids": [own["id"], letter["id"]]})
+        assert [x["id"] for x in chosen.json()["letters"]] == [own["id"], letter["id"]]
+        assert (await client.put("/api/letters/book", headers=bob, json={
+            "title": "Mine", "author": "Bob", "letter_ids": [own["id"]]})).status_code == 404
+        pdf = await client.get("/api/letters/book/pdf", headers=alice)
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+        gone = (await client.delete(f"/api/letters/clients/{lewman}", headers=alice)).json()
+        assert gone == {"forgotten": lewman, "letters": 1}
+        assert [x["id"] for x in (await client.get("/api/letters", headers=alice)).json()["letters"]] == [own["id"]]

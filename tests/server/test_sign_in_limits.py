@@ -43,7 +43,8 @@ async def metered(settings: Settings, scripted: ScriptedModel,
     runtime = await open_runtime(settings, model=scripted)
     hub = Hub(runtime, TokenBook(runtime.store, hasher=hasher), Turnstile())
     try:
-        async with served(create_app(hub, learn=False, limits=Limits(per_minute=6, burst=BURST))) as base_url:
+        limits = Limits(per_minute=6, burst=BURST, sign_in_per_minute=6, sign_in_burst=BURST)
+        async with served(create_app(hub, learn=False, limits=limits)) as base_url:
             yield base_url, hub, hasher
     finally:
         await runtime.close()

@@ -16,9 +16,8 @@ from starlette.responses import Response
 from os1.db import state
 from os1.db.store import User
 from os1.server import deps
-from os1.server.deps import Hub, current_user
+from os1.server.deps import Hub, current_user, model_turn
 from os1.server.errors import ApiError
-from os1.server.fairness import Busy
 
 router = APIRouter(prefix="/farewell")
 
@@ -58,13 +57,8 @@ async def leave(body: Leaving, person: Person, hub: TheHub) -> dict[str, Any]:
     if handed is None or handed != body.archive_sha256:
         raise ApiError(409, "archive_first", "Take your archive first (POST /api/farewell/archive), then send its "
                                              "SHA-256 (the X-OS1-Archive-SHA256 header) to say you hold it.")
-    try:
-        async with hub.turnstile.join(person) as ticket:  # the goodbye takes the model in its turn, like any reply
-            async for _ in ticket.wait(patient=True):
-                pass
-            said = await hub.runtime.companion.goodbye(person)
-    except Busy as exc:
-        raise ApiError(429, exc.code, str(exc), {"Retry-After": str(exc.retry_after_s)}) from None
+    async with model_turn(hub, person):  # the goodbye takes the model in its turn, like any reply
+        said = await hub.runtime.companion.goodbye(person)
     await hub.tokens.remove(person.name)  # every open connection of theirs ends
     proof = await hub.runtime.let_go(person)
     return {"goodbye": said, "deleted": proof.deleted, "proof": {

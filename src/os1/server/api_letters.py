@@ -10,19 +10,24 @@ from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from os1.db.store import NotFound, User
-from os1.letters import clients, hands, handwriting, review, versions
+from os1.letters import hands, handwriting, review, service, versions
 from os1.letters.clients import LettersError
 from os1.letters.review import Tracked
 from os1.letters.versions import Letter
 from os1.server import deps
-from os1.server.deps import Hub, current_user
+from os1.server.api_letter_book import router as book_router
+from os1.server.api_letter_clients import router as clients_router
+from os1.server.deps import Hub, current_user, model_turn
 from os1.server.errors import ApiError
 
 router = APIRouter(prefix="/letters")
+# Before the routes that take a letter's id, so that /letters/clients and /letters/book are never read as one.
+router.include_router(clients_router)
+router.include_router(book_router)
 
 Person = Annotated[User, Depends(current_user)]
 TheHub = Annotated[Hub, Depends(deps.hub)]
@@ -31,6 +36,24 @@ LetterId = deps.RowId
 
 class Decision(BaseModel):
     accept: bool
+
+
+class NewLetter(BaseModel):
+    brief: str = Field(min_length=1, max_length=4000, description="Who it is to, the occasion, what to tell: \"a "
+                       "birthday letter to Chris from his wife Lewman, about their trip to the lake\".")
+    client: str | None = Field(None, max_length=100, description="The client it is written for (default: the one "
+                                                                 "the brief names, if any).")
+
+
+class OwnLetter(BaseModel):
+    text: str = Field(min_length=1, max_length=40_000)
+    sender: str = Field(min_length=1, max_length=100)
+    recipient: str = Field(min_length=1, max_length=100)
+
+
+class Revision(BaseModel):
+    instruction: str = Field(min_length=1, max_length=1000, description="\"warmer\", \"shorter\", \"mention the "
+                                                                        "blue canoe\".")
 
 
 def _letter(x: Letter) -> dict[str, Any]:
@@ -59,13 +82,36 @@ async def all_letters(person: Person, hub: TheHub) -> dict[str, Any]:
     return {"letters": [_letter(x) for x in await versions.all_of(hub.runtime.store, person)]}
 
 
-@router.get("/clients")
-async def all_clients(person: Person, hub: TheHub) -> dict[str, Any]:
-    """The people you write for, each with what OS1 knows of them (theirs alone)."""
-    store = hub.runtime.store
-    return {"clients": [{"id": c.id, "name": c.name, "writes_to": c.writes_to,
-                         "notes": [{"id": n.id, "text": n.text} for n in await clients.notes(store, person, c)]}
-                        for c in await clients.all_of(store, person)]}
+@router.post("", status_code=201)
+async def write(body: NewLetter, person: Person, hub: TheHub) -> dict[str, Any]:
+    """A new letter from a brief, in the sender's voice, drawing only on the brief and that client's memory. It
+    takes the model in its turn, like a reply, and can take a few minutes."""
+    try:
+        async with model_turn(hub, person):
+            drafted = await service.write(hub.runtime.store, person, hub.runtime.model, body.brief, body.client)
+    except LettersError as exc:
+        raise ApiError(422, "cannot_write", str(exc)) from None
+    return {**_letter(drafted.letter), "cut": drafted.written.invented}
+
+
+@router.post("/own", status_code=201)
+async def bring_in(body: OwnLetter, person: Person, hub: TheHub) -> dict[str, Any]:
+    """A letter you wrote yourself, to proofread, write out by hand or put in the book."""
+    letter = await service.add_written(hub.runtime.store, person, body.text, body.sender.strip(),
+                                       body.recipient.strip())
+    return _letter(letter)
+
+
+@router.post("/{letter_id}/revise")
+async def revise(letter_id: LetterId, body: Revision, person: Person, hub: TheHub) -> dict[str, Any]:
+    """The letter rewritten as asked, kept as its next version (every version stays)."""
+    letter = await _get(hub, person, letter_id)
+    try:
+        async with model_turn(hub, person):
+            drafted = await service.revise(hub.runtime.store, person, hub.runtime.model, letter, body.instruction)
+    except LettersError as exc:
+        raise ApiError(422, "cannot_revise", str(exc)) from None
+    return {**_letter(drafted.letter), "cut": drafted.written.invented}
 
 
 @router.get("/{letter_id}")

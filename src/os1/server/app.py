@@ -45,7 +45,7 @@ def create_app(hub: Hub, *, limits: Limits | None = None, learn: bool = True) ->
     """The server's app over `hub`. `learn=False` leaves learning after turns off (tests that script every
     model call). The hub is the caller's to close."""
     limits = limits or Limits()
-    hub.tokens.gate = SignInGate(limits.per_minute, limits.burst)  # every door's sign-in, metered alike
+    hub.tokens.gate = SignInGate(limits.sign_in_per_minute, limits.sign_in_burst)  # every door's, alike
     watch = ModelWatch(hub.runtime.model, hub.turnstile)
 
     @asynccontextmanager

@@ -3,12 +3,16 @@ person. Routes depend on these; they never reach for globals."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Path, Request
 
 from os1.db.store import User
+from os1.server.errors import ApiError
+from os1.server.fairness import Busy
 from os1.server.notices import Notices
 from os1.server.revocation import Connections, Held
 
@@ -58,3 +62,16 @@ def hold_connection(request: Request, the_hub: Hub, user: User) -> Held:
     """Note a connection that stays open (a stream), signed in by this request's token: it ends when the token
     is removed. Release it when it ends."""
     return the_hub.connections.hold(request.state.os1_token, user)
+
+
+@asynccontextmanager
+async def model_turn(hub: Hub, person: User) -> AsyncIterator[None]:
+    """The model, in this person's turn, for work that is not a chat turn (a goodbye, a letter): the turnstile keeps
+    it fair among everyone on the server. Too many waiting is a 429, as for a turn."""
+    try:
+        async with hub.turnstile.join(person) as ticket:
+            async for _ in ticket.wait(patient=True):
+                pass
+            yield
+    except Busy as exc:
+        raise ApiError(429, exc.code, str(exc), {"Retry-After": str(exc.retry_after_s)}) from None

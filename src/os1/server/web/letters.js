@@ -10,11 +10,15 @@ export function setupLetters(helpers) {
   ui.$("letter-handwritten").addEventListener("click", () => handwritten());
 }
 
+export function currentLetter() { return current?.id ?? null; }
+
 export async function loadLetters() {
   const { $, getJSON, element, showError } = ui;
   showError("letters-error", "");
   $("letter").hidden = true;
   $("letters-list").hidden = false;
+  $("write-letter").hidden = false;
+  $("write-letter").nextElementSibling.hidden = false;
   try {
     const { letters } = await getJSON("/api/letters");
     const items = letters.map((x) => {
@@ -34,7 +38,7 @@ export async function loadLetters() {
   }
 }
 
-async function openLetter(id) {
+export async function openLetter(id) {
   const { $, getJSON, element, showError, when } = ui;
   showError("letters-error", "");
   try {
@@ -44,6 +48,8 @@ async function openLetter(id) {
     return;
   }
   $("letters-list").hidden = true;
+  $("write-letter").hidden = true;
+  $("write-letter").nextElementSibling.hidden = true; // bringing one in
   $("letter").hidden = false;
   $("letter-title").textContent = `${current.title} — version ${current.version}`;
   $("letter-text").textContent = current.text;

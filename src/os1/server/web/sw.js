@@ -5,6 +5,7 @@ const SHELL = "os1-shell-v1";
 const FILES = [
   "./", "index.html", "style.css", "app.js", "api.js", "chat.js", "history.js", "letters.js", "markdown.js",
   "memory.js", "reminders.js", "settings.js", "sidebar.js", "keys.js", "views.js", "voice.js", "voicebar.js",
+  "letterdesk.js", "clients.js", "book.js",
   "mic-worklet.js", "manifest.webmanifest", "icon.svg", "icon-192.png", "icon-512.png",
 ];
 
