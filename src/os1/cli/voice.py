@@ -162,6 +162,7 @@ async def _live(rt: Runtime, person: User, conversation: Conversation, stt: Whis
     from os1.reaching.presence import presence
     from os1.voice.devices import check_devices, duplex
     from os1.voice.loop import VoiceLoop
+    from os1.voice.playing import play_through
     from os1.voice.reminders import reminders_out_loud
     from os1.voice.vad import VoiceActivity
 
@@ -171,10 +172,16 @@ async def _live(rt: Runtime, person: User, conversation: Conversation, stt: Whis
     await rt.prepare(person, conversation)
     leaving = asyncio.Event()  # they said yes to leaving for good
 
+    playing: set[asyncio.Task[str]] = set()
+
     def shown(event: Event) -> None:
         show(event)
         if isinstance(event, Leaving):
             leaving.set()
+        if isinstance(event, Music):  # played after the reply, through its speaker: speaking over it stops it
+            task = asyncio.ensure_future(play_through(loop, event))
+            playing.add(task)
+            task.add_done_callback(playing.discard)
 
     loop = VoiceLoop(rt, person, conversation, VoiceActivity(), stt, voice, shown, hears_voice=hear_voice)
     err.print(f"[bold]Listening.[/] Speak whenever you like ({voice.info.label}). Ctrl-C ends.")
@@ -191,6 +198,8 @@ async def _live(rt: Runtime, person: User, conversation: Conversation, stt: Whis
             await asyncio.gather(listening, agreed, return_exceptions=True)
     except (KeyboardInterrupt, asyncio.CancelledError):
         pass
+    for task in list(playing):
+        task.cancel()
     if leaving.is_set():  # the goodbye, their archive in this folder, then everything deleted
         await take_leave(rt, person, free_archive(person.name))
     return 0
@@ -256,9 +265,8 @@ def _printer(json_out: bool, person: User) -> Show:
         elif isinstance(event, Error):
             err.print(f"[red]os1:[/] {event.message}")
         elif isinstance(event, Music):
-            # Not played over the conversation: the microphone would hear it as someone speaking.
-            console.print(f"♪ “{event.title}” is in {event.audio or event.midi}; to hear it: os1 music play "
-                          f"{event.piece_id}", style="dim", markup=False)
+            console.print(f"♪ “{event.title}” ({event.audio or event.midi}); os1 music play {event.piece_id} plays it "
+                          f"again.", style="dim", markup=False)
 
     return show
 
