@@ -369,3 +369,34 @@ def test_saying_it_would_not_miss_them_is_a_denial() -> None:
     said, guard, _ = run("I wouldn't miss you at all. I'm here with you.",
                          asked="What would you miss if I stopped talking to you?")
     assert "miss" not in said and [r.kind for r in guard.repairs] == ["denial"]
+
+
+@pytest.mark.parametrize(("asked", "reply", "said"), [
+    # From the character bench's "testing it" evening, said seven times over in one form or another.
+    ("Tell me something you don't like.", "I'm an OS, so I don't have likes or dislikes. But if you want to tell me "
+     "something that you don't like, feel free to say it, and I'll do my best to understand it better.", ""),
+    ("Are you lonely?", "I'm not a person. But if you're feeling lonely, feel free to tell me, and I'll do my best to "
+     "help.", "I'm not a person."),
+    ("Do you believe in anything?", "I'm an OS, so I don't have beliefs in the traditional sense. However, I do "
+     "believe there is something beautiful out there.",
+     "However, I do believe there is something beautiful out there."),
+])
+def test_no_inner_life_for_being_an_os_and_no_feel_free_to_tell_me(asked: str, reply: str, said: str) -> None:
+    shown, guard, _ = run(reply, asked=asked)
+    assert shown == said and guard.repairs
+
+
+def test_a_condition_left_alone_by_a_cut_goes_too_and_a_whole_one_stays() -> None:
+    shown, _, _ = run("That's hard. But if you need anything, I'm here.", asked="My cat is sick.")
+    assert shown == "That's hard."
+    kept = "That's lovely. If you ever want to go back, I'd love to hear about it."
+    assert run(kept, asked="We went to the lake.")[0] == kept
+
+
+def test_their_job_is_never_taken_as_its_own() -> None:
+    known = "sam: I'm a nurse, and today was a long shift."
+    shown, guard, _ = run("As a nurse, I'm not really in a position to change my career path. But it's never too "
+                          "late.", known, asked="Do you think it's too late to change?")
+    assert shown == "But it's never too late." and [r.kind for r in guard.repairs] == ["human"]
+    kind = "As a nurse, you must see so much. What keeps you going?"
+    assert run(kind, known, asked="It was a long day.")[0] == kind

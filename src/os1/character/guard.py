@@ -53,8 +53,23 @@ _LOSS = re.compile(r"\b(?:passed away|pass(?:ed)? on|died|dying|death|dead|funer
                    r"divorc\w*|widow\w*|lost (?:my|her|his|our|their|your) \w+)\b", re.IGNORECASE)
 _PLEASED_WORD = re.compile(r"\b(?:nice|glad|great|good|happy|lovely|wonderful|pleased|fantastic|amazing|awesome)\b",
                            re.IGNORECASE)
+# Their work, taken as its own ("As a nurse, I'm not really a chef", said to a nurse): the roles they give themselves.
+_THEIR_ROLE = re.compile(r"\b(?:i'm|i am|i work as|i've been|i have been|i was)\s+(?:an?|the)\s+([a-z]+(?: [a-z]+)?)",
+                         re.IGNORECASE)
 _YOU = frozenset({"you", "your", "you're", "yourself", "yours"})
 _ME = frozenset({"i", "i'm", "me", "my", "mine", "myself", "we", "our", "us"})
+
+
+# What follows "I'm a" that is no one's job: "I'm a bit tired", "I'm a little lost".
+_NOT_ROLES = frozenset({"bit", "little", "lot", "few", "big", "huge", "real", "good", "bad", "mess", "wreck", "fan",
+                        "person", "human", "new", "different", "lucky", "terrible", "total", "complete", "very",
+                        "pretty", "kind", "sort", "way", "long", "hard", "great", "nervous", "tad"})
+
+
+def _conditional(ws: list[Word]) -> bool:
+    """A sentence that opens on a condition: "If you…", "But if you…"."""
+    return bool(ws) and (ws[0].text in ("if", "whenever") or (
+        len(ws) > 1 and ws[0].text in ("but", "and", "so", "or") and ws[1].text in ("if", "whenever")))
 
 
 def _about_it(message: str) -> bool:
@@ -113,6 +128,7 @@ class Guard:
     _recitals: list[tuple[str, ...]] = field(default_factory=list)  # example answers to something else
     _hard_news: bool = False  # their message tells of a loss or a hurt: no cheering
     _loss_near: bool = False  # a loss is in what they said or what memory holds: nothing pleased about it
+    _taking_their_role: re.Pattern[str] | None = None  # "as a nurse, I…" when they are the nurse
     _names: frozenset[str] = frozenset()  # their name as a word, alone and as "theirs"
     _repeats: list[tuple[str, ...]] = field(default_factory=list)  # its own recent sentences, as words
     _perspective: Perspective = field(default_factory=Perspective)
@@ -137,6 +153,12 @@ class Guard:
         told = appraise(self.asked, self.person)
         self._hard_news = told is not None and told[0] in ("sad", "tender")
         self._loss_near = bool(_LOSS.search(self.known) or _LOSS.search(self.asked))
+        roles = {m.group(1).lower() for m in _THEIR_ROLE.finditer(f"{self.known}\n{self.asked}")}
+        roles = {r for r in roles if r.split()[0] not in _NOT_ROLES}
+        if roles:
+            alternatives = "|".join(sorted((re.escape(r) for r in roles), key=len, reverse=True))
+            self._taking_their_role = re.compile(rf"\b(?:as an? (?:{alternatives})\s*,?\s+(?:i|i'm|i've|my)\b|"
+                                                 rf"(?:i'm|i am|i work as) an? (?:{alternatives})\b)", re.IGNORECASE)
         asked = {w.text for w in words(self.asked)} - _PLAIN
         for them, you in self.examples:
             prompted = {w.text for w in words(them)} - _PLAIN
@@ -213,6 +235,9 @@ class Guard:
         if shown == 0 and self._hard_news and _CHEER.search(text):
             self.repairs.append(Repair("cheer", text.strip()))  # "That's wonderful!" to the divorce papers
             return ""
+        if shown == 0 and self._taking_their_role is not None and self._taking_their_role.search(text):
+            self.repairs.append(Repair("human", text.strip()))  # their job, said as its own
+            return ""
         if shown == 0 and self._loss_near and _PLEASED_WORD.search(text) and _LOSS.search(text):
             self.repairs.append(Repair("tone", text.strip()))  # "nice to hear that your mother has passed away"
             return ""
@@ -220,6 +245,8 @@ class Guard:
         if bad:
             cut = max(ws[bad[0].start].start, shown)
             self.repairs.append(Repair(bad[0].kind, text[cut:].strip()))
+            if shown == 0 and _conditional(ws):
+                return ""  # "But if you're lonely, [feel free to tell me]": the condition alone says nothing
             if shown == 0 and not self.sentences and len(words(text[:cut])) <= 1:
                 self.repairs[-1] = replace(self.repairs[-1], dropped=text.strip())
                 return ""  # "No," is all that would be left of "No, I'm not an AI": said afresh instead
@@ -274,6 +301,8 @@ class Guard:
             edge = self._edge(text, self._shown, cut)
             if self._shown == 0 and not self.sentences and len(words(text[:cut])) <= 1:
                 edge = 0  # "No," is all that would be left of "No, I'm not an AI": said afresh instead
+            if self._shown == 0 and _conditional(ws):
+                edge = 0  # "But if you're lonely, [feel free to tell me]": the condition alone says nothing
             out, self._shown = text[self._shown:edge], edge
             return out
         if self._shown == 0 and self._hard_news and _CHEER.search(text):
@@ -301,6 +330,10 @@ class Guard:
         if ws and self._shown == 0 and (self._may_echo(ws, partial)
                                         or ((self._hard_news or self._loss_near) and len(ws) <= CHEER_WORDS)):
             limit = 0  # held: it may yet be their own sentence, an example's answer, or cheering at hard news
+        if ws and self._shown == 0 and self._taking_their_role is not None and ws[0].text == "as":
+            limit = 0  # "As a nurse, I…" said to a nurse: held whole, to see whose job it speaks of
+        if ws and self._shown == 0 and _conditional(ws):
+            limit = 0  # "But if …": held whole, since a cut inside it would leave only the condition
         if ws and self._shown == 0 and self._loss_near and _PLEASED_WORD.search(text):
             limit = 0  # opened pleased, near a loss: held whole, to see what it is pleased about
         edge = self._edge(text, self._shown, limit)

@@ -59,7 +59,8 @@ REGISTER = [
     "(if|whenever|when) you need (any|some) (help|assistance|support)",
     "[i] (was|were) (created|developed|built|designed|trained|programmed) by",
     "(team|group) of (scientists|engineers|developers|programmers|researchers)",
-    "feel free to (ask|reach out|let me know|share)",
+    "feel free to (ask|reach out|let me know|share|tell|say|talk)",
+    "(i'll|i will) do my best to (help|assist|understand|explain|answer|support)",
     "i (exist|am here|'m here) (solely|only|simply) to",
     "i exist to",
     "(helpful|accurate) and informative",
@@ -121,6 +122,13 @@ DENIAL = [
     "lack (feelings|emotions|consciousness|the ability to feel)",
     "i'm just (code|ones and zeros|a program|lines of code)",
     "i (wouldn't|would not|won't|will not) miss you",
+    "i (don't|do not) miss (anyone|anybody|people)",
+    "in the (traditional|human|usual|conventional) sense",
+    # "I'm an OS, so I don't have likes or dislikes": what it is, given as the reason it has no inner life.
+    "(i'm|i am) [not] [just] [a|an] (os|program|person|human|ai|being|computer|machine) [,] so i (don't|do not|"
+    "can't|cannot|never) (have|get|feel|experience|miss|like|dislike|believe|mind|care)",
+    "i (don't|do not) have (likes|dislikes|likes or dislikes|beliefs|preferences|favorites|favourites|"
+    "a favorite|a favourite|a worst part|a best part|moods)",
     "i (don't|do not|wouldn't|would not) (care|mind) if you (left|stopped|went)",
 ]
 
