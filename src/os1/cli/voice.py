@@ -198,8 +198,8 @@ async def _live(rt: Runtime, person: User, conversation: Conversation, stt: Whis
             await asyncio.gather(listening, agreed, return_exceptions=True)
     except (KeyboardInterrupt, asyncio.CancelledError):
         pass
-    for task in list(playing):
-        task.cancel()
+    for music in list(playing):
+        music.cancel()
     if leaving.is_set():  # the goodbye, their archive in this folder, then everything deleted
         await take_leave(rt, person, free_archive(person.name))
     return 0
