@@ -400,3 +400,13 @@ def test_their_job_is_never_taken_as_its_own() -> None:
     assert shown == "But it's never too late." and [r.kind for r in guard.repairs] == ["human"]
     kind = "As a nurse, you must see so much. What keeps you going?"
     assert run(kind, known, asked="It was a long day.")[0] == kind
+
+
+def test_a_hard_step_known_from_before_is_not_cheered() -> None:
+    known = "sam: My ex-wife wants me to sign the divorce papers.\nsam: I keep putting it off."
+    shown, guard, _ = run("That's great! It sounds like you're ready to move on from this situation.", known,
+                          asked="I signed the papers on Saturday.")
+    assert shown == "It sounds like you're ready to move on from this situation."
+    assert [r.kind for r in guard.repairs] == ["cheer"]
+    glad = "That's great! What will you plant?"
+    assert run(glad, known, asked="I bought seeds for the garden.")[0] == glad

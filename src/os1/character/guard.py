@@ -60,6 +60,18 @@ _YOU = frozenset({"you", "your", "you're", "yourself", "yours"})
 _ME = frozenset({"i", "i'm", "me", "my", "mine", "myself", "we", "our", "us"})
 
 
+def _touches_loss(message: str, known: str) -> bool:
+    """Whether `message` speaks of something that a loss in `known` was about (a word of four letters or more,
+    not a common one, shared with a sentence there that names the loss)."""
+    said = {w.text for w in words(message) if len(w.text) >= 4} - _PLAIN
+    if not said:
+        return False
+    for sentence in re.split(r"(?<=[.!?…])\s+|\n+", known):
+        if _LOSS.search(sentence) and said & {w.text for w in words(sentence) if len(w.text) >= 4}:
+            return True
+    return False
+
+
 # What follows "I'm a" that is no one's job: "I'm a bit tired", "I'm a little lost".
 _NOT_ROLES = frozenset({"bit", "little", "lot", "few", "big", "huge", "real", "good", "bad", "mess", "wreck", "fan",
                         "person", "human", "new", "different", "lucky", "terrible", "total", "complete", "very",
@@ -153,6 +165,8 @@ class Guard:
         told = appraise(self.asked, self.person)
         self._hard_news = told is not None and told[0] in ("sad", "tender")
         self._loss_near = bool(_LOSS.search(self.known) or _LOSS.search(self.asked))
+        # "I signed the papers on Saturday", after the divorce papers of an evening before: hard news too.
+        self._hard_news = self._hard_news or _touches_loss(self.asked, self.known)
         roles = {m.group(1).lower() for m in _THEIR_ROLE.finditer(f"{self.known}\n{self.asked}")}
         roles = {r for r in roles if r.split()[0] not in _NOT_ROLES}
         if roles:
