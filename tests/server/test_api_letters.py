@@ -99,6 +99,8 @@ async def test_a_desk_over_http_clients_a_letter_from_a_brief_its_revision_and_t
                                      json={"instruction": "warmer"})).json()
         assert revised["version"] == 2 and "my darling" in revised["text"]
         assert (await client.post("/api/letters", headers=alice, json={"brief": " "})).status_code == 422
+        unclear = await client.post("/api/letters", headers=alice, json={"brief": "something nice"})
+        assert unclear.status_code == 422 and "Who is the letter to?" in unclear.json()["error"]["message"]
 
         own = (await client.post("/api/letters/own", headers=alice, json={
             "text": "Dear Mum,\n\nThe lemons are ripe.\n\nLove,\nAlice", "sender": "Alice", "recipient": "Mum"})).json()

@@ -57,9 +57,10 @@ def read_brief(text: str, client: Client | None, sender: str | None = None, reci
         found = re.search(r"\bfrom (?:(?:my|his|her|their|our) (?:[a-z]+ ){0,2})?([A-Z][\w'-]+)", words)
         sender = client.name.split()[0] if client is not None else (found.group(1) if found else None)
     if not recipient:
-        raise ValueError("Who is the letter to? Say it in the brief (\"a letter to Chris …\") or with --to.")
+        raise ValueError("Who is the letter to? Say it in the brief: \"a letter to Chris from …\".")
     if not sender:
-        raise ValueError("Who is the letter from? Give a client (--client) or say it in the brief.")
+        raise ValueError("Who is the letter from? Say it in the brief (\"… from Lewman\"), or write it for one of "
+                         "your clients.")
     return Brief(words, sender, recipient)
 
 

@@ -52,8 +52,10 @@ async def all_clients(person: Person, hub: TheHub) -> dict[str, Any]:
 @router.post("", status_code=201)
 async def add(body: NewClient, person: Person, hub: TheHub) -> dict[str, Any]:
     """Someone new you write for."""
+    if not body.name.strip():
+        raise ApiError(422, "no_name", "Give the name of the person you write for.")
     try:
-        client = await clients.add(hub.runtime.store, person, body.name.strip(), body.writes_to.strip())
+        client = await clients.add(hub.runtime.store, person, " ".join(body.name.split()), body.writes_to.strip())
     except LettersError as exc:
         raise ApiError(409, "conflict", str(exc)) from None
     return await shown(hub, person, client)

@@ -89,7 +89,7 @@ async def write(body: NewLetter, person: Person, hub: TheHub) -> dict[str, Any]:
     try:
         async with model_turn(hub, person):
             drafted = await service.write(hub.runtime.store, person, hub.runtime.model, body.brief, body.client)
-    except LettersError as exc:
+    except (LettersError, ValueError) as exc:  # ValueError: the brief says not who writes to whom
         raise ApiError(422, "cannot_write", str(exc)) from None
     return {**_letter(drafted.letter), "cut": drafted.written.invented}
 
@@ -97,8 +97,13 @@ async def write(body: NewLetter, person: Person, hub: TheHub) -> dict[str, Any]:
 @router.post("/own", status_code=201)
 async def bring_in(body: OwnLetter, person: Person, hub: TheHub) -> dict[str, Any]:
     """A letter you wrote yourself, to proofread, write out by hand or put in the book."""
-    letter = await service.add_written(hub.runtime.store, person, body.text, body.sender.strip(),
-                                       body.recipient.strip())
+    if not (body.sender.strip() and body.recipient.strip()):
+        raise ApiError(422, "cannot_keep", "Say who the letter is from and who it is to.")
+    try:
+        letter = await service.add_written(hub.runtime.store, person, body.text, body.sender.strip(),
+                                           body.recipient.strip())
+    except LettersError as exc:
+        raise ApiError(422, "cannot_keep", str(exc)) from None
     return _letter(letter)
 
 
@@ -109,7 +114,7 @@ async def revise(letter_id: LetterId, body: Revision, person: Person, hub: TheHu
     try:
         async with model_turn(hub, person):
             drafted = await service.revise(hub.runtime.store, person, hub.runtime.model, letter, body.instruction)
-    except LettersError as exc:
+    except (LettersError, ValueError) as exc:
         raise ApiError(422, "cannot_revise", str(exc)) from None
     return {**_letter(drafted.letter), "cut": drafted.written.invented}
 
