@@ -17,12 +17,14 @@ from os1.letters.clients import LettersError
 from os1.server import deps
 from os1.server.deps import Hub, current_user
 from os1.server.errors import ApiError
+from os1.server.schema import answers
 
 router = APIRouter(prefix="/book")
 
 Person = Annotated[User, Depends(current_user)]
 TheHub = Annotated[Hub, Depends(deps.hub)]
-PDF: dict[int | str, dict[str, Any]] = {200: {"description": "The book, typeset", "content": {"application/pdf": {}}}}
+PDF: dict[int | str, dict[str, Any]] = {200: {"description": "The book, typeset", "content": {"application/pdf": {}}},
+                                        **answers(s409="No letters are chosen for the book yet.")}
 
 
 class BookChoice(BaseModel):

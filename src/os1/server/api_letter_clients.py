@@ -15,6 +15,7 @@ from os1.letters.clients import Client, LettersError
 from os1.server import deps
 from os1.server.deps import Hub, current_user
 from os1.server.errors import ApiError
+from os1.server.schema import answers
 
 router = APIRouter(prefix="/clients")
 
@@ -49,7 +50,7 @@ async def all_clients(person: Person, hub: TheHub) -> dict[str, Any]:
     return {"clients": [await shown(hub, person, c) for c in await clients.all_of(hub.runtime.store, person)]}
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=answers(s409="You already have a client with that name."))
 async def add(body: NewClient, person: Person, hub: TheHub) -> dict[str, Any]:
     """Someone new you write for."""
     if not body.name.strip():

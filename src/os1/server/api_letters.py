@@ -23,6 +23,7 @@ from os1.server.api_letter_book import router as book_router
 from os1.server.api_letter_clients import router as clients_router
 from os1.server.deps import Hub, current_user, model_turn
 from os1.server.errors import ApiError
+from os1.server.schema import answers
 
 router = APIRouter(prefix="/letters")
 # Before the routes that take a letter's id, so that /letters/clients and /letters/book are never read as one.
@@ -130,7 +131,8 @@ async def one_letter(letter_id: LetterId, person: Person, hub: TheHub) -> dict[s
             "suggestions": [_suggestion(t) for t in await review.suggestions(store, person, letter)]}
 
 
-@router.post("/{letter_id}/proofread")
+@router.post("/{letter_id}/proofread",
+             responses=answers(s503="The spelling dictionary is not installed (the message says which package)."))
 async def proofread(letter_id: LetterId, person: Person, hub: TheHub) -> dict[str, Any]:
     """Proofread the letter's latest version: suggestions to accept or reject one by one (nothing changes yet)."""
     letter = await _get(hub, person, letter_id)
@@ -141,7 +143,8 @@ async def proofread(letter_id: LetterId, person: Person, hub: TheHub) -> dict[st
     return {"letter_id": letter.id, "version": letter.latest.number, "suggestions": [_suggestion(t) for t in found]}
 
 
-@router.post("/suggestions/{suggestion_id}")
+@router.post("/suggestions/{suggestion_id}",
+             responses=answers(s409="The letter changed since it was proofread: proofread it again."))
 async def decide(suggestion_id: deps.RowId, body: Decision, person: Person,
                  hub: TheHub) -> dict[str, Any]:
     """Accept (the letter gets its next version) or reject one suggestion."""
@@ -154,7 +157,9 @@ async def decide(suggestion_id: deps.RowId, body: Decision, person: Person,
     return {"suggestion": _suggestion(tracked), "letter": _letter(letter)}
 
 
-@router.get("/{letter_id}/handwritten")
+@router.get("/{letter_id}/handwritten", response_class=Response, responses={
+    200: {"description": "The letter written by hand", "content": {"application/pdf": {}, "image/png": {}}},
+    **answers(s503="The handwriting fonts or the PDF tools are not installed (the message says which).")})
 async def handwritten(letter_id: LetterId, person: Person, hub: TheHub,
                       hand: Annotated[str | None, Query(max_length=20)] = None,
                       form: Annotated[Literal["pdf", "png"], Query(alias="format")] = "pdf") -> Response:

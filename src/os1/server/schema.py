@@ -39,6 +39,12 @@ SSE_EVENT = {
 NATIVE_EVENT = {"type": "object", "required": ["type"], "properties": {"type": {"type": "string"}}}
 
 
+def answers(**statuses: str) -> dict[int | str, dict[str, Any]]:
+    """A route's own error answers beyond COMMON_ERRORS, in the server's error shape: answers(s409="…")."""
+    return {int(status[1:]): {"description": when, "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/Error"}}}} for status, when in statuses.items()}
+
+
 def install(app: FastAPI) -> None:
     """Serve the completed schema at the app's openapi_url (built once, on first request)."""
 
