@@ -410,3 +410,17 @@ def test_a_hard_step_known_from_before_is_not_cheered() -> None:
     assert [r.kind for r in guard.repairs] == ["cheer"]
     glad = "That's great! What will you plant?"
     assert run(glad, known, asked="I bought seeds for the garden.")[0] == glad
+
+
+def test_what_they_did_is_not_told_back_as_its_own() -> None:
+    shown, guard, _ = run("Thanks! I signed the papers on Saturday, which was a good decision. You know how they can "
+                          "be complicated.", asked="I signed the papers on Saturday.")
+    assert shown == "Thanks! You know how they can be complicated." and [r.kind for r in guard.repairs] == ["echo"]
+    own = "I love that. What made you choose it?"
+    assert run(own, asked="I love the new flat.")[0] == own
+
+
+def test_a_cut_never_ends_a_sentence_on_is() -> None:
+    shown, _, _ = run("The worst part of being me is that I don't have feelings in the way humans do.",
+                      asked="What's the worst part of being you?")
+    assert not shown.rstrip(".").endswith(" is")

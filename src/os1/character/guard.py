@@ -24,6 +24,7 @@ from os1.character.register import PATTERNS
 
 # Held at the edge of what is shown, so that a clause dropped after them leaves nothing hanging ("…, but").
 RECITAL_WORDS = 4  # a sentence this long that a persona example's answer opens with is recited, not meant
+TAKEN_WORDS = 4  # one of their first-person sentences opening its own this far is their words taken as its own
 ECHO_WORDS = 3  # one of their sentences this long, said back word for word, is an echo ("What's my cat called?")
 REPEAT_WORDS = 5  # one of its own recent sentences this long, said again word for word, is a rut
 # Words too common to tell one message from another.
@@ -35,7 +36,8 @@ _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|(?<=\S)(?=\n)")
 HANGING = CONNECTIVES | frozenset({"that", "which", "who", "whom", "whose", "if", "the", "a", "an", "any", "some",
                                    "to", "of", "with", "for", "about", "from", "into", "your", "my", "our", "their",
                                    "you", "i", "we", "they", "he", "she", "might", "could", "would", "can", "will",
-                                   "may", "should", "must"})
+                                   "may", "should", "must", "is", "are", "was", "were", "am", "be", "been",
+                                   "being"})
 _TRAILING = re.compile(r"(?:[\s,;:—–-]++|\b(?:" + "|".join(CONNECTIVES) + r")\b)+$", re.IGNORECASE)
 _HANGING = re.compile(r"(?:[\s,;:—–-]++|\b(?:" + "|".join(sorted(HANGING)) + r")\b)+$", re.IGNORECASE)
 # Cheering, which hard news ("my ex-wife wants me to sign the papers") must never get.
@@ -220,6 +222,9 @@ class Guard:
         if shown == 0 and tuple(w.text for w in ws) in self._echoes:
             self.repairs.append(Repair("echo", text.strip()))  # their own words, said back as if its own
             return ""
+        if shown == 0 and self._takes_their_words(ws):
+            self.repairs.append(Repair("echo", text.strip()))  # what they did, told back as its own
+            return ""
         if shown == 0 and self._asked_human and not self.sentences and ws and ws[0].text in _AGREEING and not any(
                 w.text in ("not", "no", "but") or w.text.endswith("n't") for w in ws):
             self.repairs.append(Repair("human", text.strip()))  # "Yes." to "are you a person?"
@@ -341,7 +346,7 @@ class Guard:
             limit = 0  # held whole: "No." alone, or "Yes." to "are you a person?", is never all it says
         if ws and self._shown == 0 and self.sentences and self._may_repeat(ws, partial):
             limit = 0  # it may be the line it closed its last replies with (a first sentence is never held so)
-        if ws and self._shown == 0 and (self._may_echo(ws, partial)
+        if ws and self._shown == 0 and (self._may_echo(ws, partial) or self._takes_their_words(ws)
                                         or ((self._hard_news or self._loss_near) and len(ws) <= CHEER_WORDS)):
             limit = 0  # held: it may yet be their own sentence, an example's answer, or cheering at hard news
         if ws and self._shown == 0 and self._taking_their_role is not None and ws[0].text == "as":
@@ -371,6 +376,13 @@ class Guard:
         """Whether the reply opens the way a persona example's answer does, word for word."""
         return (len(sentence) >= RECITAL_WORDS and not self.said.strip()
                 and any(recital[:len(sentence)] == sentence for recital in self._recitals))
+
+    def _takes_their_words(self, ws: list[Word]) -> bool:
+        """"I signed the papers on Saturday, which was a good decision." when they had said "I signed the papers on
+        Saturday.": what they did, said as its own (held, then dropped)."""
+        said = tuple(w.text for w in ws[:TAKEN_WORDS])
+        return len(said) == TAKEN_WORDS and any(
+            echo[0] in _ME and echo[:TAKEN_WORDS] == said for echo in self._echoes if len(echo) >= TAKEN_WORDS)
 
     def _may_echo(self, ws: list[Word], partial: bool) -> bool:
         """Whether the sentence so far is how one of their own sentences, or an example's answer, begins."""
