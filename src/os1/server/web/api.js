@@ -91,6 +91,32 @@ export function button(text, onClick, { className = "", label = "" } = {}) {
   return b;
 }
 
+// A modal question: a title, what it says, and buttons, each answering with its value. Resolves, once it is
+// closed, to the answer ("" for Esc) and its form (to read what was chosen in it). `focus`: the value of the
+// button that has the focus at first (the safe one, where an answer cannot be undone).
+export async function ask({ className, title, body = [], buttons, focus = null }) {
+  const dialog = element("dialog", className);
+  const heading = element("h2", "", title);
+  heading.id = `${className}-title`;
+  dialog.setAttribute("aria-labelledby", heading.id);
+  const form = element("form");
+  form.method = "dialog";
+  const row = element("div", "row");
+  for (const { text, value, className: look = "" } of buttons) {
+    const b = element("button", look, text);
+    b.value = value;
+    row.append(b);
+  }
+  form.append(heading, ...body, row);
+  dialog.append(form);
+  document.body.append(dialog);
+  dialog.showModal();
+  if (focus !== null) row.querySelector(`button[value="${focus}"]`)?.focus();
+  const answer = await new Promise((resolve) => dialog.addEventListener("close", () => resolve(dialog.returnValue)));
+  dialog.remove();
+  return { answer, form };
+}
+
 export function when(iso) {
   const date = new Date(iso);
   return iso && !Number.isNaN(date.getTime()) ? date.toLocaleString([], { dateStyle: "medium", timeStyle: "short" }) : "";

@@ -1,7 +1,7 @@
 // The Settings view: the person's own voice, look, quiet hours, check-ins and good morning (the same settings the
 // conversation changes); the export of everything; and leaving for good (archive first, then the goodbye and the
 // deletion, with proof). The look is applied as soon as the person is in, before they open this view.
-import { api, element, getJSON, showError } from "./api.js";
+import { api, ask, element, getJSON, showError } from "./api.js";
 
 const $ = (id) => document.getElementById(id);
 let current = null; // the settings as the server last gave them
@@ -100,14 +100,7 @@ async function save(event) {
 export async function voiceToTalkWith() {
   if (!current) await settingsOnEnter();
   if (!current || current.voice || current.voices.length < 2) return current?.voice ?? null;
-  const dialog = element("dialog", "voice-pick");
-  dialog.setAttribute("aria-labelledby", "voice-pick-title");
-  const form = element("form");
-  form.method = "dialog";
-  const title = element("h2", "", "How should I sound?");
-  title.id = "voice-pick-title";
-  form.append(title, element("p", "hint", "You can change it later in Settings."));
-  for (const v of current.voices) {
+  const choices = current.voices.map((v) => {
     const row = element("div", "choice");
     const radio = element("input");
     radio.type = "radio";
@@ -118,21 +111,14 @@ export async function voiceToTalkWith() {
     const label = element("label", "", v.label);
     label.htmlFor = radio.id;
     row.append(radio, label);
-    form.append(row);
-  }
-  const start = element("button", "primary", "Start talking");
-  start.value = "start";
-  const cancel = element("button", "", "Not now");
-  cancel.value = "cancel";
-  const actions = element("div", "row");
-  actions.append(start, cancel);
-  form.append(actions);
-  dialog.append(form);
-  document.body.append(dialog);
-  dialog.showModal();
-  const answer = await new Promise((resolve) => dialog.addEventListener("close", () => resolve(dialog.returnValue)));
+    return row;
+  });
+  const { answer, form } = await ask({
+    className: "voice-pick", title: "How should I sound?",
+    body: [element("p", "hint", "You can change it later in Settings."), ...choices],
+    buttons: [{ text: "Start talking", value: "start", className: "primary" }, { text: "Not now", value: "cancel" }],
+  });
   const picked = form.querySelector('input[name="voice"]:checked')?.value;
-  dialog.remove();
   if (answer !== "start") return false;
   if (!picked) return null;
   try {

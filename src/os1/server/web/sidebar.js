@@ -1,7 +1,7 @@
 // The conversations sidebar: every conversation of the person, the one open marked; a new one, a title given or
 // changed in place, one deleted for good after saying what goes with it; a filter as you type (Enter searches
 // everything said, in History). A drawer on narrow screens, a column beside the conversation on wide ones.
-import { api, element, getJSON, postJSON, showError, when } from "./api.js";
+import { api, ask, element, getJSON, postJSON, showError, when } from "./api.js";
 
 const $ = (id) => document.getElementById(id);
 const WIDE = window.matchMedia("(min-width: 1300px)");
@@ -128,30 +128,16 @@ function startRename(li, c) {
 
 // Deleting says first what goes with it, and "Keep it" has the focus.
 async function confirmDelete(c, opener) {
-  const dialog = element("dialog", "confirm");
-  dialog.setAttribute("aria-labelledby", "delete-title");
-  const form = element("form");
-  form.method = "dialog";
-  const title = element("h2", "", `Delete “${titleOf(c)}”?`);
-  title.id = "delete-title";
   const messages = `${c.messages} ${c.messages === 1 ? "message" : "messages"}`;
-  form.append(title,
-    element("p", "", `Its ${messages} go for good, with what OS1 learned from them and its summaries of them.`),
-    element("p", "hint", "What OS1 has come to know of you in general stays. To have it forget a topic everywhere, " +
-      "use “What OS1 knows about me”."));
-  const keep = element("button", "primary", "Keep it");
-  keep.value = "keep";
-  const go = element("button", "danger", "Delete for good");
-  go.value = "delete";
-  const row = element("div", "row");
-  row.append(keep, go);
-  form.append(row);
-  dialog.append(form);
-  document.body.append(dialog);
-  dialog.showModal();
-  keep.focus();
-  const answer = await new Promise((resolve) => dialog.addEventListener("close", () => resolve(dialog.returnValue)));
-  dialog.remove();
+  const { answer } = await ask({
+    className: "confirm", title: `Delete “${titleOf(c)}”?`,
+    body: [element("p", "", `Its ${messages} go for good, with what OS1 learned from them and its summaries of them.`),
+           element("p", "hint", "What OS1 has come to know of you in general stays. To have it forget a topic " +
+             "everywhere, use “What OS1 knows about me”.")],
+    buttons: [{ text: "Keep it", value: "keep", className: "primary" },
+              { text: "Delete for good", value: "delete", className: "danger" }],
+    focus: "keep",
+  });
   if (answer !== "delete") { opener.focus(); return; }
   try {
     await api(`/api/conversations/${c.id}`, { method: "DELETE" });
