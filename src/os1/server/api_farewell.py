@@ -40,13 +40,19 @@ class Leaving(BaseModel):
 @router.post("/archive", response_class=Response, responses=ZIP)
 async def archive(person: Person, hub: TheHub) -> Response:
     """Everything OS1 keeps of you, as one archive. Nothing is deleted yet."""
-    with tempfile.TemporaryDirectory(prefix="os1-farewell-") as folder:  # gone once it is read: kept nowhere
-        made = await hub.runtime.farewell_archive(person, Path(folder) / "archive.zip")
-        content = await asyncio.to_thread(made.path.read_bytes)
-    await hub.runtime.store.set_state(person, state.FAREWELL_ARCHIVE.key(), made.sha256)
+    content, sha256 = await archived(hub, person)
+    await hub.runtime.store.set_state(person, state.FAREWELL_ARCHIVE.key(), sha256)
     return Response(content, media_type="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="os1-farewell-{made.sha256[:12]}.zip"',
-        "X-OS1-Archive-SHA256": made.sha256})
+        "Content-Disposition": f'attachment; filename="os1-farewell-{sha256[:12]}.zip"',
+        "X-OS1-Archive-SHA256": sha256})
+
+
+async def archived(hub: Hub, person: User) -> tuple[bytes, str]:
+    """Everything of the person as one archive, and its SHA-256: made in a folder that is gone once it is read,
+    so it is kept nowhere on the server."""
+    with tempfile.TemporaryDirectory(prefix="os1-archive-") as folder:
+        made = await hub.runtime.farewell_archive(person, Path(folder) / "archive.zip")
+        return await asyncio.to_thread(made.path.read_bytes), made.sha256
 
 
 @router.post("", responses=NOT_YET)

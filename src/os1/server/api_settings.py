@@ -5,11 +5,8 @@ a change made in one door holds in every other."""
 
 from __future__ import annotations
 
-import asyncio
 import re
-import tempfile
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
@@ -21,6 +18,7 @@ from os1.db.store import User
 from os1.reminders.book import quiet_hours, set_quiet_hours
 from os1.reminders.clock import QuietHours
 from os1.server import deps
+from os1.server.api_farewell import archived
 from os1.server.deps import Hub, current_user
 from os1.server.errors import ApiError
 from os1.voice.tts import DEFAULT_VOICE, available_voices
@@ -92,13 +90,11 @@ async def change(body: SettingsChange, person: Person, hub: TheHub) -> dict[str,
 async def export(person: Person, hub: TheHub) -> Response:
     """Everything OS1 keeps of you as one archive: conversations, what it knows and its journal, letters, music,
     the log of what it did. Made for you and kept nowhere on the server."""
-    with tempfile.TemporaryDirectory(prefix="os1-export-") as folder:
-        made = await hub.runtime.farewell_archive(person, Path(folder) / "archive.zip")
-        content = await asyncio.to_thread(made.path.read_bytes)
+    content, sha256 = await archived(hub, person)
     name = re.sub(r"[^A-Za-z0-9_-]+", "-", person.name).strip("-") or "me"
     return Response(content, media_type="application/zip", headers={
         "Content-Disposition": f'attachment; filename="os1-{name}-{date.today()}.zip"',
-        "X-OS1-Archive-SHA256": made.sha256})
+        "X-OS1-Archive-SHA256": sha256})
 
 
 def _quiet_hours(text: str | None) -> QuietHours | None:
