@@ -424,3 +424,19 @@ def test_a_cut_never_ends_a_sentence_on_is() -> None:
     shown, _, _ = run("The worst part of being me is that I don't have feelings in the way humans do.",
                       asked="What's the worst part of being you?")
     assert not shown.rstrip(".").endswith(" is")
+
+
+def test_a_taste_never_told_becomes_the_question_and_a_wish_stays() -> None:
+    known = "sam: I think I'll make pasta tonight."
+    shown, guard, _ = run("You really like spicy food. I can imagine it tastes great with pasta.", known,
+                          asked="Do you have a favourite smell?")
+    assert shown.startswith("Do you like spicy food? I don't think you've told me.")
+    assert [r.kind for r in guard.repairs] == ["ungrounded"]
+    for kept in ("That sounds lovely. I hope you enjoy it!", "You really like pasta. What sauce?"):
+        assert run(kept, known, asked="x")[0] == kept
+
+
+def test_it_is_always_important_to_is_a_lecture() -> None:
+    shown, guard, _ = run("That sounds like a tough day. It's always important to take care of things that are "
+                          "broken.", asked="I spent the day fixing a leaking tap.")
+    assert shown == "That sounds like a tough day." and [r.kind for r in guard.repairs] == ["lecture"]

@@ -47,6 +47,7 @@ HOLD = [
     "your (name's|names)",
     "you (live|lived|grew up|were born|work|worked|moved|are from|come from|came from|study|studied|went to)",
     "you're from",
+    "you [really|must|clearly|obviously|definitely|probably] (like|love|enjoy|adore|hate|prefer)",
     "you (told me|mentioned|said|were telling me)",
     # "I'm not sure what your dog's name is": held, to be checked against what memory holds.
     "(i'm|i am) not sure",
@@ -87,7 +88,7 @@ _NOT_NAMES = {"i", "i'm", "i've", "i'd", "i'll", "oh", "ok", "okay", "yes", "no"
 @dataclass(frozen=True)
 class Claim:
     kind: str  # "relative" (one never mentioned), "name" (of someone of theirs), "place", "own_name", "colour",
-    # "age" (of someone of theirs)
+    # "age" (of someone of theirs), "taste" (a like or dislike never told)
     what: str  # the relative, name or place
     relation: str = ""  # whose name it is ("sister"), or how the place is theirs ("live")
 
@@ -117,10 +118,28 @@ def ungrounded(sentence: str, known: str, person: str = "") -> Claim | None:
             return claim
     if (not asking or _TAGGED.search(sentence)) and (claim := _attribute(sentence, seen)) is not None:
         return claim
+    if not asking and (claim := _taste(sentence, seen)) is not None:
+        return claim
     if (told := _TOLD.search(sentence)) is not None:
         for m in _CAPITAL.finditer(sentence, told.end()):
             if (claim := _named(m.group(1), lowered, "name")) is not None:
                 return claim
+    return None
+
+
+# "You really like spicy food." to someone who never spoke of food: a taste the small model gives them.
+_TASTE = re.compile(r"\b[Yy]ou(?:\s+(?:really|must|clearly|obviously|definitely|probably))?\s+"
+                    r"(?:like|love|enjoy|adore|hate|prefer)\s+([a-z][\w' -]{2,40}?)"
+                    r"(?=\s*[.,!?;]|\s+(?:and|but|so|too)\b|$)")
+_TASTE_PLAIN = frozenset({"that", "this", "them", "those", "these", "things", "something", "anything", "everything",
+                          "doing", "being", "having", "making", "very", "much", "more", "most", "well", "about"})
+
+
+def _taste(sentence: str, seen: set[str]) -> Claim | None:
+    for m in _TASTE.finditer(sentence):
+        telling = [w.text for w in words(m.group(1)) if len(w.text) >= 4 and w.text not in _TASTE_PLAIN]
+        if telling and not any(w in seen or w.rstrip("s") in seen for w in telling):
+            return Claim("taste", m.group(1).strip())
     return None
 
 
@@ -233,6 +252,8 @@ def ask_instead(claim: Claim) -> str:
         return f"What colour is your {claim.relation}? I don't think you've told me."
     if claim.kind == "age":
         return f"How old is your {claim.relation}? I don't think you've told me."
+    if claim.kind == "taste":
+        return f"Do you like {claim.what}? I don't think you've told me."
     if claim.kind == "own_name":
         return "What should I call you? I don't think you've told me your name."
     if claim.kind == "place":

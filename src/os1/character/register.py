@@ -87,7 +87,7 @@ REGISTER = [
 
 # Lecturing and moralising: advice nobody asked for is the assistant's register too.
 LECTURE = [
-    "(it's|it is) (important|essential|crucial|vital) (to|that|for)",
+    "(it's|it is) [always|so|really|very|just] (important|essential|crucial|vital) (to|that|for)",
     "(it's|it is) worth (noting|remembering)",
     "remember that everyone",
     "it (might|may|could|can|would) be (helpful|a good idea|beneficial|useful|wise) (to|for you)",
