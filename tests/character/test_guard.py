@@ -440,3 +440,16 @@ def test_it_is_always_important_to_is_a_lecture() -> None:
     shown, guard, _ = run("That sounds like a tough day. It's always important to take care of things that are "
                           "broken.", asked="I spent the day fixing a leaking tap.")
     assert shown == "That sounds like a tough day." and [r.kind for r in guard.repairs] == ["lecture"]
+
+
+def test_an_opening_in_the_assistants_register_is_given_up_before_its_sentence_is_written() -> None:
+    guard = Guard("", asked="Do you have feelings?")
+    shown = guard.feed("As an OS,")
+    assert shown == "" and guard.abandoned_opening  # a fresh start need not wait for "…I don't have feelings."
+    assert not Guard("", asked="Do you have feelings?").abandoned_opening
+
+
+def test_a_non_answer_about_someone_of_theirs_is_written_out_to_ask_what_it_should_have() -> None:
+    guard = Guard("", asked="What's my sister called?")
+    guard.feed("As an AI, I")
+    assert not guard.abandoned_opening  # the whole sentence is needed to turn it into "What's her name?"

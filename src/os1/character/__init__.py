@@ -35,6 +35,8 @@ RECENT_REPLIES = 6  # its own replies whose sentences are not said again
 RETRIES = 2  # fresh starts after a reply that opened in the assistant's register
 # The first words of the assistant's register: made less likely where the backend can (embedded.py).
 AVOID = ("assist", "assistance", "assistant", "programmed", "AI")
+# The first word of "As an AI/OS/virtual being, I don't…": made less likely as a reply's opening word only.
+AVOID_OPENING = ("As",)
 # Not "ask them if you don't know": after a false start, a small model took that as leave to ask what its notes
 # held ("Do you know what instrument she plays?"). Asking about what memory lacks is the persona's and the
 # memory check's to say.
@@ -110,7 +112,8 @@ class Character:
             return
         limit = None if _ASKS_FOR_LENGTH.search(asked) else MAX_SENTENCES
         messages = list(prompt)
-        tries = replace(options, avoid=options.avoid or AVOID)
+        tries = replace(options, avoid=options.avoid or AVOID,
+                        avoid_opening=options.avoid_opening or AVOID_OPENING)
         for attempt in range(RETRIES + 1):
             last = attempt == RETRIES
             guard = Guard(known, limit, person_in(prompt), asked, examples=self.persona.examples, final=last,
@@ -120,7 +123,7 @@ class Character:
                 async for piece in pieces:
                     if shown := guard.feed(piece):
                         yield shown
-                    if guard.done or (guard.dropped_opening and not last):
+                    if guard.done or ((guard.dropped_opening or guard.abandoned_opening) and not last):
                         break
                 else:
                     if rest := guard.finish():

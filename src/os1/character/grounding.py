@@ -210,6 +210,12 @@ def question_in(sentence: str, asked: str = "", known: str = "") -> str | None:
     return ask_instead(Claim("name", "", relation))
 
 
+def asks_about_theirs(asked: str) -> bool:
+    """Whether their message asks about someone of theirs ("What's my sister called?"): a non-answer to it is
+    turned into the question it should have been (`question_in`), which needs the whole sentence."""
+    return _ASKED_ABOUT.search(asked) is not None
+
+
 def unknowing(sentence: str, asked: str, known: str) -> bool:
     """Whether `sentence` says it doesn't know what they asked about someone of theirs ("I'm not sure what your
     dog's name is") while what it knows of them (besides their question) tells of that someone."""

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from os1.character.grounding import ask_instead, question_in, their_side, ungrounded, unknowing
+from os1.character.grounding import ask_instead, asks_about_theirs, question_in, their_side, ungrounded, unknowing
 from os1.character.mood import appraise
 from os1.character.perspective import Perspective
 from os1.character.phrases import Patterns, Word, words
@@ -187,6 +187,14 @@ class Guard:
     def dropped_opening(self) -> bool:
         """A sentence was dropped before anything was said: a fresh start will read better than what follows."""
         return not self.said and not self._dropping and any(r.kind not in ("ungrounded", "tag") for r in self.repairs)
+
+    @property
+    def abandoned_opening(self) -> bool:
+        """The first sentence is being dropped before any of it was shown ("As an OS, I…"), and nothing would be
+        asked in its place (they did not ask about someone of theirs): a fresh start need not wait for the rest of
+        it to be written."""
+        return (not self.said and self._dropping and not self.sentences and bool(self.repairs)
+                and self.repairs[-1].kind not in ("ungrounded", "tag") and not asks_about_theirs(self.asked))
 
     def feed(self, piece: str) -> str:
         self._sentence += piece

@@ -22,6 +22,8 @@ class GenerateOptions:
     repeat_penalty: float = 1.1
     # Words made less likely from their first token on (the assistant's register); where the backend can.
     avoid: tuple[str, ...] = ()
+    # Words made less likely as the reply's first word only ("As an AI…" opens with "As"); where the backend can.
+    avoid_opening: tuple[str, ...] = ()
 
 
 class ModelError(Exception):

@@ -23,6 +23,7 @@ from os1.models.base import GenerateOptions, Message, ModelError, ModelUnavailab
 T = TypeVar("T")
 TEMPLATE_TOKENS_PER_MESSAGE = 5  # "<|im_start|>role\n" … "<|im_end|>\n" in ChatML-style templates
 AVOID_BIAS = -4.0  # on the logit of an avoided word's first token: rarer, not impossible (it may be meant)
+OPENING_BIAS = -8.0  # on an avoided opening's first token, at the reply's first position only
 _DONE = object()
 
 
@@ -38,7 +39,7 @@ class EmbeddedModel:
         self._llm: Any = None
         self._format: Callable[[Sequence[Message]], str] | None = None
         self._stops: tuple[str, ...] = ()
-        self._biases: dict[tuple[str, ...], dict[int, float]] = {}
+        self._firsts: dict[tuple[str, ...], list[int]] = {}
 
     @property
     def name(self) -> str:
@@ -73,8 +74,8 @@ class EmbeddedModel:
                 chunks = llm.create_completion(
                     tokens, max_tokens=options.max_tokens, temperature=options.temperature,
                     seed=options.seed, stop=list(self._stops + options.stop),
-                    repeat_penalty=options.repeat_penalty, logit_bias=self._bias(options.avoid) or None,
-                    stream=True)
+                    repeat_penalty=options.repeat_penalty,
+                    logits_processor=self._biased(options.avoid, options.avoid_opening, len(tokens)), stream=True)
                 try:
                     for chunk in chunks:
                         if cancelled.is_set():
@@ -189,14 +190,36 @@ class EmbeddedModel:
         self._llm = llm
         return llm
 
-    def _bias(self, avoid: tuple[str, ...]) -> dict[int, float]:
-        """The first token of each avoided word, as written mid-sentence and at a sentence's start."""
-        if avoid not in self._biases:
+    def _biased(self, avoid: tuple[str, ...], opening: tuple[str, ...], prompt_length: int) -> Any:
+        """A logits processor: the avoided words rarer everywhere, the avoided openings rarer as the reply's first
+        token and nowhere else ("As an AI…" begins with "As"; "…as an example" stays as likely as ever).
+        (One processor, not `logit_bias` beside it: llama-cpp-python drops both when given the two.)"""
+        everywhere = self._first_tokens(avoid, spaced=True)
+        first = self._first_tokens(opening, spaced=False)
+        if not everywhere and not first:
+            return None
+        from llama_cpp import LogitsProcessorList
+
+        def bias(input_ids: Any, scores: Any) -> Any:
+            if everywhere:
+                scores[everywhere] += AVOID_BIAS
+            if first and len(input_ids) == prompt_length:
+                scores[first] += OPENING_BIAS
+            return scores
+
+        return LogitsProcessorList([bias])
+
+    def _first_tokens(self, avoid: tuple[str, ...], *, spaced: bool) -> list[int]:
+        """The first token of each word, as written at a sentence's start (and mid-sentence, if `spaced`)."""
+        key = (*avoid, str(spaced))
+        if avoid and key not in self._firsts:
             llm = self._load_sync()
-            firsts = {llm.tokenize(form.encode("utf-8"), add_bos=False, special=False)[0]
-                      for word in avoid for form in (f" {word}", word, f" {word.capitalize()}", word.capitalize())}
-            self._biases[avoid] = {token: AVOID_BIAS for token in firsts}
-        return self._biases[avoid]
+            forms = [form for word in avoid for form in (word, word.capitalize())]
+            if spaced:
+                forms += [f" {form}" for form in forms]
+            self._firsts[key] = sorted({llm.tokenize(f.encode("utf-8"), add_bos=False, special=False)[0]
+                                        for f in forms})
+        return self._firsts.get(key, [])
 
     def _prompt_tokens(self, messages: list[Message], reply_tokens: int | None) -> list[int]:
         llm = self._load_sync()
