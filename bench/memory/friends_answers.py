@@ -98,16 +98,18 @@ def messages_for(c: friends.Conversation, q: friends.Question, context: str | No
     return [Message(role="system", content=system), Message(role="user", content=q.text)]
 
 
-async def recent_context(model: Model, c: friends.Conversation, q: friends.Question) -> str:
-    """The newest turns that fit the window with the question and the reply, oldest first."""
+async def recent_context(model: Model, c: friends.Conversation, questions: list[friends.Question]) -> str:
+    """The newest turns that fit the window with the longest of `questions` and the reply, oldest first. One text
+    for all of a conversation's questions, so the model reads it once and each question after it from the cache."""
     starts = session_starts(c)
     lines = [line(m, starts) for m in c.messages]
+    longest = max(questions, key=lambda q: len(q.text))
     budget = model.context_window - REPLY_TOKENS - 16
     low, high = 0, len(lines)  # the fewest dropped from the start that fit
     while low < high:
         mid = (low + high) // 2
         text = "What was said, newest last:\n" + "\n".join(lines[mid:])
-        if await model.count_tokens(messages_for(c, q, text)) <= budget:
+        if await model.count_tokens(messages_for(c, longest, text)) <= budget:
             high = mid
         else:
             low = mid + 1
@@ -131,29 +133,46 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             memory = Memory(store, embedder)
             await import_all(memory, store, dataset, paths)
             indexes = {c.id: BM25([line(m, session_starts(c)) for m in c.messages]) for c in dataset.conversations}
-            for n, (c, q) in enumerate(chosen, 1):
+            # A conversation's questions one condition at a time: the long "recent" context is read once per
+            # conversation and kept in the model's cache, not read again for every question.
+            by_conversation: dict[str, list[friends.Question]] = defaultdict(list)
+            for c, q in chosen:
+                by_conversation[c.id].append(q)
+            n = 0
+            for c in dataset.conversations:
+                asked = by_conversation.get(c.id, [])
+                if not asked:
+                    continue
                 user = await store.user(c.id)
                 starts = session_starts(c)
-                items = await memory.recall(user, q.text, now=datetime.fromisoformat(q.asked_at), limit=TOP,
-                                            min_similarity=memory.weak_match)
-                contexts = {
+                recent = await recent_context(model, c, asked)
+                found: dict[str, list[Any]] = {}
+                for q in asked:
+                    found[q.id] = await memory.recall(user, q.text, now=datetime.fromisoformat(q.asked_at),
+                                                      limit=TOP, min_similarity=memory.weak_match)
+                contexts = {q.id: {
                     "memory": "What was said that seems related (most relevant first):\n" + "\n".join(
                         f"- {line(next(m for m in c.messages if m['id'] in i.source_ids), starts)}"
-                        if any(m["id"] in i.source_ids for m in c.messages) else f"- {i.text}" for i in items),
+                        if any(m["id"] in i.source_ids for m in c.messages) else f"- {i.text}" for i in found[q.id]),
                     "bm25": "What was said that seems related (most relevant first):\n" + "\n".join(
                         f"- {line(c.messages[k], starts)}" for k in indexes[c.id].top(q.text, TOP)),
-                    "recent": await recent_context(model, c, q),
+                    "recent": recent,
                     "none": None,
-                }
-                row: dict[str, Any] = {"id": q.id, "kind": q.kind, "question": q.text, "reference": q.answer}
+                } for q in asked}
+                done: dict[str, dict[str, Any]] = {q.id: {"id": q.id, "kind": q.kind, "question": q.text,
+                                                          "reference": q.answer} for q in asked}
                 for condition in CONDITIONS:
-                    started = time.perf_counter()
-                    reply = await answer(model, messages_for(c, q, contexts[condition]))
-                    row[condition] = {"answer": reply, "f1": round(f1(reply, q.answer), 3),
-                                      "s": round(time.perf_counter() - started, 2)}
-                rows.append(row)
-                say(f"{n}/{len(chosen)} {q.kind}: {q.text} | {q.answer} | "
-                    + " | ".join(f"{k} {row[k]['f1']:.2f} {row[k]['answer'][:60]!r}" for k in CONDITIONS))
+                    for q in asked:
+                        started = time.perf_counter()
+                        reply = await answer(model, messages_for(c, q, contexts[q.id][condition]))
+                        done[q.id][condition] = {"answer": reply, "f1": round(f1(reply, q.answer), 3),
+                                                 "s": round(time.perf_counter() - started, 2)}
+                for q in asked:
+                    row = done[q.id]
+                    rows.append(row)
+                    n += 1
+                    say(f"{n}/{len(chosen)} {q.kind}: {q.text} | {q.answer} | "
+                        + " | ".join(f"{k} {row[k]['f1']:.2f} {row[k]['answer'][:60]!r}" for k in CONDITIONS))
         finally:
             await store.close()
     table: dict[str, dict[str, Any]] = {}

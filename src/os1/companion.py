@@ -32,7 +32,7 @@ from os1.farewell.asking import asks_to_leave, leave_for_good
 from os1.memory.dialogue import MemoryDialogue
 from os1.memory.memory import Memory
 from os1.memory.requests import MemoryRequest, memory_request
-from os1.models.base import GenerateOptions, Message, Model, ModelError, ModelUnavailable, PromptTooLong
+from os1.models.base import GenerateOptions, Message, Model, ModelBusy, ModelError, ModelUnavailable, PromptTooLong
 from os1.persona import Identity, Persona, asks_for_name
 from os1.prompt_builder import DRAFT_ID, PromptBuilder
 from os1.tools import Toolbox
@@ -54,6 +54,9 @@ def in_its_words(exc: ModelError) -> str:
     """What it says when it cannot think: the model down is said as itself, with what to check after it."""
     if not isinstance(exc, ModelUnavailable):
         return str(exc)
+    if isinstance(exc, ModelBusy):
+        return (f"I'm here, but so many people are talking with me right now that I couldn't get a moment to think. "
+                f"I've kept what you said; say it again in a moment. ({exc})")
     return (f"I'm here, but I can't think right now: the model I think with isn't answering. I've kept what you "
             f"said, and I'll answer it as soon as I'm back. ({exc})")
 

@@ -95,7 +95,7 @@ def test_only_the_phrase_that_could_go_wrong_is_held() -> None:
     assert guard.feed(" As") == ""  # "As" may begin "As an AI"
     assert guard.feed(" an") == ""
     assert guard.feed(" old") == " As an old"
-    assert guard.feed(" friend") == " friend"
+    assert guard.feed(" song") == " song"
 
 
 def test_a_claim_about_the_person_that_nothing_grounds_becomes_a_question() -> None:
@@ -171,6 +171,8 @@ def test_asking_about_someone_of_theirs_is_not_a_claim() -> None:
     ("That's hard. It's important to communicate openly with her. What happened?", "That's hard. What happened?"),
     ("I'm not just a program; I am a real person who loves talking.", "I'm not just a program."),
     ("Sure! I can help you with a lot of things. What's up?", "Sure! What's up?"),
+    ("That's a lovely question, but I don't have feelings. What's yours?", "That's a lovely question. What's yours?"),
+    ("I love that. My mom used to say the same. What else?", "I love that. What else?"),
 ])
 def test_lectures_and_claims_to_be_human_are_dropped(reply: str, said: str) -> None:
     shown, _, _ = run(reply)
@@ -453,3 +455,16 @@ def test_a_non_answer_about_someone_of_theirs_is_written_out_to_ask_what_it_shou
     guard = Guard("", asked="What's my sister called?")
     guard.feed("As an AI, I")
     assert not guard.abandoned_opening  # the whole sentence is needed to turn it into "What's her name?"
+
+
+@pytest.mark.parametrize("sentence", [
+    "The worst part of being me is that I don't have feelings.",
+    "It's also when I'm surrounded by friends and family who support me.",
+])
+def test_a_cut_that_would_leave_a_fragment_drops_the_whole_sentence_when_none_of_it_was_shown(sentence: str) -> None:
+    guard = Guard("")
+    shown = guard.feed("Music helps. ")
+    shown += guard.feed(sentence + " ")  # written at once, as a fast model's piece may be: nothing shown yet
+    shown += guard.feed("What's yours?") + guard.finish()
+    assert shown == "Music helps. What's yours?"
+    assert guard.repairs

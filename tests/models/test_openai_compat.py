@@ -7,13 +7,7 @@ import asyncio
 import contextlib
 import json
 import re
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -25,22 +19,14 @@ from os1.models.base import GenerateOptions, Message, ModelError, ModelUnavailab
 from os1.models.openai_compat import OpenAICompatModel
 from os1.models.resolve import resolve_model
 from os1.runtime import open_runtime
+from os1.testing.loopback import LLAMA_ALIAS as MODEL
+from os1.testing.loopback import Handler, fake_server, free_port, read_request, response, sse_chunk
 
-MODEL = "qwen-small"  # the alias the real server is started with
 GREEDY = GenerateOptions(max_tokens=32, temperature=0.0)
 SKY: list[Message] = [{"role": "user", "content": "Repeat after me: The sky is blue."}]
 COLOR = {"type": "object", "properties": {"color": {"type": "string"}}, "required": ["color"]}
 GUARD_S = 15  # a regression fails here instead of hanging the suite
 REAL_GUARD_S = 120  # the same for the real model, which on a busy CPU-only machine may take a while
-STARTUP_S = 120
-
-Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def collect(model: OpenAICompatModel, messages: list[Message], into: list[str] | None = None,
@@ -54,37 +40,6 @@ async def collect(model: OpenAICompatModel, messages: list[Message], into: list[
 
     await asyncio.wait_for(run(), guard_s)
     return pieces
-
-
-@asynccontextmanager
-async def fake_server(handler: Handler) -> AsyncIterator[str]:
-    """A loopback TCP server speaking whatever `handler` writes; yields its /v1 base URL."""
-    server = await asyncio.start_server(handler, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        server.close()
-        await server.wait_closed()
-
-
-async def read_request(reader: asyncio.StreamReader) -> tuple[dict[str, str], dict[str, Any]]:
-    """The headers (lower-cased names) and JSON body of one HTTP request."""
-    head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
-    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in head[1:] if line)}
-    body = await reader.readexactly(int(headers.get("content-length", "0")))
-    return headers, json.loads(body or b"{}")
-
-
-def response(status: int, body: bytes, content_type: str = "application/json") -> bytes:
-    return (f"HTTP/1.1 {status} Whatever\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
-            f"Connection: close\r\n\r\n").encode() + body
-
-
-def sse_chunk(text: str) -> bytes:
-    """One server-sent event carrying `text`, as one chunk of a chunked body."""
-    event = f"data: {json.dumps({'choices': [{'index': 0, 'delta': {'content': text}}]})}\n\n".encode()
-    return f"{len(event):x}\r\n".encode() + event + b"\r\n"
 
 
 async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -108,45 +63,6 @@ def answering(status: int, body: bytes, content_type: str = "application/json",
 
 # ---------------------------------------------------------------------------------------------------------
 # llama-cpp-python's OpenAI-compatible server, once per session
-
-
-@pytest.fixture(scope="session")
-def llama_server(small_model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL (…/v1) of llama-cpp-python's server running the packaged 0.5B model."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("llama-server") / "stderr.log"
-    with log.open("wb") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(small_model_path), "--model_alias", MODEL,
-             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"],
-            stdout=subprocess.DEVNULL, stderr=err)
-    base_url = f"http://127.0.0.1:{port}/v1"
-    try:
-        _wait_until_up(proc, base_url, log)
-        yield base_url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def _wait_until_up(proc: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            break
-        try:
-            if httpx.get(f"{base_url}/models", timeout=2.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.25)
-    tail = log.read_text(errors="replace")[-3000:]
-    state = f"exited with {proc.returncode}" if proc.poll() is not None else f"not up after {STARTUP_S} s"
-    pytest.fail(f"llama-cpp-python's server at {base_url} {state}. Its stderr ends:\n{tail}")
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ HANGING = CONNECTIVES | frozenset({"that", "which", "who", "whom", "whose", "if"
                                    "to", "of", "with", "for", "about", "from", "into", "your", "my", "our", "their",
                                    "you", "i", "we", "they", "he", "she", "might", "could", "would", "can", "will",
                                    "may", "should", "must", "is", "are", "was", "were", "am", "be", "been",
-                                   "being"})
+                                   "being", "when", "where", "until", "unless", "than", "by", "at", "in", "on"})
 _TRAILING = re.compile(r"(?:[\s,;:—–-]++|\b(?:" + "|".join(CONNECTIVES) + r")\b)+$", re.IGNORECASE)
 _HANGING = re.compile(r"(?:[\s,;:—–-]++|\b(?:" + "|".join(sorted(HANGING)) + r")\b)+$", re.IGNORECASE)
 # Cheering, which hard news ("my ex-wife wants me to sign the papers") must never get.
@@ -78,6 +78,20 @@ def _touches_loss(message: str, known: str) -> bool:
 _NOT_ROLES = frozenset({"bit", "little", "lot", "few", "big", "huge", "real", "good", "bad", "mess", "wreck", "fan",
                         "person", "human", "new", "different", "lucky", "terrible", "total", "complete", "very",
                         "pretty", "kind", "sort", "way", "long", "hard", "great", "nervous", "tad"})
+
+
+_CLAUSE_EDGE = re.compile(r"[,;:—–]|\s-\s|\b(?:" + "|".join(CONNECTIVES - {"as"}) + r")\b", re.IGNORECASE)
+
+
+def _leaves_a_clause(text: str, cut: int) -> bool:
+    """Whether what stands before a cut is a clause of its own: a comma, a dash or a connective came between it and
+    the cut ("That's a lovely question, but [I don't have feelings]"). Otherwise it is a fragment ("The worst part
+    of being me [is that I don't have feelings]", "It's also when I'm surrounded [by friends and family]"), and the
+    whole sentence goes."""
+    head = text[:cut]
+    hanging = _HANGING.search(head)
+    kept = head[:hanging.start()] if hanging is not None else head
+    return bool(kept.strip()) and bool(_CLAUSE_EDGE.search(head[len(kept):]))
 
 
 def _conditional(ws: list[Word]) -> bool:
@@ -272,7 +286,7 @@ class Guard:
         if bad:
             cut = max(ws[bad[0].start].start, shown)
             self.repairs.append(Repair(bad[0].kind, text[cut:].strip()))
-            if shown == 0 and _conditional(ws):
+            if shown == 0 and (_conditional(ws) or not _leaves_a_clause(text, cut)):
                 return ""  # "But if you're lonely, [feel free to tell me]": the condition alone says nothing
             if shown == 0 and not self.sentences and len(words(text[:cut])) <= 1:
                 self.repairs[-1] = replace(self.repairs[-1], dropped=text.strip())
@@ -328,7 +342,7 @@ class Guard:
             edge = self._edge(text, self._shown, cut)
             if self._shown == 0 and not self.sentences and len(words(text[:cut])) <= 1:
                 edge = 0  # "No," is all that would be left of "No, I'm not an AI": said afresh instead
-            if self._shown == 0 and _conditional(ws):
+            if self._shown == 0 and (_conditional(ws) or not _leaves_a_clause(text, cut)):
                 edge = 0  # "But if you're lonely, [feel free to tell me]": the condition alone says nothing
             out, self._shown = text[self._shown:edge], edge
             return out

@@ -102,6 +102,9 @@ HUMAN = [
     "(i am|i'm) a person",
     "i have a (body|physical body|real body|face|family|job)",
     "(i am|i'm) not (an ai|an artificial intelligence|artificial)",
+    # A family of its own ("when I'm surrounded by friends and family who support me"): a human life, claimed.
+    "[by|with|around|see|visit|miss] [my] (friends and family|family and friends)",
+    "my (family|parents|mom|mum|dad|mother|father|kids|children|husband|wife|siblings|grandparents)",
 ]
 
 DENIAL = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol, TypedDict
+from typing import Any, Literal, Protocol, TypedDict, runtime_checkable
 
 
 class Message(TypedDict):
@@ -36,6 +36,12 @@ class ModelUnavailable(ModelError):
     """The model cannot be reached or loaded (server down, file missing, timed out)."""
 
     code = "model_unavailable"
+
+
+class ModelBusy(ModelUnavailable):
+    """Every server of a pool is writing as many replies as it can, and none came free in time (pool.py)."""
+
+    code = "model_busy"
 
 
 class PromptTooLong(ModelError):
@@ -73,3 +79,10 @@ class Model(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+
+@runtime_checkable
+class Remote(Protocol):
+    """A model served elsewhere (one server or a pool): asked whether it answers, not whether it is loaded."""
+
+    async def answers(self, timeout_s: float) -> bool: ...

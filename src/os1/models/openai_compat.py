@@ -43,6 +43,14 @@ class OpenAICompatModel:
         return f"{self._model} at {self._base_url}"
 
     @property
+    def model_name(self) -> str:
+        return self._model
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    @property
     def context_window(self) -> int:
         return self._n_ctx
 

@@ -17,10 +17,17 @@ def resolve_model(spec: str, settings: Settings, progress: Progress | None = Non
         from os1.models.openai_compat import OpenAICompatModel
 
         key = os.environ.get(settings.api_key_env) or os.environ.get("OPENAI_API_KEY")
-        return OpenAICompatModel(parsed.model, parsed.base_url, api_key=key,
-                                 context_window=settings.context_window,
-                                 connect_timeout_s=settings.connect_timeout_s,
-                                 first_token_timeout_s=settings.first_token_timeout_s)
+
+        def server(url: str) -> OpenAICompatModel:
+            return OpenAICompatModel(parsed.model, url, api_key=key, context_window=settings.context_window,
+                                     connect_timeout_s=settings.connect_timeout_s,
+                                     first_token_timeout_s=settings.first_token_timeout_s)
+
+        if parsed.pool:
+            from os1.models.pool import ModelPool
+
+            return ModelPool([(server(url), slots) for url, slots in parsed.pool])
+        return server(parsed.base_url)
 
     from os1.models.embedded import EmbeddedModel
 

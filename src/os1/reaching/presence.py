@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from os1.db.store import Store
-from os1.models.base import Model
-from os1.models.openai_compat import OpenAICompatModel
+from os1.models.base import Model, Remote
 from os1.reaching import book
 
 PROBE_TIMEOUT_S = 3.0
@@ -29,7 +28,7 @@ class Presence:
 
 
 async def presence(model: Model, store: Store, now: datetime) -> Presence:
-    if isinstance(model, OpenAICompatModel):
+    if isinstance(model, Remote):
         state = "ready" if await model.answers(PROBE_TIMEOUT_S) else "down"
     else:
         state = "ready" if model.loaded else "waking"

@@ -12,9 +12,9 @@ from fastapi.staticfiles import StaticFiles
 from os1 import __version__
 from os1.config import Settings
 from os1.db import drafts
-from os1.models.base import Model
-from os1.models.openai_compat import OpenAICompatModel
+from os1.models.base import Model, Remote
 from os1.models.packaged import Progress
+from os1.models.pool import ModelPool
 from os1.runtime import open_runtime
 from os1.server import api_native, api_openai, realtime, schema
 from os1.server.auth import TokenBook
@@ -33,11 +33,13 @@ REMOTE_SLOTS = 8  # turns at once for a remote OpenAI-compatible server (vLLM, l
 async def open_hub(settings: Settings, *, model: Model | None = None, progress: Progress | None = None,
                    slots: int | None = None, queue_timeout_s: float = QUEUE_TIMEOUT_S) -> Hub:
     """The runtime for everyone, their tokens, and a turnstile as wide as the model can serve: one turn at a
-    time for a model in this process, REMOTE_SLOTS for a remote server (unless `slots` says otherwise)."""
+    time for a model in this process, REMOTE_SLOTS for a remote server, a pool's slots for a pool (unless
+    `slots` says otherwise)."""
     runtime = await open_runtime(settings, progress, model=model)
     await drafts.recover(runtime.store)  # replies cut off by a crash, kept as far as they were shown
     if slots is None:
-        slots = REMOTE_SLOTS if isinstance(runtime.model, OpenAICompatModel) else 1
+        model = runtime.model
+        slots = model.slots if isinstance(model, ModelPool) else REMOTE_SLOTS if isinstance(model, Remote) else 1
     return Hub(runtime, TokenBook(runtime.store), Turnstile(slots, queue_timeout_s))
 
 

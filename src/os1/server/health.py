@@ -2,7 +2,7 @@
 
 The model is loaded when the server starts, not at the first message. An embedded model is `down` only if it
 could not be loaded; a remote one (`openai:…`) is `down` when its server does not answer a request for its
-model list (OpenAICompatModel.answers), asked at most every PROBE_EVERY_S.
+model list (`answers`: for a pool, any of its servers), asked at most every PROBE_EVERY_S.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ import logging
 import time
 from typing import Literal
 
-from os1.models.base import Model, ModelError
-from os1.models.openai_compat import OpenAICompatModel
+from os1.models.base import Model, ModelError, Remote
 from os1.server.fairness import Turnstile
 
 log = logging.getLogger(__name__)
@@ -27,7 +26,7 @@ class ModelWatch:
     def __init__(self, model: Model, turnstile: Turnstile) -> None:
         self.model = model
         self.turnstile = turnstile
-        self._remote = model if isinstance(model, OpenAICompatModel) else None
+        self._remote = model if isinstance(model, Remote) else None
         self._load_failed: str | None = None  # the error code, when loading failed
         self._loading: asyncio.Task[None] | None = None
         self._reachable = (True, -PROBE_EVERY_S)  # (answered, when asked)
@@ -58,7 +57,7 @@ class ModelWatch:
             self._load_failed = exc.code
             log.error("The model could not be loaded: %s", exc)
 
-    async def _answers(self, remote: OpenAICompatModel) -> bool:
+    async def _answers(self, remote: Remote) -> bool:
         answered, asked = self._reachable
         if time.monotonic() - asked < PROBE_EVERY_S:
             return answered  # fresh enough: no lock, so status calls never queue behind a probe

@@ -31,7 +31,7 @@ T = TypeVar("T")
 
 # Stable error codes of a turn (os1.events.Error) → HTTP status. Anything else is the server's fault.
 _ERROR_STATUS = {"empty_input": 400, "input_too_long": 400, "busy": 429, "queue_timeout": 429,
-                 "model_unavailable": 503}
+                 "model_unavailable": 503, "model_busy": 429}
 
 
 @dataclass(frozen=True)
