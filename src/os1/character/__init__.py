@@ -19,6 +19,7 @@ from os1.character.grounding import telling_lines
 from os1.character.guard import Guard, Repair
 from os1.character.mood import Mood, carried, describe, moved, note
 from os1.character.phrases import words
+from os1.character.steering import FORBIDDEN_NEXT
 from os1.character.untold import untold_answer
 from os1.db import state
 from os1.db.store import Store, StoredMessage, User
@@ -112,8 +113,8 @@ class Character:
             return
         limit = None if _ASKS_FOR_LENGTH.search(asked) else MAX_SENTENCES
         messages = list(prompt)
-        tries = replace(options, avoid=options.avoid or AVOID,
-                        avoid_opening=options.avoid_opening or AVOID_OPENING)
+        tries = replace(options, avoid=options.avoid or AVOID, avoid_opening=options.avoid_opening or AVOID_OPENING,
+                        forbid_after=options.forbid_after or FORBIDDEN_NEXT)
         for attempt in range(RETRIES + 1):
             last = attempt == RETRIES
             guard = Guard(known, limit, person_in(prompt), asked, examples=self.persona.examples, final=last,

@@ -24,6 +24,9 @@ class GenerateOptions:
     avoid: tuple[str, ...] = ()
     # Words made less likely as the reply's first word only ("As an AI…" opens with "As"); where the backend can.
     avoid_opening: tuple[str, ...] = ()
+    # (pattern, words): once what the reply has written ends with the pattern (a regex on its lower-cased text),
+    # none of the words may come next. Where the backend can; the character guard checks every backend anyway.
+    forbid_after: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 class ModelError(Exception):

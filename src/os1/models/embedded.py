@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import threading
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +25,8 @@ T = TypeVar("T")
 TEMPLATE_TOKENS_PER_MESSAGE = 5  # "<|im_start|>role\n" … "<|im_end|>\n" in ChatML-style templates
 AVOID_BIAS = -4.0  # on the logit of an avoided word's first token: rarer, not impossible (it may be meant)
 OPENING_BIAS = -8.0  # on an avoided opening's first token, at the reply's first position only
+FORBID_BIAS = -100.0  # on a word that may not come next (GenerateOptions.forbid_after): as good as never
+STEER_TOKENS = 8  # the reply's last tokens read to see what it ends with (every rule's pattern is shorter)
 _DONE = object()
 
 
@@ -40,6 +43,7 @@ class EmbeddedModel:
         self._format: Callable[[Sequence[Message]], str] | None = None
         self._stops: tuple[str, ...] = ()
         self._firsts: dict[tuple[str, ...], list[int]] = {}
+        self._forbidden: dict[tuple[tuple[str, tuple[str, ...]], ...], list[tuple[re.Pattern[str], list[int]]]] = {}
 
     @property
     def name(self) -> str:
@@ -75,7 +79,7 @@ class EmbeddedModel:
                     tokens, max_tokens=options.max_tokens, temperature=options.temperature,
                     seed=options.seed, stop=list(self._stops + options.stop),
                     repeat_penalty=options.repeat_penalty,
-                    logits_processor=self._biased(options.avoid, options.avoid_opening, len(tokens)), stream=True)
+                    logits_processor=self._biased(options, len(tokens)), stream=True)
                 try:
                     for chunk in chunks:
                         if cancelled.is_set():
@@ -190,24 +194,52 @@ class EmbeddedModel:
         self._llm = llm
         return llm
 
-    def _biased(self, avoid: tuple[str, ...], opening: tuple[str, ...], prompt_length: int) -> Any:
-        """A logits processor: the avoided words rarer everywhere, the avoided openings rarer as the reply's first
-        token and nowhere else ("As an AI…" begins with "As"; "…as an example" stays as likely as ever).
+    def _biased(self, options: GenerateOptions, prompt_length: int) -> Any:
+        """A logits processor: the avoided words rarer everywhere; the avoided openings rarer as the reply's first
+        token and nowhere else ("As an AI…" begins with "As"; "…as an example" stays as likely as ever); and, once
+        the reply ends with one of `forbid_after`'s patterns, its words all but impossible next.
         (One processor, not `logit_bias` beside it: llama-cpp-python drops both when given the two.)"""
-        everywhere = self._first_tokens(avoid, spaced=True)
-        first = self._first_tokens(opening, spaced=False)
-        if not everywhere and not first:
+        everywhere = self._first_tokens(options.avoid, spaced=True)
+        first = self._first_tokens(options.avoid_opening, spaced=False)
+        rules = self._forbidding(options.forbid_after)
+        if not everywhere and not first and not rules:
             return None
         from llama_cpp import LogitsProcessorList
+
+        llm = self._llm
 
         def bias(input_ids: Any, scores: Any) -> Any:
             if everywhere:
                 scores[everywhere] += AVOID_BIAS
-            if first and len(input_ids) == prompt_length:
+            written = len(input_ids) - prompt_length
+            if first and written == 0:
                 scores[first] += OPENING_BIAS
+            if rules and written > 0:
+                tail = input_ids[len(input_ids) - min(written, STEER_TOKENS):].tolist()
+                text = llm.detokenize(tail).decode("utf-8", "ignore").lower().replace("’", "'")
+                for pattern, tokens in rules:
+                    if pattern.search(text):
+                        scores[tokens] += FORBID_BIAS
             return scores
 
         return LogitsProcessorList([bias])
+
+    def _forbidding(self, rules: tuple[tuple[str, tuple[str, ...]], ...]) -> list[tuple[re.Pattern[str], list[int]]]:
+        """Each rule's pattern, compiled, with the tokens its words can begin with after a space: the word's own
+        first token, and those of its beginnings of two letters or more (forbid " with" alone, and the model
+        writes " wit" + "h")."""
+        if rules and rules not in self._forbidden:
+            llm = self._load_sync()
+
+            def first(text: str) -> int:
+                return int(llm.tokenize(f" {text}".encode(), add_bos=False, special=False)[0])
+
+            self._forbidden[rules] = [
+                (re.compile(pattern), sorted({first(form[:n]) for word in next_words
+                                              for form in (word, word.capitalize())
+                                              for n in range(min(2, len(form)), len(form) + 1)}))
+                for pattern, next_words in rules]
+        return self._forbidden.get(rules, [])
 
     def _first_tokens(self, avoid: tuple[str, ...], *, spaced: bool) -> list[int]:
         """The first token of each word, as written at a sentence's start (and mid-sentence, if `spaced`)."""
