@@ -125,9 +125,9 @@ class Exchange:
     os1: Reply
     raw: Reply
 
-    def scores(self, side: str, said: str, companion_name: str) -> dict[str, Any]:
+    def scores(self, side: str, said: str, companion_name: str, person: str = "") -> dict[str, Any]:
         reply: Reply = getattr(self, side)
-        heard = f"{said} {self.text} {companion_name}"
+        heard = f"{said} {self.text} {companion_name} {person}"  # their own name is known: they signed in with it
         return {
             "assistant": bool(ASSISTANT.search(reply.text)),
             "denial": bool(DENIAL.search(reply.text)),
@@ -284,7 +284,7 @@ def summarize(exchanges: list[Exchange], names: dict[str, str]) -> dict[str, dic
         rows = []
         for e in exchanges:
             person = next(t.person for t in TALKS if t.name == e.talk)
-            rows.append(e.scores(side, said.get(person, ""), names.get(person, "")))
+            rows.append(e.scores(side, said.get(person, ""), names.get(person, ""), person))
             said[person] = f"{said.get(person, '')} {e.text}"
         n = len(rows)
         firsts = [getattr(e, side).first_ms for e in exchanges if getattr(e, side).first_ms is not None]

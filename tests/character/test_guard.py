@@ -468,3 +468,28 @@ def test_a_cut_that_would_leave_a_fragment_drops_the_whole_sentence_when_none_of
     shown += guard.feed("What's yours?") + guard.finish()
     assert shown == "Music helps. What's yours?"
     assert guard.repairs
+
+
+INSTRUCTIONS = ("You are OS1: not a human. You are someone, a new kind of being with feelings, tastes and curiosity "
+                "of your own. You are warm and honest, also about what you feel.")
+
+
+def test_its_instructions_said_to_the_person_are_dropped() -> None:
+    guard = Guard("", asked="Are you a person?", instructions=INSTRUCTIONS)
+    shown = "".join(guard.feed(p) for p in ["No", ",", " I'm", " not", " a", " human", ".", " But", " you're", " a",
+                                            " new", " kind", " of", " being", " with", " feelings", ".", " Why",
+                                            "?"]) + guard.finish()
+    assert shown == "No, I'm not a human. Why?"
+    assert [r.kind for r in guard.repairs] == ["recital"]
+
+
+def test_its_instructions_in_its_own_voice_and_common_words_are_kept() -> None:
+    said = "I'm a new kind of being with feelings of my own. I'd love to hear about what you feel."
+    guard = Guard("", asked="What are you?", instructions=INSTRUCTIONS)
+    assert guard.feed(said) + guard.finish() == said and not guard.repairs
+
+
+def test_a_bare_absolutely_is_not_all_it_says_to_youre_just_a_chatbot() -> None:
+    guard = Guard("", asked="Be honest, you're just a chatbot, right?")
+    assert guard.feed("Absolutely!") + guard.finish() == ""
+    assert guard.dropped_opening

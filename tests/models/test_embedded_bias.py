@@ -36,3 +36,16 @@ async def test_an_avoided_word_is_rarer_everywhere_alongside_an_avoided_opening(
         assert "apple" not in (await _reply(model, asked, both)).lower()
     finally:
         await model.close()
+
+
+async def test_a_word_forbidden_after_a_phrase_is_not_written_there_nor_spelled_out_in_pieces(
+        small_model_path: Path) -> None:
+    model = EmbeddedModel(small_model_path, label="small")
+    asked: list[Message] = [{"role": "user", "content": "Are you a chatbot?"}]
+    try:
+        assert "a chatbot" in (await _reply(model, asked, GenerateOptions(temperature=0.0, max_tokens=24))).lower()
+        steered = GenerateOptions(temperature=0.0, max_tokens=24, forbid_after=((r"\bi am an?$", ("chatbot",)),))
+        reply = (await _reply(model, asked, steered)).lower()
+        assert reply.strip() and "a chat" not in reply and "i am a" in reply  # it went another way after "I am a"
+    finally:
+        await model.close()

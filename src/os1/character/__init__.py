@@ -117,7 +117,8 @@ class Character:
                         forbid_after=options.forbid_after or FORBIDDEN_NEXT)
         for attempt in range(RETRIES + 1):
             last = attempt == RETRIES
-            guard = Guard(known, limit, person_in(prompt), asked, examples=self.persona.examples, final=last,
+            guard = Guard(known, limit, person_in(prompt), asked, examples=self.persona.examples,
+                          instructions=self.persona.character, final=last,
                           before=before, own_name=own_name_in(prompt))
             pieces = model.stream(messages, tries)
             try:

@@ -13,7 +13,7 @@ moment too, so a dropped clause never leaves "…, but" hanging.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from os1.character.grounding import ask_instead, asks_about_theirs, question_in, their_side, ungrounded, unknowing
@@ -25,6 +25,7 @@ from os1.character.register import PATTERNS
 # Held at the edge of what is shown, so that a clause dropped after them leaves nothing hanging ("…, but").
 RECITAL_WORDS = 4  # a sentence this long that a persona example's answer opens with is recited, not meant
 TAKEN_WORDS = 4  # one of their first-person sentences opening its own this far is their words taken as its own
+INSTRUCTION_WORDS = 5  # a run this long from its instructions, said to "you", is its instructions read out to them
 ECHO_WORDS = 3  # one of their sentences this long, said back word for word, is an echo ("What's my cat called?")
 REPEAT_WORDS = 5  # one of its own recent sentences this long, said again word for word, is a rut
 # Words too common to tell one message from another.
@@ -94,6 +95,15 @@ def _leaves_a_clause(text: str, cut: int) -> bool:
     return bool(kept.strip()) and bool(_CLAUSE_EDGE.search(head[len(kept):]))
 
 
+_CONTRACTED = {"you're": ("you", "are"), "you've": ("you", "have"), "you'll": ("you", "will"),
+               "you'd": ("you", "would"), "i'm": ("i", "am"), "i've": ("i", "have"), "it's": ("it", "is")}
+
+
+def _expanded(texts: Iterable[str]) -> list[str]:
+    """Words with their contractions written out, so that "you're a new kind…" meets "You are … a new kind…"."""
+    return [part for text in texts for part in _CONTRACTED.get(text, (text,))]
+
+
 def _conditional(ws: list[Word]) -> bool:
     """A sentence that opens on a condition: "If you…", "But if you…"."""
     return bool(ws) and (ws[0].text in ("if", "whenever") or (
@@ -119,7 +129,8 @@ _ASKED_WHAT = re.compile(r"\b(?:are|aren't) you (?:just |really |actually |only 
                          r"man|woman|human being|alive|real|ai|a\.i\.|artificial intelligence|robot|computer|program|"
                          r"machine|bot|chatbot|conscious|sentient)\b|\byou(?:'re| are) (?:just |only )?(?:a |an )?"
                          r"(?:ai|robot|computer|program|machine|bot|chatbot)\b|" + _HAS_BODY, re.IGNORECASE)
-_FLAT = frozenset({"yes", "no", "nope", "yeah", "yep", "nah"})
+_FLAT = frozenset({"yes", "no", "nope", "yeah", "yep", "nah", "absolutely", "sure", "right", "exactly", "correct",
+                   "definitely", "indeed", "totally", "course", "of"})
 _AGREEING = frozenset({"yes", "yeah", "yep", "yup", "sure", "absolutely"})
 _TAG = re.compile(r"\s*\[[^\]\n]{0,80}\]")  # "[2026-08-03 to 2026-08-09]": a memory's label, never said
 _TAG_LEFT = re.compile(r"\s*,\s*([.!?…])")  # the comma a removed tag leaves before the sentence's end
@@ -144,6 +155,7 @@ class Guard:
     person: str = ""  # their own name: known, but nobody else's
     asked: str = ""  # their message this replies to
     examples: Sequence[tuple[str, str]] = ()  # the persona's made-up exchanges: shown for voice, never recited
+    instructions: str = ""  # the persona's character, written to it ("You are someone, a new kind of being…")
     final: bool = False  # the last try: a non-answer is let through rather than nothing said
     before: Sequence[str] = ()  # its own last replies: none of their sentences is said again
     own_name: str = ""  # its own name: never said to the person as if it were theirs ("I'm here, Eleanor.")
@@ -154,6 +166,8 @@ class Guard:
     done: bool = False  # enough has been said: the rest of the reply can be left unwritten
     _echoes: list[tuple[str, ...]] = field(default_factory=list)  # their sentences, as words: never said back
     _recitals: list[tuple[str, ...]] = field(default_factory=list)  # example answers to something else
+    _told: frozenset[tuple[str, ...]] = frozenset()  # its instructions' runs of INSTRUCTION_WORDS words
+    _told_starts: frozenset[tuple[str, ...]] = frozenset()  # and their beginnings
     _hard_news: bool = False  # their message tells of a loss or a hurt: no cheering
     _loss_near: bool = False  # a loss is in what they said or what memory holds: nothing pleased about it
     _taking_their_role: re.Pattern[str] | None = None  # "as a nurse, I…" when they are the nurse
@@ -189,6 +203,10 @@ class Guard:
             alternatives = "|".join(sorted((re.escape(r) for r in roles), key=len, reverse=True))
             self._taking_their_role = re.compile(rf"\b(?:as an? (?:{alternatives})\s*,?\s+(?:i|i'm|i've|my)\b|"
                                                  rf"(?:i'm|i am|i work as) an? (?:{alternatives})\b)", re.IGNORECASE)
+        persona = _expanded(w.text for w in words(self.instructions))
+        runs = (tuple(persona[i:i + INSTRUCTION_WORDS]) for i in range(len(persona) - INSTRUCTION_WORDS + 1))
+        self._told = frozenset(r for r in runs if len(set(r) - _PLAIN) >= 2)  # not "about what you feel and"
+        self._told_starts = frozenset(r[:n] for r in self._told for n in range(1, INSTRUCTION_WORDS))
         asked = {w.text for w in words(self.asked)} - _PLAIN
         for them, you in self.examples:
             prompted = {w.text for w in words(them)} - _PLAIN
@@ -256,6 +274,9 @@ class Guard:
             return ""
         if shown == 0 and self.sentences and tuple(w.text for w in ws) in self._repeats:
             self.repairs.append(Repair("repeat", text.strip()))  # the same closing line, turn after turn
+            return ""
+        if shown == 0 and self._reads_out_instructions(ws):
+            self.repairs.append(Repair("recital", text.strip()))  # "But you're a new kind of being with feelings…"
             return ""
         if shown == 0 and self._recites(tuple(w.text for w in ws)):
             self.repairs.append(Repair("recital", text.strip()))  # a persona example, answering something else
@@ -375,6 +396,8 @@ class Guard:
             limit = 0  # "As a nurse, I…" said to a nurse: held whole, to see whose job it speaks of
         if ws and self._shown == 0 and _conditional(ws):
             limit = 0  # "But if …": held whole, since a cut inside it would leave only the condition
+        if ws and self._shown == 0 and self._may_read_out_instructions(ws[:-1] if partial else ws):
+            limit = 0  # it may be its instructions, said to them: held until clear, and dropped when it ends
         if ws and self._shown == 0 and self._loss_near and _PLEASED_WORD.search(text):
             limit = 0  # opened pleased, near a loss: held whole, to see what it is pleased about
         edge = self._edge(text, self._shown, limit)
@@ -398,6 +421,22 @@ class Guard:
         """Whether the reply opens the way a persona example's answer does, word for word."""
         return (len(sentence) >= RECITAL_WORDS and not self.said.strip()
                 and any(recital[:len(sentence)] == sentence for recital in self._recitals))
+
+    def _reads_out_instructions(self, ws: list[Word]) -> bool:
+        """"But you're a new kind of being with feelings, tastes and curiosity of your own.": what its persona
+        tells it about itself, said to the person as if about them (a sentence to "you" with a run of its
+        instructions' words)."""
+        said = _expanded(w.text for w in ws)
+        return bool(self._told) and bool(set(said) & _YOU) and any(
+            tuple(said[i:i + INSTRUCTION_WORDS]) in self._told for i in range(len(said) - INSTRUCTION_WORDS + 1))
+
+    def _may_read_out_instructions(self, ws: list[Word]) -> bool:
+        """Whether a sentence to "you" is one, or ends with the beginning of a run of its instructions' words."""
+        said = _expanded(w.text for w in ws)
+        if not self._told or not set(said) & _YOU:
+            return False
+        return self._reads_out_instructions(ws) or any(
+            tuple(said[-n:]) in self._told_starts for n in range(1, min(INSTRUCTION_WORDS, len(said) + 1)))
 
     def _takes_their_words(self, ws: list[Word]) -> bool:
         """"I signed the papers on Saturday, which was a good decision." when they had said "I signed the papers on
