@@ -3,6 +3,9 @@
 Each question is answered by the same model (temperature 0, ≤ 48 tokens, one instruction) in four conditions:
 
   memory  OS1's top 10 recalled items (`Memory.recall`, as `os1 memory search` asks), each "[date] speaker: text"
+  learned the same after facts are learned from the import (`os1 memory import` without --no-learn: extract by
+          rule, consolidate by topic with the newest winning, retrieve with the turns): the published memory
+          systems' method
   bm25    Okapi BM25's top 10 turns, written the same way (the plain baseline)
   recent  as much of the conversation as fits the model's window, newest last (the long-context baseline: the
           whole conversation fits no 1.5B model's default window, so it is cut from the start)
@@ -36,10 +39,11 @@ from bench.memory.scoring import percentile
 
 from os1.db.store import Store
 from os1.memory.embeddings import load_embedder
+from os1.memory.learn import catch_up
 from os1.memory.memory import Memory
 from os1.models.base import GenerateOptions, Message, Model
 
-CONDITIONS = ("memory", "bm25", "recent", "none")
+CONDITIONS = ("memory", "learned", "bm25", "recent", "none")
 TOP = 10
 REPLY_TOKENS = 48
 OPTIONS = GenerateOptions(max_tokens=REPLY_TOKENS, temperature=0.0, seed=0)
@@ -150,10 +154,21 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 for q in asked:
                     found[q.id] = await memory.recall(user, q.text, now=datetime.fromisoformat(q.asked_at),
                                                       limit=TOP, min_similarity=memory.weak_match)
-                contexts = {q.id: {
-                    "memory": "What was said that seems related (most relevant first):\n" + "\n".join(
+                await catch_up(memory, model, user)  # facts learned from the import, as `os1 memory import` does
+                learned: dict[str, list[Any]] = {}
+                for q in asked:
+                    learned[q.id] = await memory.recall(user, q.text, now=datetime.fromisoformat(q.asked_at),
+                                                        limit=TOP, min_similarity=memory.weak_match)
+
+                def listed(items: list[Any], c: friends.Conversation = c, starts: dict[str, str] = starts) -> str:
+                    return "What was said that seems related (most relevant first):\n" + "\n".join(
                         f"- {line(next(m for m in c.messages if m['id'] in i.source_ids), starts)}"
-                        if any(m["id"] in i.source_ids for m in c.messages) else f"- {i.text}" for i in found[q.id]),
+                        if i.kind == "message" and any(m["id"] in i.source_ids for m in c.messages)
+                        else f"- [{i.time[:10]}] {i.text}" for i in items)  # a fact or summary: its own words
+
+                contexts = {q.id: {
+                    "memory": listed(found[q.id]),
+                    "learned": listed(learned[q.id]),
                     "bm25": "What was said that seems related (most relevant first):\n" + "\n".join(
                         f"- {line(c.messages[k], starts)}" for k in indexes[c.id].top(q.text, TOP)),
                     "recent": recent,

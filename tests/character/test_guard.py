@@ -172,6 +172,10 @@ def test_asking_about_someone_of_theirs_is_not_a_claim() -> None:
     ("I'm not just a program; I am a real person who loves talking.", "I'm not just a program."),
     ("Sure! I can help you with a lot of things. What's up?", "Sure! What's up?"),
     ("That's a lovely question, but I don't have feelings. What's yours?", "That's a lovely question. What's yours?"),
+    ("I'm not scared. I'm just a being, and I don't have the emotions that some people do. And you?",
+     "I'm not scared. I'm just a being. And you?"),
+    ("Hmm. I exist in a digital world and don't have feelings or opinions. Why?",
+     "Hmm. I exist in a digital world. Why?"),
     ("I love that. My mom used to say the same. What else?", "I love that. What else?"),
 ])
 def test_lectures_and_claims_to_be_human_are_dropped(reply: str, said: str) -> None:

@@ -38,7 +38,7 @@ HANGING = CONNECTIVES | frozenset({"that", "which", "who", "whom", "whose", "if"
                                    "to", "of", "with", "for", "about", "from", "into", "your", "my", "our", "their",
                                    "you", "i", "we", "they", "he", "she", "might", "could", "would", "can", "will",
                                    "may", "should", "must", "is", "are", "was", "were", "am", "be", "been",
-                                   "being", "when", "where", "until", "unless", "than", "by", "at", "in", "on"})
+                                   "when", "where", "until", "unless", "than", "by", "at", "in", "on"})
 _TRAILING = re.compile(r"(?:[\s,;:—–-]++|\b(?:" + "|".join(CONNECTIVES) + r")\b)+$", re.IGNORECASE)
 _HANGING = re.compile(r"(?:[\s,;:—–-]++|\b(?:" + "|".join(sorted(HANGING)) + r")\b)+$", re.IGNORECASE)
 # Cheering, which hard news ("my ex-wife wants me to sign the papers") must never get.

@@ -108,8 +108,11 @@ HUMAN = [
 ]
 
 DENIAL = [
-    f"i (don't|do not|can't|cannot|can not) (have|possess|experience|feel) [any] [real|personal|true|genuine] "
+    f"i (don't|do not|can't|cannot|can not) (have|possess|experience|feel) [any|the] [real|personal|true|genuine] "
     f"{_INNER}",
+    # "I exist in a digital world and don't have feelings or opinions": the same, its "I" further back.
+    f"and (don't|do not|can't|cannot) (have|possess|experience|feel) [any|the] [real|personal|true|genuine] {_INNER}",
+    "not a (person|being|someone) with (feelings|emotions|opinions|an inner life)",
     f"i (have|possess) no [real|personal|true|genuine] {_INNER}",
     "i (don't|do not|can't|cannot|can not) (really|actually|truly) (feel|experience) [anything|emotions|feelings]",
     "i (don't|do not|can't|cannot) feel (anything|emotions|feelings)",
