@@ -38,6 +38,8 @@ class ScriptedModel:
         self.replies: deque[str | ModelError] = deque()
         self.json_replies: deque[dict[str, Any] | ModelError] = deque()
         self.prompts: list[list[Message]] = []
+        self.options: list[GenerateOptions] = []  # what each stream was asked with
+        self.written: list[int] = []  # how many words of each streamed reply were read before it was closed
         self.warmed: list[list[Message]] = []
         self.loaded = False
 
@@ -60,6 +62,7 @@ class ScriptedModel:
 
     def stream(self, messages: Sequence[Message], options: GenerateOptions) -> AsyncIterator[str]:
         self.prompts.append(list(messages))
+        self.options.append(options)
         reply = self.replies.popleft() if self.replies else "…"
         return self._pieces(reply)
 
@@ -67,8 +70,10 @@ class ScriptedModel:
         if isinstance(reply, ModelError):
             raise reply
         words = reply.split(" ")
+        self.written.append(0)
         for i, word in enumerate(words):
             await asyncio.sleep(self.delay_s)
+            self.written[-1] += 1
             yield word if i == 0 else " " + word
 
     async def complete_json(
