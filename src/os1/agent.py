@@ -16,6 +16,7 @@ What keeps it safe (see tools/policy.py):
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -83,9 +84,27 @@ class AgentTurn:
         messages = [_system(self._instructions(offered)), *_recent(prompt, self.ctx.request)]
         schema = decision_schema(offered)
         changed: list[str] = []
+        early = self._start_prelude(offered)  # a piece's opening can play while the model chooses its intent
+        try:
+            async for event in self._steps(policy, offered, messages, schema, early, changed):
+                yield event
+        finally:
+            if early is not None and not early.done():
+                early.cancel()  # the turn was cut short
+        self._conclude(changed, offered)
+
+    async def _steps(self, policy: Policy, offered: list[Tool], messages: list[Message], schema: dict[str, Any],
+                     early: asyncio.Task[tuple[Event, ...]] | None, changed: list[str]) -> AsyncIterator[Event]:
         outside_seen, retried = False, False
         for number in range(1, self.max_steps + 1):
-            decision = await self._decide(messages, schema)
+            deciding = asyncio.ensure_future(self._decide(messages, schema))
+            if early is not None and not early.done():
+                await asyncio.wait({deciding, early}, return_when=asyncio.FIRST_COMPLETED)
+            if early is not None and early.done():
+                for event in _announced(early):
+                    yield event
+                early = None
+            decision = await deciding
             if (decision is None or decision.get("action") != "call") and number == 1:
                 decision = _sure(offered, self.ctx.request) or decision
             if decision is None or decision.get("action") != "call":
@@ -111,6 +130,11 @@ class AgentTurn:
                 break  # with a proposal, or with why there can be none (the file isn't there, no account…)
             if any(s.tool == tool.name and s.arguments == arguments for s in self.steps):
                 break  # the same call again would find the same: the model is going round in circles
+            if early is not None:  # what the tool's prelude made is the tool's to take up: wait for it
+                await asyncio.wait({early})
+                for event in _announced(early):
+                    yield event
+                early = None
             call = ToolCall(f"call-{number}", tool.name, arguments)
             yield call
             step = await self._perform(policy, tool, arguments)
@@ -125,7 +149,26 @@ class AgentTurn:
             if step.said_as_is:
                 break  # the answer is complete: no need to ask the model what next
             messages += [_assistant(decision), _system(self._result_note(tool, step.output, step.ok))]
-        self._conclude(changed, offered)
+        if early is not None:  # no tool ran, but the person's words asked for it beyond doubt: it was made
+            await asyncio.wait({early})
+            for event in _announced(early):
+                yield event
+
+    def _start_prelude(self, offered: list[Tool]) -> asyncio.Task[tuple[Event, ...]] | None:
+        """The prelude of the one tool the person's words ask for beyond doubt, started now (registry.Prelude)."""
+        sure = [t for t in offered if t.sure_by is not None and t.sure_by.search(self.ctx.request)]
+        if len(sure) != 1 or sure[0].prelude is None:
+            return None
+        prelude = sure[0].prelude
+
+        async def run() -> tuple[Event, ...]:
+            try:
+                return await prelude(self.ctx)
+            except (ToolError, ArgumentError, OSError) as exc:  # the tool's own run does it the usual way
+                log.warning("the %s prelude did not run: %s", sure[0].name, exc)
+                return ()
+
+        return asyncio.ensure_future(run())
 
     async def _decide(self, messages: list[Message], schema: dict[str, Any]) -> dict[str, Any] | None:
         try:
@@ -250,6 +293,11 @@ def decision_schema(tools: list[Tool]) -> dict[str, Any]:
                                         "arguments": t.parameters()},
                          "required": ["action", "tool", "arguments"]})
     return {"anyOf": branches}
+
+
+def _announced(early: asyncio.Task[tuple[Event, ...]]) -> tuple[Event, ...]:
+    """A finished prelude's events (none if it was cancelled)."""
+    return () if early.cancelled() else early.result()
 
 
 def _sure(offered: list[Tool], request: str) -> dict[str, Any] | None:

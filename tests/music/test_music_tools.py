@@ -145,3 +145,34 @@ def test_intent_holds_up_against_a_poor_model(request_text: str, model: dict[str
     intent = settle(request_text, **model)  # type: ignore[arg-type]
     assert (intent.mood, intent.reason) == (mood, reason)
     assert intent.title and "instructions" not in intent.title
+
+
+async def test_a_piece_asked_for_beyond_doubt_starts_playing_while_the_model_still_chooses_its_title(
+        say: Say, scripted: ScriptedModel, companion_runtime: Runtime) -> None:
+    scripted.enqueue("That sounds like a lot. I'm here.")
+    await say("Such a long day at work, I'm exhausted.")
+    scripted.json_delay_s = 5.0  # a small model on two cores takes seconds to choose
+    scripted.enqueue_json(compose_call("today", "calm", "Heavy Evening"))
+    events = await say("play me something that sounds like today")
+    kinds = [type(e).__name__ for e in events]
+    assert kinds.index("Music") < kinds.index("ToolCall")  # its opening went to the door before the decision
+    (music,) = [e for e in events if isinstance(e, Music)]
+    assert music.title == "" and is_file(music.opening)  # named by the reply, once the model has chosen
+    reply = events[-1]
+    assert isinstance(reply, TurnEnded) and "“Heavy Evening”" in reply.text
+    assert "because you sounded tired" in reply.text
+    (kept,) = await pieces(companion_runtime.store, await companion_runtime.store.user("theodore"))
+    assert (kept.id, kept.title, kept.mood) == (music.piece_id, "Heavy Evening", "wistful")  # its sound: the feeling's
+    await finish_renders()
+
+
+async def test_a_piece_whose_mood_only_the_model_can_choose_waits_for_it(say: Say, scripted: ScriptedModel,
+                                                                        companion_runtime: Runtime) -> None:
+    scripted.json_delay_s = 0.5
+    scripted.enqueue_json(compose_call("my bicycle", "playful", "Two Wheels"))
+    events = await say("write a song about my bicycle")  # nothing said of a mood, no feeling yet, no memory
+    kinds = [type(e).__name__ for e in events]
+    assert kinds.index("ToolCall") < kinds.index("Music")
+    (kept,) = await pieces(companion_runtime.store, await companion_runtime.store.user("theodore"))
+    assert (kept.title, kept.mood) == ("Two Wheels", "playful")
+    await finish_renders()

@@ -217,10 +217,10 @@ class Jukebox:
     def __call__(self, event: Music) -> None:
         audio = Path(event.audio) if event.audio else None
         minutes, secs = divmod(round(event.seconds), 60)
+        named = f"“{escape(event.title)}”" if event.title else "a new piece"  # named by the reply still to come
         if audio is None or not speakers():
             where = event.audio or event.midi
-            self.console.print(f"♪ “{escape(event.title)}” ({minutes}:{secs:02d}) is in {escape(where)}",
-                               style="dim")
+            self.console.print(f"♪ {named} ({minutes}:{secs:02d}) is in {escape(where)}", style="dim")
             return
         self.player = self.player or Player()
         try:
@@ -228,8 +228,8 @@ class Jukebox:
         except Exception as exc:  # noqa: BLE001 - a sound problem must not end the conversation
             self.console.print(f"♪ I couldn't play it ({exc}); it's in {escape(str(audio))}", style="dim")
             return
-        self.console.print(f"♪ Playing “{escape(event.title)}” ({minutes}:{secs:02d}); os1 music play to hear it "
-                           "again.", style="dim")
+        self.console.print(f"♪ Playing {named} ({minutes}:{secs:02d}); os1 music play to hear it again.",
+                           style="dim")
 
     def stop(self) -> None:
         if self.player is not None:

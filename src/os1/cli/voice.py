@@ -265,7 +265,8 @@ def _printer(json_out: bool, person: User) -> Show:
         elif isinstance(event, Error):
             err.print(f"[red]os1:[/] {event.message}")
         elif isinstance(event, Music):
-            console.print(f"♪ “{event.title}” ({event.audio or event.midi}); os1 music play {event.piece_id} plays "
+            named = f"“{event.title}”" if event.title else "A new piece"  # named by the reply still to come
+            console.print(f"♪ {named} ({event.audio or event.midi}); os1 music play {event.piece_id} plays "
                           f"it any time.", style="dim", markup=False)
 
     return show

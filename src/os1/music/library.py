@@ -90,6 +90,16 @@ async def add_piece(store: Store, user: User, *, title: str, about: str, mood: s
                  memories, score, created)
 
 
+async def retitle(store: Store, user: User, piece_id: int, title: str, about: str) -> Piece:
+    """Name a piece composed before its title was chosen (music/tools.py: `_compose_at_once`)."""
+    await store.write(lambda db: db.execute("UPDATE pieces SET title = ?, about = ? WHERE user_id = ? AND id = ?",
+                                            (title, about, user.id, piece_id)))
+    named = await piece(store, user, piece_id)
+    if named is None:
+        raise LookupError(f"piece {piece_id} is gone")
+    return named
+
+
 async def pieces(store: Store, user: User) -> list[Piece]:
     """This person's pieces, oldest first."""
     rows = await store.read(f"SELECT {_COLUMNS} FROM pieces WHERE user_id = ? ORDER BY id", (user.id,))

@@ -9,17 +9,18 @@ music.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from os1.character.mood import Mood
 from os1.db import state
 from os1.db.store import telling_words
-from os1.events import Music
-from os1.music.intent import settle
-from os1.music.library import Piece, choose, delete_piece, pieces
+from os1.events import Event, Music
+from os1.music.intent import Intent, settle
+from os1.music.library import Piece, choose, delete_piece, pieces, retitle
 from os1.music.making import audio_of, make_piece, midi_of
-from os1.music.moods import MoodWord, style
+from os1.music.moods import MOODS, MoodWord, style
 from os1.music.render import SynthMissing
 from os1.tools.registry import Outcome, ToolContext, ToolError, Undo, tool
 
@@ -48,7 +49,29 @@ def _home(ctx: ToolContext) -> Path:
     return ctx.home
 
 
-@tool(effect="change", confirm=False, asked_by=ASKS_TO_COMPOSE, sure_by=SURELY_COMPOSE,
+async def _compose_at_once(ctx: ToolContext) -> tuple[Event, ...]:
+    """Asked beyond doubt ("play me something that sounds like today"): when the mood is settled by the person's
+    words, a memory or the companion's feeling, the model's word could not change it, so the piece is composed and
+    its opening plays now, while the model still chooses a title and what it is about (its title comes with the
+    reply, when the model has chosen it: `title` is left empty until then)."""
+    home = _home(ctx)
+    feeling, memories = await _grounds(ctx, "")
+    now, texts = ctx.now(), tuple(m["text"] for m in memories)
+
+    def settled(word: str | None) -> Intent:
+        return settle(ctx.request, model_mood=word, feeling=feeling, now=now, memories=texts)
+
+    intent = settled(None)
+    if any(settled(word).mood != intent.mood for word in MOODS):
+        return ()  # the model's word would choose the mood: it is waited for
+    conversation_id, message_id = await _asked_in(ctx)
+    made = await make_piece(ctx.store, ctx.person, home, intent, request=ctx.request,
+                            conversation_id=conversation_id, message_id=message_id, memories=tuple(memories))
+    ctx.prepared["compose_music"] = (made, intent)
+    return (replace(made.event(), title=""),)
+
+
+@tool(effect="change", confirm=False, asked_by=ASKS_TO_COMPOSE, sure_by=SURELY_COMPOSE, prelude=_compose_at_once,
       examples=["play me something that sounds like today", "write a song about our walk by the lake",
                 "compose something for my sister's wedding"])
 async def compose_music(ctx: ToolContext, about: str = "", mood: MoodWord | None = None, title: str = "") -> Outcome:
@@ -60,20 +83,32 @@ async def compose_music(ctx: ToolContext, about: str = "", mood: MoodWord | None
         title: a short title of your own for it, a few words
     """
     home = _home(ctx)
-    feeling = Mood.from_json(await ctx.store.get_state(ctx.person, state.MOOD.key()))
-    memories = await _memories(ctx, about)
+    feeling, memories = await _grounds(ctx, about)
     intent = settle(ctx.request, model_mood=mood, model_title=_own(title, ctx.request), model_about=about,
                     feeling=feeling, now=ctx.now(), memories=tuple(m["text"] for m in memories))
-    conversation_id, message_id = await _asked_in(ctx)
-    made = await make_piece(ctx.store, ctx.person, home, intent, request=ctx.request,
-                            conversation_id=conversation_id, message_id=message_id, memories=tuple(memories))
-    piece = made.piece
+    events: tuple[Event, ...] = ()
+    early = ctx.prepared.pop("compose_music", None)
+    if early is not None:  # composed and playing already (`_compose_at_once`): its sound stays, named now
+        made, settled = early
+        piece = await retitle(ctx.store, ctx.person, made.piece.id, intent.title, intent.about)
+        intent = replace(settled, title=piece.title, about=piece.about)
+    else:
+        conversation_id, message_id = await _asked_in(ctx)
+        made = await make_piece(ctx.store, ctx.person, home, intent, request=ctx.request,
+                                conversation_id=conversation_id, message_id=message_id, memories=tuple(memories))
+        piece, events = made.piece, (made.event(),)
     sounds = style(intent.mood).sounds
     text = (f"I wrote you “{piece.title}”, about {piece.about}: {piece.length}, {sounds}, in {piece.score.key.name} "
             f"at {piece.score.tempo:.0f} beats a minute, because {intent.reason}.")
     if made.missing:
         text += f" {made.missing}"
-    return Outcome(text, Undo("forget_music", {"ids": [piece.id]}), said_as_is=True, events=(made.event(),))
+    return Outcome(text, Undo("forget_music", {"ids": [piece.id]}), said_as_is=True, events=events)
+
+
+async def _grounds(ctx: ToolContext, about: str) -> tuple[Mood | None, list[dict[str, Any]]]:
+    """The companion's feeling about the person, and the memories the request points at."""
+    feeling = Mood.from_json(await ctx.store.get_state(ctx.person, state.MOOD.key()))
+    return feeling, await _memories(ctx, about)
 
 
 @tool(effect="read", asked_by=ASKS_TO_PLAY, examples=["play the one from the lake again"])

@@ -35,6 +35,7 @@ class ScriptedModel:
         self._n_ctx = context_window
         self._name = name
         self.delay_s = delay_s
+        self.json_delay_s = 0.0  # how long each JSON answer (a tool decision) takes, as a real model's would
         self.replies: deque[str | ModelError] = deque()
         self.json_replies: deque[dict[str, Any] | ModelError] = deque()
         self.prompts: list[list[Message]] = []
@@ -80,6 +81,7 @@ class ScriptedModel:
         self, messages: Sequence[Message], schema: dict[str, Any], options: GenerateOptions
     ) -> dict[str, Any]:
         self.prompts.append(list(messages))
+        await asyncio.sleep(self.json_delay_s)
         if not self.json_replies:
             raise ModelError("ScriptedModel has no JSON reply queued")
         reply = self.json_replies.popleft()

@@ -60,6 +60,8 @@ class ToolContext:
     model: Model | None = None
     memory: Memory | None = None
     home: Path | None = None
+    # What a tool's prelude made while the model chose its arguments, by tool name, for the tool to take up.
+    prepared: dict[str, Any] = field(default_factory=dict)
 
     def now(self) -> datetime:
         moment = self.clock()
@@ -94,6 +96,10 @@ class Outcome:
 
 ToolFn = Callable[..., Awaitable[Outcome | str]]
 Describe = Callable[[ToolContext, dict[str, Any]], Awaitable[str]]
+# Work a tool starts the moment the person's words ask for it beyond doubt (`sure_by`), while the model is still
+# choosing its arguments: its events go to the door at once (the opening of a piece of music, playing a second
+# after the request), and what it made is left in `ctx.prepared` for the tool's own run.
+Prelude = Callable[[ToolContext], Awaitable[tuple[Event, ...]]]
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,7 @@ class Tool:
     # anyway, with its defaults (a small model often answers "none" to a plain request). Only for tools whose
     # every argument has a default and that can work them out from the person's words.
     sure_by: re.Pattern[str] | None = None
+    prelude: Prelude | None = None  # see Prelude; only with `sure_by`
 
     @property
     def description(self) -> str:
@@ -148,7 +155,7 @@ class Tool:
 
 def tool(*, effect: Effect, asked_by: str | None, confirm: bool | None = None, describe: Describe | None = None,
          name: str | None = None, examples: Iterable[str] = (), private: bool = False,
-         sure_by: str | None = None) -> Callable[[ToolFn], Tool]:
+         sure_by: str | None = None, prelude: Prelude | None = None) -> Callable[[ToolFn], Tool]:
     """Make a tool of an async function whose first parameter is the injected `ctx: ToolContext`.
 
     `asked_by` is a regular expression (case-insensitive) for the words with which a person asks for it; None
@@ -161,7 +168,7 @@ def tool(*, effect: Effect, asked_by: str | None, confirm: bool | None = None, d
     def make(fn: ToolFn) -> Tool:
         return Tool(name or fn.__name__, effect, read_signature(fn), fn,
                     re.compile(asked_by, re.IGNORECASE) if asked_by else None, bool(confirm), describe,
-                    tuple(examples), private, re.compile(sure_by, re.IGNORECASE) if sure_by else None)
+                    tuple(examples), private, re.compile(sure_by, re.IGNORECASE) if sure_by else None, prelude)
 
     return make
 

@@ -200,7 +200,7 @@ export function applyEvent(event, reply) {
     case "text_delta": reply.append(event.text); break;
     case "music": addPiece(reply, event); break;
     case "leaving": chat.leaving = true; break; // after this reply: the way to leave, with the archive first
-    case "turn_ended": chat.waiting = ""; reply.end(event.text, event.interrupted); break;
+    case "turn_ended": chat.waiting = ""; reply.end(event.text, event.interrupted); nameNewPieces(); break;
     case "error": chat.waiting = ""; reply.fail(event.message); break;
     default: break;
   }
@@ -208,17 +208,37 @@ export function applyEvent(event, reply) {
 
 // ---------- sending ----------
 
+// Pieces shown before their title was chosen, by id: named when the turn ends (the reply has said the title).
+const unnamed = new Map();
+
+async function nameNewPieces() {
+  if (!unnamed.size) return;
+  try {
+    const { pieces } = await getJSON("/api/music");
+    for (const p of pieces) {
+      const shown = unnamed.get(p.id);
+      if (!shown) continue;
+      shown.caption.textContent = `♪ ${p.title} (${shown.length})`;
+      shown.player.setAttribute("aria-label", `Play ${p.title}`);
+      unnamed.delete(p.id);
+    }
+  } catch { /* the caption keeps "a new piece"; the reply names it */ }
+}
+
 // A piece composed in this turn: a player under the reply. Its sound is fetched with the sign-in token (an
 // <audio> element can't send one) and starts at once; the controls are there if the browser wants a click first.
 async function addPiece(reply, event) {
   const figure = element("figure", "piece");
   const total = Math.round(event.seconds);
   const length = `${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
-  figure.append(element("figcaption", "", `♪ ${event.title} (${length})`));
+  const named = event.title || "a new piece"; // composed at once: its title is chosen while it plays
+  const caption = element("figcaption", "", `♪ ${named} (${length})`);
+  figure.append(caption);
   const player = document.createElement("audio");
   player.controls = true;
   player.preload = "auto";
-  player.setAttribute("aria-label", `Play ${event.title}`);
+  player.setAttribute("aria-label", `Play ${named}`);
+  if (!event.title) unnamed.set(event.piece_id, { caption, player, length });
   figure.append(player);
   reply.turn.root.after(figure);
   follow();
