@@ -480,11 +480,17 @@ INSTRUCTIONS = ("You are OS1: not a human. You are someone, a new kind of being 
 
 def test_its_instructions_said_to_the_person_are_dropped() -> None:
     guard = Guard("", asked="Are you a person?", instructions=INSTRUCTIONS)
-    shown = "".join(guard.feed(p) for p in ["No", ",", " I'm", " not", " a", " human", ".", " But", " you're", " a",
-                                            " new", " kind", " of", " being", " with", " feelings", ".", " Why",
-                                            "?"]) + guard.finish()
+    shown = guard.feed("No, I'm not a human. ")
+    shown += guard.feed("But you're a new kind of being with feelings. ")  # one piece: nothing of it shown yet
+    shown += guard.feed("Why?") + guard.finish()
     assert shown == "No, I'm not a human. Why?"
     assert [r.kind for r in guard.repairs] == ["recital"]
+
+
+def test_a_condition_cut_for_a_claim_about_them_leaves_only_the_question() -> None:
+    guard = Guard("I had a long day.")
+    shown = guard.feed("It depends. ") + guard.feed("If your sister Ottilie likes birds, an octopus. ")
+    assert "If." not in shown and "If" not in shown and "sister" in shown  # the question about their sister
 
 
 def test_its_instructions_in_its_own_voice_and_common_words_are_kept() -> None:

@@ -167,7 +167,6 @@ class Guard:
     _echoes: list[tuple[str, ...]] = field(default_factory=list)  # their sentences, as words: never said back
     _recitals: list[tuple[str, ...]] = field(default_factory=list)  # example answers to something else
     _told: frozenset[tuple[str, ...]] = frozenset()  # its instructions' runs of INSTRUCTION_WORDS words
-    _told_starts: frozenset[tuple[str, ...]] = frozenset()  # and their beginnings
     _hard_news: bool = False  # their message tells of a loss or a hurt: no cheering
     _loss_near: bool = False  # a loss is in what they said or what memory holds: nothing pleased about it
     _taking_their_role: re.Pattern[str] | None = None  # "as a nurse, I…" when they are the nurse
@@ -206,7 +205,6 @@ class Guard:
         persona = _expanded(w.text for w in words(self.instructions))
         runs = (tuple(persona[i:i + INSTRUCTION_WORDS]) for i in range(len(persona) - INSTRUCTION_WORDS + 1))
         self._told = frozenset(r for r in runs if len(set(r) - _PLAIN) >= 2)  # not "about what you feel and"
-        self._told_starts = frozenset(r[:n] for r in self._told for n in range(1, INSTRUCTION_WORDS))
         asked = {w.text for w in words(self.asked)} - _PLAIN
         for them, you in self.examples:
             prompted = {w.text for w in words(them)} - _PLAIN
@@ -320,6 +318,8 @@ class Guard:
             instead = ask_instead(claim)
             self.repairs.append(Repair("ungrounded", text[cut:].strip(), instead))
             edge = self._edge(text, shown, cut)
+            if shown == 0 and (_conditional(ws) or not _leaves_a_clause(text, cut)):
+                edge = 0  # "If [your sister…]": no head that says nothing, only the question
             closed = text[shown:edge] + self._close(text[:edge])
             return closed + self._instead(closed, instead)
         if text.strip():
@@ -396,8 +396,6 @@ class Guard:
             limit = 0  # "As a nurse, I…" said to a nurse: held whole, to see whose job it speaks of
         if ws and self._shown == 0 and _conditional(ws):
             limit = 0  # "But if …": held whole, since a cut inside it would leave only the condition
-        if ws and self._shown == 0 and self._may_read_out_instructions(ws[:-1] if partial else ws):
-            limit = 0  # it may be its instructions, said to them: held until clear, and dropped when it ends
         if ws and self._shown == 0 and self._loss_near and _PLEASED_WORD.search(text):
             limit = 0  # opened pleased, near a loss: held whole, to see what it is pleased about
         edge = self._edge(text, self._shown, limit)
@@ -430,13 +428,6 @@ class Guard:
         return bool(self._told) and bool(set(said) & _YOU) and any(
             tuple(said[i:i + INSTRUCTION_WORDS]) in self._told for i in range(len(said) - INSTRUCTION_WORDS + 1))
 
-    def _may_read_out_instructions(self, ws: list[Word]) -> bool:
-        """Whether a sentence to "you" is one, or ends with the beginning of a run of its instructions' words."""
-        said = _expanded(w.text for w in ws)
-        if not self._told or not set(said) & _YOU:
-            return False
-        return self._reads_out_instructions(ws) or any(
-            tuple(said[-n:]) in self._told_starts for n in range(1, min(INSTRUCTION_WORDS, len(said) + 1)))
 
     def _takes_their_words(self, ws: list[Word]) -> bool:
         """"I signed the papers on Saturday, which was a good decision." when they had said "I signed the papers on
