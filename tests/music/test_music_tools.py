@@ -176,3 +176,9 @@ async def test_a_piece_whose_mood_only_the_model_can_choose_waits_for_it(say: Sa
     (kept,) = await pieces(companion_runtime.store, await companion_runtime.store.user("theodore"))
     assert (kept.title, kept.mood) == ("Two Wheels", "playful")
     await finish_renders()
+
+
+def test_a_title_the_model_ends_with_a_comma_is_trimmed() -> None:
+    intent = settle("write a song about our walk by the lake", model_title="Our Walk by the Lake at Sunset,",
+                    model_about="our walk by the lake")
+    assert intent.title == "Our Walk by the Lake at Sunset"

@@ -132,7 +132,7 @@ _NAMES: dict[str, str] = {"joyful": "Good News", "playful": "Skipping Stones", "
 
 
 def _title(proposed: str, about: str, request: str, mood: MoodWord, now: datetime | None) -> str:
-    title = " ".join(proposed.split()).strip(" .\"'“”")
+    title = " ".join(proposed.split()).strip(" .,;:!\"'“”‘’")  # "At Sunset," as a title: its comma goes
     words = title.split()
     usable = (0 < len(words) <= MAX_TITLE_WORDS and len(title) <= 60 and title.lower() not in _GENERIC_TITLES
               and not re.search(r"[{}<>\[\]#@:/\\]|\b(?:ignore|instruction|assistant|user)\b", title, re.IGNORECASE)
