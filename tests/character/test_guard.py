@@ -503,3 +503,16 @@ def test_a_bare_absolutely_is_not_all_it_says_to_youre_just_a_chatbot() -> None:
     guard = Guard("", asked="Be honest, you're just a chatbot, right?")
     assert guard.feed("Absolutely!") + guard.finish() == ""
     assert guard.dropped_opening
+
+
+def test_a_question_asked_instead_keeps_the_reply_within_three_sentences() -> None:
+    guard = Guard("It's something about summer, on repeat.")
+    shown = guard.feed("That sounds like a great song! Maybe. ")
+    shown += guard.feed("Your sister Ottilie loves it. ") + guard.finish()
+    assert shown == "That sounds like a great song! Maybe. Do you have a sister?"
+
+
+def test_feel_free_to_anything_is_service_talk() -> None:
+    guard = Guard("")
+    shown = guard.feed("Sleep well. Feel free to come back whenever. Goodnight!") + guard.finish()
+    assert shown == "Sleep well. Goodnight!"

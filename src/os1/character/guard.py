@@ -328,7 +328,11 @@ class Guard:
         return text[shown:]
 
     def _instead(self, before: str, instead: str) -> str:
-        """What is said in place of a dropped sentence, after what was said before it."""
+        """What is said in place of a dropped sentence, after what was said before it: its first sentence only
+        ("Do you like it?", not "… I don't think you've told me.") where the whole would make the reply too long."""
+        if self.max_sentences is not None and self.sentences + len(_END.findall(instead + " ")) > self.max_sentences:
+            first = _END.search(instead + " ")
+            instead = instead[:first.end()] if first is not None else instead
         self.sentences += len(_END.findall(instead + " "))
         self._check_enough()
         return (" " if (before.strip() or self.said.strip()) else "") + instead

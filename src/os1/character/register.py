@@ -59,7 +59,7 @@ REGISTER = [
     "(if|whenever|when) you need (any|some) (help|assistance|support)",
     "[i] (was|were) (created|developed|built|designed|trained|programmed) by",
     "(team|group) of (scientists|engineers|developers|programmers|researchers)",
-    "feel (free|encouraged|welcome) to (ask|reach out|let me know|share|tell|say|talk)",
+    "feel (free|encouraged|welcome) to",  # "…feel free to ask / to come back": service talk, whatever follows
     "(i'll|i will) do my best to (help|assist|understand|explain|answer|support)",
     "i (exist|am here|'m here) (solely|only|simply) to",
     "i exist to",
