@@ -18,7 +18,9 @@ _INNER = ("feelings", "emotions", "personal", "consciousness", "opinions", "pref
 
 # Only where the way around reads naturally ("I'm here to listen", "I am an OS, a new kind of being"). Not at the
 # tail of a set phrase ("feel free [to]"): there the model only finds a synonym ("feel encouraged to ask") that
-# reads as badly and that the guard may not know.
+# reads as badly and that the guard may not know. Not where the guard makes something better of the phrase: "I'm
+# sorry, but I don't know your aunt's name" becomes "What's your aunt's name?" (grounding.question_in); steered
+# away from it, the model said "I'm sorry, but you haven't told me about your quick question aunt yet."
 FORBIDDEN_NEXT: tuple[tuple[str, tuple[str, ...]], ...] = (
     (_I_AM + r"(?: just| only| simply| merely| really| actually| not)? an?$", _WHAT_IT_IS_NOT),
     (r"\bas an?$", (*_WHAT_IT_IS_NOT, "OS", "operating")),
@@ -33,7 +35,6 @@ FORBIDDEN_NEXT: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\bi (?:don't|do not|can't|cannot) (?:really |actually |truly )?feel$", ("emotions", "anything", "feelings")),
     (r"\bmy$", ("programming", "training", "creators", "developers", "algorithms", "purpose")),
     (r"\b(?:i'm|i am|i was|i've been|i have been)$", ("programmed", "designed", "trained")),
-    (r"\bsorry,? but$", ("as", "I")),
     (r"\bin the$", ("traditional",)),
     (_I_AM + r" not$", ("sentient", "conscious", "self")),
 )
