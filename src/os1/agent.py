@@ -131,8 +131,7 @@ class AgentTurn:
             if any(s.tool == tool.name and s.arguments == arguments for s in self.steps):
                 break  # the same call again would find the same: the model is going round in circles
             if early is not None:  # what the tool's prelude made is the tool's to take up: wait for it
-                await asyncio.wait({early})
-                for event in _announced(early):
+                for event in await _finished(early):
                     yield event
                 early = None
             call = ToolCall(f"call-{number}", tool.name, arguments)
@@ -150,22 +149,21 @@ class AgentTurn:
                 break  # the answer is complete: no need to ask the model what next
             messages += [_assistant(decision), _system(self._result_note(tool, step.output, step.ok))]
         if early is not None:  # no tool ran, but the person's words asked for it beyond doubt: it was made
-            await asyncio.wait({early})
-            for event in _announced(early):
+            for event in await _finished(early):
                 yield event
 
     def _start_prelude(self, offered: list[Tool]) -> asyncio.Task[tuple[Event, ...]] | None:
         """The prelude of the one tool the person's words ask for beyond doubt, started now (registry.Prelude)."""
-        sure = [t for t in offered if t.sure_by is not None and t.sure_by.search(self.ctx.request)]
-        if len(sure) != 1 or sure[0].prelude is None:
+        sure = _sure_tool(offered, self.ctx.request)
+        if sure is None or sure.prelude is None:
             return None
-        prelude = sure[0].prelude
+        prelude = sure.prelude
 
         async def run() -> tuple[Event, ...]:
             try:
                 return await prelude(self.ctx)
             except (ToolError, ArgumentError, OSError) as exc:  # the tool's own run does it the usual way
-                log.warning("the %s prelude did not run: %s", sure[0].name, exc)
+                log.warning("the %s prelude did not run: %s", sure.name, exc)
                 return ()
 
         return asyncio.ensure_future(run())
@@ -300,10 +298,22 @@ def _announced(early: asyncio.Task[tuple[Event, ...]]) -> tuple[Event, ...]:
     return () if early.cancelled() else early.result()
 
 
-def _sure(offered: list[Tool], request: str) -> dict[str, Any] | None:
-    """The call the person's words ask for beyond doubt (a tool's `sure_by`), made with its defaults."""
+async def _finished(early: asyncio.Task[tuple[Event, ...]]) -> tuple[Event, ...]:
+    """A prelude's events, once it has finished."""
+    await asyncio.wait({early})
+    return _announced(early)
+
+
+def _sure_tool(offered: list[Tool], request: str) -> Tool | None:
+    """The one tool the person's words ask for beyond doubt (its `sure_by`), if there is one."""
     sure = [t for t in offered if t.sure_by is not None and t.sure_by.search(request)]
-    return {"action": "call", "tool": sure[0].name, "arguments": {}} if len(sure) == 1 else None
+    return sure[0] if len(sure) == 1 else None
+
+
+def _sure(offered: list[Tool], request: str) -> dict[str, Any] | None:
+    """The call the person's words ask for beyond doubt, made with its defaults."""
+    sure = _sure_tool(offered, request)
+    return {"action": "call", "tool": sure.name, "arguments": {}} if sure is not None else None
 
 
 def _recent(prompt: list[Message], request: str) -> list[Message]:
