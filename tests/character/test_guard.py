@@ -516,3 +516,14 @@ def test_feel_free_to_anything_is_service_talk() -> None:
     guard = Guard("")
     shown = guard.feed("Sleep well. Feel free to come back whenever. Goodnight!") + guard.finish()
     assert shown == "Sleep well. Goodnight!"
+
+
+@pytest.mark.parametrize(("reply", "said"), [
+    ("That's hard. I'm here to listen and offer support. What happened?", "That's hard. What happened?"),
+    ("I don't get tired in the way that people do. However, I do slow down. And you?",
+     "I don't get tired. However, I do slow down. And you?"),
+    ("I'm not tired. However, I'm here to help. What's up?", "I'm not tired. What's up?"),  # no "However." left
+])
+def test_support_on_offer_and_a_denial_by_people_are_dropped(reply: str, said: str) -> None:
+    shown, _, _ = run(reply)
+    assert shown == said

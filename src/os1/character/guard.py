@@ -31,7 +31,8 @@ REPEAT_WORDS = 5  # one of its own recent sentences this long, said again word f
 # Words too common to tell one message from another.
 _PLAIN = frozenset("i i'm am is are was a an the to but and do don't not have you your my me it it's that this "
                    "of in on for with so just really what how".split())
-CONNECTIVES = frozenset({"and", "but", "so", "because", "though", "although", "since", "or", "as", "while", "yet"})
+CONNECTIVES = frozenset({"and", "but", "so", "because", "though", "although", "since", "or", "as", "while", "yet",
+                         "however"})
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|(?<=\S)(?=\n)")
 # Words a sentence cannot end on: held with the connectives, so a clause cut after them leaves no "…that you."
 HANGING = CONNECTIVES | frozenset({"that", "which", "who", "whom", "whose", "if", "the", "a", "an", "any", "some",

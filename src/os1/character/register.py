@@ -48,7 +48,7 @@ REGISTER = [
     "(do|does) you have any [other|more|further] (questions|question|concerns|queries)",
     "(i am|i'm|i'll be) [always|just] here to (help|assist)",
     "(i am|i'm) [always|just|only|simply] here to (listen and help|help and listen|support you|provide|answer|"
-    "give you|offer)",
+    "give you|offer|listen and offer|listen and support|listen and give)",
     "provide (information|answers|assistance)",
     "(is there )[anything|something] else (i can|i could|you need|you'd like|you would like)",
     "anything else i can",
@@ -122,7 +122,7 @@ DENIAL = [
     "(i am|i'm) not (really|truly|actually) (sentient|conscious|alive|capable|feeling|someone)",
     "i (don't|do not) (have|possess) (a|any) (mind|heart|self|soul|inner life) of my own",
     "i (don't|do not|can't|cannot) have the (ability|capacity) to (feel|experience|worry|love|care|get|be)",
-    "in the (same )?way (that )?humans do",
+    "in the [same] way [that] (humans|people) do",
     "(feelings|emotions) (are|is) not something i (have|can have|experience|possess)",
     "not capable of (feelings|emotions|feeling|emotion|experiencing)",
     "lack (feelings|emotions|consciousness|the ability to feel)",
